@@ -1,0 +1,191 @@
+"""The ``jobcard`` command line: chat on the console, check dialogs, manage the database."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import MissingSettingError, Settings, load_settings
+from bot.engine import DialogLoadError, load_dialogs
+from bot.engine.graph import mermaid
+from dialogs import DIALOGS_DIR
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy database URL (default: $JOBCARD_DATABASE_URL, "
+        "else SQLite in your user data directory)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="jobcard",
+        description="jobcard-coach: fill in your Job Card (ジョブ・カード) by chatting.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    chat = commands.add_parser(
+        "chat",
+        help="chat in the terminal (or pipe answers in, one per line)",
+        description="Chat in the terminal. With stdin from a pipe or file, each line is the "
+        "next answer; end a line with a backslash to continue it on the next line. "
+        "Run again with the same --user to resume where you left off.",
+    )
+    chat.add_argument("--user", default=None, help="your name on this console (default: login)")
+    chat.add_argument("--lang", choices=["ja", "en"], help="language (default: ja)")
+    chat.add_argument("--start", metavar="DIALOG_ID", help="open this dialog first")
+    chat.add_argument("--out-dir", type=Path, default=Path("."), help="where files are saved")
+    _db_option(chat)
+
+    dialogs = commands.add_parser("dialogs", help="check or draw dialog files")
+    dialog_commands = dialogs.add_subparsers(dest="dialogs_command", required=True)
+    check = dialog_commands.add_parser(
+        "check",
+        help="validate dialog files (exit 1 on any error)",
+        description="Validate dialog files: YAML syntax, schema, ids, next/when references, "
+        "reachability. Each error names the file, line and step.",
+    )
+    check.add_argument("paths", nargs="*", type=Path, help="files or directories")
+    graph = dialog_commands.add_parser("graph", help="write a dialog's flow as Mermaid")
+    graph.add_argument("dialog_id")
+    graph.add_argument("--dialogs", type=Path, action="append", help="dialog directory")
+    graph.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations")
+    _db_option(upgrade)
+
+    export = commands.add_parser("export", help="print a person's data")
+    export.add_argument("--user", required=True, help="person id, e.g. console:hanako")
+    export.add_argument("--format", choices=["json"], default="json")
+    export.add_argument("-o", "--output", type=Path, help="write to this file")
+    _db_option(export)
+
+    delete = commands.add_parser("delete", help="delete everything stored about a person")
+    delete.add_argument("--user", required=True, help="person id, e.g. telegram:12345")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _db_option(delete)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except MissingSettingError as exc:
+        print(f"jobcard: {exc}", file=sys.stderr)
+        return 2
+    except DialogLoadError as exc:
+        print(f"jobcard: dialog files have errors:\n{exc}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "dialogs":
+        return _dialogs_check(args) if args.dialogs_command == "check" else _dialogs_graph(args)
+    settings = load_settings(database_url=getattr(args, "db", None))
+    if args.command == "db":
+        return _db_upgrade(settings)
+    if args.command == "chat":
+        return _chat(args, settings)
+    if args.command == "export":
+        return _export(args, settings)
+    if args.command == "delete":
+        return _delete(args, settings)
+    raise AssertionError(args.command)
+
+
+def _dialogs_check(args: argparse.Namespace) -> int:
+    paths = args.paths or [DIALOGS_DIR]
+    try:
+        loaded = load_dialogs(paths)
+    except DialogLoadError as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        print(f"{len(exc.errors)} error(s)", file=sys.stderr)
+        return 1
+    print(f"{len(loaded.catalog.latest)} dialog(s) OK: {', '.join(sorted(loaded.catalog.latest))}")
+    return 0
+
+
+def _dialogs_graph(args: argparse.Namespace) -> int:
+    loaded = load_dialogs(args.dialogs or [DIALOGS_DIR])
+    if args.dialog_id not in loaded.catalog.latest:
+        print(f"jobcard: no dialog '{args.dialog_id}'", file=sys.stderr)
+        return 1
+    text = mermaid(loaded.catalog.latest[args.dialog_id])
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _db_upgrade(settings: Settings) -> int:
+    from storage import make_engine, upgrade
+
+    upgrade(make_engine(settings.database_url))
+    print("database is up to date")
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import build_runtime
+    from bot.channels.console import ConsoleChannel
+
+    runtime = build_runtime(settings)
+    person_id = f"console:{args.user or getpass.getuser()}"
+    if args.lang:
+        runtime.service.set_language(person_id, args.lang)
+    if args.start and args.start not in runtime.dialogs.catalog.latest:
+        print(f"jobcard: no dialog '{args.start}'", file=sys.stderr)
+        return 2
+    channel = ConsoleChannel(runtime.service.handle, person_id, out_dir=args.out_dir)
+    return channel.run(sys.stdin, start=args.start)
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import build_runtime
+    from storage import repositories
+
+    runtime = build_runtime(settings)
+    with runtime.sessions() as session:
+        data = repositories.export_person(session, args.user)
+    if data is None:
+        print(f"jobcard: nothing is stored for '{args.user}'", file=sys.stderr)
+        return 1
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _delete(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import build_runtime
+    from storage import repositories
+
+    if not args.yes and input(f"Delete everything stored for {args.user}? [y/N] ") != "y":
+        print("nothing deleted")
+        return 1
+    runtime = build_runtime(settings)
+    with runtime.sessions.begin() as session:
+        if not repositories.person_exists(session, args.user):
+            print(f"jobcard: nothing is stored for '{args.user}'", file=sys.stderr)
+            return 1
+        repositories.delete_person(session, args.user)
+    print(f"deleted everything stored for {args.user}")
+    return 0

@@ -1,0 +1,62 @@
+"""The pure dialog engine: no I/O, no clock, no SDKs."""
+
+from bot.engine.effects import DeleteData, Effect, ExportData, SaveAnswer, SetConsent, SetLanguage
+from bot.engine.engine import Transition, advance, consent_dialog
+from bot.engine.loader import (
+    DialogError,
+    DialogLoadError,
+    LoadedDialogs,
+    build_dialog,
+    load_dialogs,
+)
+from bot.engine.localized import Lang, Localized, as_lang
+from bot.engine.messages import (
+    Button,
+    Choices,
+    Document,
+    Image,
+    Inbound,
+    Outbound,
+    Text,
+    TurnContext,
+)
+from bot.engine.model import Dialog, DialogCatalog, Group, Question, Say
+from bot.engine.state import ConversationState
+from bot.engine.turn import COMPLETED, PersonView, answer_key
+
+__all__ = [
+    "COMPLETED",
+    "Button",
+    "Choices",
+    "ConversationState",
+    "DeleteData",
+    "Dialog",
+    "DialogCatalog",
+    "DialogError",
+    "DialogLoadError",
+    "Document",
+    "Effect",
+    "ExportData",
+    "Group",
+    "Image",
+    "Inbound",
+    "Lang",
+    "LoadedDialogs",
+    "Localized",
+    "Outbound",
+    "PersonView",
+    "Question",
+    "SaveAnswer",
+    "Say",
+    "SetConsent",
+    "SetLanguage",
+    "Text",
+    "Transition",
+    "TurnContext",
+    "advance",
+    "answer_key",
+    "as_lang",
+    "build_dialog",
+    "consent_dialog",
+    "load_dialogs",
+]

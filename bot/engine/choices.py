@@ -1,0 +1,304 @@
+"""Answers picked from options: one choice, several choices, and yes/no."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import ClassVar, Final
+
+from bot.engine.answer_texts import ANSWER_MESSAGES
+from bot.engine.localized import Lang, Localized
+from bot.engine.normalize import fold, kanji_to_digits
+from bot.engine.results import (
+    Accepted,
+    JSONValue,
+    Params,
+    ParseContext,
+    ParseResult,
+    Rejected,
+    both,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option of a choice: the stored value, its label, and extra words that select it."""
+
+    value: str
+    label: Localized
+    aliases: tuple[str, ...] = ()
+
+
+def _squash(s: str) -> str:
+    """Fold and drop spaces and punctuation, so 「full-time」 matches "Full time"."""
+    return "".join(ch for ch in fold(s) if not ch.isspace() and unicodedata.category(ch)[0] != "P")
+
+
+MAX_INPUT: Final = 1000
+"""The longest text (folded) matched against options; nobody's choice is an essay."""
+_NUMBER = re.compile(r"(?:no\.?|#|\()?\s*(?P<n>\d{1,3})\s*(?:番目?|つ目|\)|\.)?")
+# What may surround an option's words and still mean just that option: 「正社員です」.
+_FILLER: Final = frozenset(
+    {"です", "でした", "と思います", "だと思います", "かな", "ですね", "になります", "にします"}
+    | {"でお願いします", "がいいです", "ithink", "please"}
+)
+
+
+def _keys(option: Option) -> tuple[str, ...]:
+    return (option.value, option.label.ja, option.label.en, *option.aliases)
+
+
+@functools.lru_cache(maxsize=256)
+def _names(options: tuple[Option, ...]) -> tuple[tuple[tuple[int, str], ...], ...]:
+    """Each option's names as (index, name) pairs: folded, then squashed (empty ones dropped)."""
+    folded = tuple((i, fold(k)) for i, o in enumerate(options) for k in _keys(o))
+    squashed = tuple((i, _squash(k)) for i, k in folded)
+    return folded, tuple((i, k) for i, k in squashed if k)
+
+
+def _unique(indexes: list[int]) -> int | list[int] | None:
+    distinct = sorted(set(indexes))
+    if not distinct:
+        return None
+    return distinct[0] if len(distinct) == 1 else distinct
+
+
+def match_option(options: tuple[Option, ...], text: str) -> int | list[int] | None:
+    """Find the option ``text`` names: its index, the candidate indexes if ambiguous, or None.
+
+    Tries, in order: exact wording (label in either language, value or alias), the option's
+    1-based number, wording ignoring spaces and punctuation, then a part of the wording
+    (2+ characters) that only one option has, then wording with a polite ending (「正社員です」).
+    """
+    folded = fold(text)
+    if not folded:
+        return None
+    folded_names, keyed = _names(options)
+    exact = _unique([i for i, k in folded_names if k == folded])
+    if exact is not None:
+        return exact
+    if len(folded) <= 10 and (number := _NUMBER.fullmatch(kanji_to_digits(folded))):
+        n = int(number["n"])
+        if 1 <= n <= len(options):
+            return n - 1
+    squashed = _squash(folded)
+    if not squashed:
+        return None
+    if (same := _unique([i for i, k in keyed if k == squashed])) is not None:
+        return same
+    if len(squashed) >= 2:
+        prefix = _unique([i for i, k in keyed if k.startswith(squashed)])
+        if isinstance(prefix, int):
+            return prefix
+        if (inside := _unique([i for i, k in keyed if squashed in k])) is not None:
+            return inside
+    wrapped = [(i, k) for i, k in keyed if len(k) >= 2 and squashed.replace(k, "", 1) in _FILLER]
+    longest = max((len(k) for _, k in wrapped), default=0)
+    return _unique([i for i, k in wrapped if len(k) == longest])
+
+
+def option_list(options: tuple[Option, ...], indexes: list[int] | None = None) -> Localized:
+    """The numbered options (all, or just ``indexes``), one a line, in both languages."""
+    chosen = range(len(options)) if indexes is None else indexes
+    lines = [
+        (f"{i + 1}. {options[i].label.ja}", f"{i + 1}. {options[i].label.en}") for i in chosen
+    ]
+    return Localized("\n".join(ja for ja, _ in lines), "\n".join(en for _, en in lines))
+
+
+def _empty(hint: str) -> Rejected:
+    return Rejected("empty", both("hint", ANSWER_MESSAGES[hint]))
+
+
+def _label(options: tuple[Option, ...], value: JSONValue, lang: Lang) -> str:
+    for option in options:
+        if option.value == value:
+            return option.label.get(lang)
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceAnswer:
+    """One option, chosen by its number, its wording (either language) or an alias."""
+
+    kind: ClassVar[str] = "choice"
+    options: tuple[Option, ...]
+
+    def parse(self, text: str, ctx: ParseContext, partial: JSONValue = None) -> ParseResult:
+        """Read the chosen option; the value is the option's ``value``."""
+        folded = fold(text)
+        if not folded:
+            return _empty("hint_choice")
+        if len(folded) > MAX_INPUT:
+            return Rejected("choice_unknown", both("options", option_list(self.options)))
+        found = match_option(self.options, text)
+        if isinstance(found, int):
+            return Accepted(self.options[found].value)
+        if isinstance(found, list):
+            return Rejected("choice_ambiguous", both("options", option_list(self.options, found)))
+        return Rejected("choice_unknown", both("options", option_list(self.options)))
+
+    def display(self, value: JSONValue, lang: Lang) -> str:
+        """The chosen option's label in ``lang``."""
+        return _label(self.options, value, lang)
+
+    def hint(self, lang: Lang) -> str:
+        """What is expected, as a short noun phrase."""
+        return ANSWER_MESSAGES["hint_choice"].get(lang)
+
+
+_ALL: Final = frozenset({"all", "全部", "ぜんぶ", "すべて", "全て", "everything", "allofthem"})
+_NONE: Final = frozenset(
+    {"なし", "無し", "ない", "ありません", "特になし", "とくになし", "該当なし", "none", "nothing"}
+)
+# Coarse separators first, so 「パート・アルバイト」 or "full time" survive as one option's name.
+_SPLIT_LEVELS: Final = (
+    re.compile(r"[,、;/]"),
+    re.compile(r"[・･]"),
+    re.compile(r"\s+|&|\band\b"),
+    re.compile(r"と|や|および|及び"),
+)
+
+
+def _match_pieces(
+    options: tuple[Option, ...], piece: str, level: int
+) -> list[int] | Rejected | str:
+    """The options ``piece`` names, a rejection if ambiguous, or the first unknown piece."""
+    piece = piece.strip()
+    if not piece:
+        return []
+    found = match_option(options, piece)
+    if isinstance(found, int):
+        return [found]
+    if isinstance(found, list):
+        return Rejected("choice_ambiguous", both("options", option_list(options, found)))
+    if level == len(_SPLIT_LEVELS):
+        # 「135」 for options 1, 3 and 5, as long as every option number is a single digit.
+        if piece.isascii() and piece.isdigit() and len(options) <= 9:
+            numbers = [int(d) for d in piece]
+            if len(set(numbers)) == len(numbers) and all(1 <= n <= len(options) for n in numbers):
+                return [n - 1 for n in numbers]
+        return piece
+    parts = _SPLIT_LEVELS[level].split(piece)
+    if len(parts) == 1:
+        return _match_pieces(options, piece, level + 1)
+    chosen: list[int] = []
+    for part in parts:
+        result = _match_pieces(options, part, level + 1)
+        if not isinstance(result, list):
+            return result
+        chosen += result
+    return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class MultiChoiceAnswer:
+    """Several options at once (「1、3」「正社員と派遣」「全部」); stored in option order."""
+
+    kind: ClassVar[str] = "multi_choice"
+    options: tuple[Option, ...]
+    min_count: int = 1
+    max_count: int | None = None
+
+    def parse(self, text: str, ctx: ParseContext, partial: JSONValue = None) -> ParseResult:
+        """Read the chosen options; the value is a list of option values in option order."""
+        folded = fold(text)
+        if not folded:
+            return _empty("hint_multi_choice")
+        if len(folded) > MAX_INPUT:
+            return Rejected("multi_unknown", (("piece", folded[:30]), *self._options()))
+        squashed = _squash(folded)
+        # 「全部」 or 「なし」 mean all or none, unless an option is literally called that.
+        names = {k for _, k in _names(self.options)[1]}
+        if squashed in _ALL and squashed not in names:
+            chosen = list(range(len(self.options)))
+        elif squashed in _NONE and squashed not in names:
+            chosen = []
+        else:
+            result = _match_pieces(self.options, folded, 0)
+            if isinstance(result, Rejected):
+                return result
+            if isinstance(result, str):
+                return Rejected("multi_unknown", (("piece", result[:30]), *self._options()))
+            chosen = result
+        indexes = sorted(set(chosen))
+        if len(indexes) < self.min_count:
+            return Rejected("multi_too_few", (("min", str(self.min_count)),))
+        if self.max_count is not None and len(indexes) > self.max_count:
+            params = (("max", str(self.max_count)), ("count", str(len(indexes))))
+            return Rejected("multi_too_many", params)
+        values: list[JSONValue] = [self.options[i].value for i in indexes]
+        return Accepted(values)
+
+    def _options(self) -> Params:
+        return both("options", option_list(self.options))
+
+    def display(self, value: JSONValue, lang: Lang) -> str:
+        """The chosen options' labels in ``lang``, joined with 「、」 or ", "."""
+        if not isinstance(value, list):
+            return str(value)
+        return ("、" if lang == "ja" else ", ").join(_label(self.options, v, lang) for v in value)
+
+    def hint(self, lang: Lang) -> str:
+        """What is expected, as a short noun phrase."""
+        return ANSWER_MESSAGES["hint_multi_choice"].get(lang)
+
+
+_YES: Final = frozenset(
+    {"はい", "ええ", "うん", "そう", "そうです", "ある", "あります", "あり", "有り", "いる"}
+    | {"います", "もちろん", "了解", "はーい", "持っています", "その通り", "そのとおり"}
+    | {"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "true", "1", "○", "〇", "◯"}
+)
+_NO: Final = frozenset(
+    {"いいえ", "いえ", "いや", "いいや", "ううん", "ない", "ないです", "ありません", "なし"}
+    | {"無し", "いません", "いない", "違います", "ちがいます", "違う", "ちがう", "まだ"}
+    | {"まだです", "持っていません", "no", "n", "nope", "nah", "false", "2", "×", "✕", "✖"}
+)
+_LEADS: Final = (("いいえ", False), ("いいや", False), ("はい", True), ("ええ", True))
+_LEADS_MORE: Final = (("うん", True), ("いえ", False), ("いや", False))
+_NEUTRAL: Final = frozenset({"", "です", "でした", "お願いします", "おねがいします"})
+_TOKENS = re.compile(r"[\s、。,.!?…・]+")
+
+
+def _polarity(token: str) -> bool | None:
+    if token in _YES:
+        return True
+    if token in _NO:
+        return False
+    for lead, polarity in (*_LEADS, *_LEADS_MORE):
+        if token.startswith(lead):
+            rest = token[len(lead) :]
+            if rest in _NEUTRAL or (rest in _YES if polarity else rest in _NO):
+                return polarity
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class YesNoAnswer:
+    """はい or いいえ (or yes/no, 1/2 for the numbered buttons); stored as a bool."""
+
+    kind: ClassVar[str] = "yes_no"
+
+    def parse(self, text: str, ctx: ParseContext, partial: JSONValue = None) -> ParseResult:
+        """Read yes or no; the first word decides unless a later word says the opposite."""
+        folded = fold(text)
+        if not folded:
+            return _empty("hint_yes_no")
+        tokens = [t for t in _TOKENS.split(folded) if t]
+        polarities = [_polarity(t) for t in tokens] or [None]
+        first = polarities[0]
+        if first is None or (not first) in polarities[1:]:
+            return Rejected("yes_no_unknown")
+        return Accepted(first)
+
+    def display(self, value: JSONValue, lang: Lang) -> str:
+        """はい/いいえ or Yes/No."""
+        if not isinstance(value, bool):
+            return str(value)
+        return ANSWER_MESSAGES["word_yes" if value else "word_no"].get(lang)
+
+    def hint(self, lang: Lang) -> str:
+        """What is expected, as a short noun phrase."""
+        return ANSWER_MESSAGES["hint_yes_no"].get(lang)

@@ -1,0 +1,44 @@
+"""Effects: what the engine asks the service to do (the engine itself does no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.engine.localized import Lang
+
+
+@dataclass(frozen=True, slots=True)
+class SaveAnswer:
+    """Store ``value`` as the current answer of ``dialog.field`` (the old one stays in history)."""
+
+    dialog: str
+    field: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class SetLanguage:
+    """Remember the person's language."""
+
+    lang: Lang
+
+
+@dataclass(frozen=True, slots=True)
+class SetConsent:
+    """Record that the person agreed (or not) to their answers being stored."""
+
+    granted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExportData:
+    """Send the person everything stored about them."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteData:
+    """Delete everything stored about the person."""
+
+
+Effect = SaveAnswer | SetLanguage | SetConsent | ExportData | DeleteData

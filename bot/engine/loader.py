@@ -1,0 +1,377 @@
+"""Load dialog files: YAML → schema check → dialog model, with errors naming file, line and step."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from bot.engine import schema
+from bot.engine.answers import (
+    AnswerSpec,
+    ChoiceAnswer,
+    DateAnswer,
+    LongTextAnswer,
+    MultiChoiceAnswer,
+    NumberAnswer,
+    Option,
+    PeriodAnswer,
+    ScaleAnswer,
+    TextAnswer,
+    YearMonthAnswer,
+    YesNoAnswer,
+)
+from bot.engine.conditions import ConditionError, compile_condition
+from bot.engine.localized import Localized
+from bot.engine.model import Coaching, Dialog, DialogCatalog, Group, Question, Say, Step
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DialogError:
+    """One problem in a dialog file.
+
+    Attributes:
+        rule: A short code for the broken rule (e.g. ``dangling_next``).
+    """
+
+    file: str
+    line: int
+    step: str | None
+    message: str
+    rule: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        step = f" step '{self.step}':" if self.step else ""
+        return f"{where}:{step} {self.message} [{self.rule}]"
+
+
+class DialogLoadError(Exception):
+    """Raised when dialog files have errors; ``errors`` lists every one of them."""
+
+    def __init__(self, errors: list[DialogError]) -> None:
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = errors
+
+
+def _line_map(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+    # A mapping key's own line wins over the line its value starts on.
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                lines[(*path, key_node.value)] = key_node.start_mark.line + 1
+                _line_map(value_node, (*path, key_node.value), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _line_map(item, (*path, index), lines)
+
+
+class _Context:
+    """Where errors are collected while one file is turned into a dialog."""
+
+    def __init__(self, file: str, lines: Mapping[Path_, int]) -> None:
+        self.file = file
+        self.lines = lines
+        self.errors: list[DialogError] = []
+
+    def line(self, path: Path_) -> int:
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+    def error(self, path: Path_, step: str | None, message: str, rule: str) -> None:
+        self.errors.append(DialogError(self.file, self.line(path), step, message, rule))
+
+    def check(self, data: Any, shape: dict[str, Any], path: Path_, step: str | None) -> bool:
+        validator = jsonschema.Draft202012Validator(shape)
+        found = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
+        for problem in found:
+            where = (*path, *problem.absolute_path)
+            field = ".".join(str(part) for part in problem.absolute_path) or "step"
+            self.error(where, step, f"{field}: {problem.message}", "schema")
+        return not found
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse YAML text safely, returning the data and a map from data path to line number."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DialogLoadError([DialogError(file, line, None, problem, "yaml_syntax")]) from None
+    lines: dict[Path_, int] = {}
+    if node is not None:
+        _line_map(node, (), lines)
+    return data, lines
+
+
+def digest_of(spec: Mapping[str, Any]) -> str:
+    """A stable hash of a dialog's content, used to pin conversations to it."""
+    canonical = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def _text(raw: Mapping[str, str] | None) -> Localized | None:
+    return None if raw is None else Localized(ja=raw["ja"], en=raw["en"])
+
+
+def _answer(raw: Mapping[str, Any]) -> AnswerSpec:
+    kind = raw["ask"]
+    options = tuple(
+        Option(
+            value=option["value"],
+            label=Localized(**option["label"]),
+            aliases=tuple(option.get("aliases", ())),
+        )
+        for option in raw.get("options", ())
+    )
+    if kind == "text":
+        return TextAnswer(min_length=raw.get("min_length", 1), max_length=raw.get("max_length", 200))
+    if kind == "long_text":
+        return LongTextAnswer(
+            min_length=raw.get("min_length", 1), max_length=raw.get("max_length", 2000)
+        )
+    if kind == "number":
+        return NumberAnswer(
+            minimum=raw.get("min"),
+            maximum=raw.get("max"),
+            integer=raw.get("integer", True),
+            unit=_text(raw.get("unit")),
+        )
+    if kind == "scale":
+        return ScaleAnswer(minimum=int(raw.get("min", -100)), maximum=int(raw.get("max", 100)))
+    if kind == "year_month":
+        return YearMonthAnswer(allow_future=raw.get("allow_future", False))
+    if kind == "period":
+        return PeriodAnswer()
+    if kind == "date":
+        return DateAnswer(
+            allow_past=raw.get("allow_past", True), allow_future=raw.get("allow_future", True)
+        )
+    if kind == "choice":
+        return ChoiceAnswer(options=options)
+    if kind == "multi_choice":
+        return MultiChoiceAnswer(
+            options=options, min_count=raw.get("min_count", 1), max_count=raw.get("max_count")
+        )
+    return YesNoAnswer()
+
+
+_NEEDS_OPTIONS = frozenset({"choice", "multi_choice"})
+
+
+def _question(raw: dict[str, Any], path: Path_, ctx: _Context) -> Question | None:
+    if not ctx.check(raw, schema.QUESTION, path, raw.get("id")):
+        return None
+    step_id = raw["id"]
+    kind = raw["ask"]
+    if (kind in _NEEDS_OPTIONS) != ("options" in raw):
+        need = "needs" if kind in _NEEDS_OPTIONS else "does not take"
+        ctx.error((*path, "ask"), step_id, f"a '{kind}' question {need} options", "options")
+        return None
+    values = [option["value"] for option in raw.get("options", ())]
+    if len(set(values)) != len(values):
+        ctx.error((*path, "options"), step_id, "option values must be unique", "duplicate_option")
+    low, high = raw.get("min", raw.get("min_length")), raw.get("max", raw.get("max_length"))
+    if low is not None and high is not None and low > high:
+        ctx.error(path, step_id, f"minimum {low} is greater than maximum {high}", "bad_range")
+    action = raw.get("action")
+    if action == "consent" and kind != "yes_no":
+        ctx.error((*path, "action"), step_id, "consent needs a yes_no question", "bad_action")
+    if action == "set_language" and (kind != "choice" or set(values) != {"ja", "en"}):
+        message = "set_language needs a choice with the values ja and en"
+        ctx.error((*path, "action"), step_id, message, "bad_action")
+    coach = raw.get("coach")
+    return Question(
+        id=step_id,
+        field=raw.get("field", step_id),
+        prompt=Localized(**raw["prompt"]),
+        answer=_answer(raw),
+        help=_text(raw.get("help")),
+        examples=tuple(Localized(**example) for example in raw.get("examples", ())),
+        optional=raw.get("optional", False),
+        when=_condition(raw, path, ctx),
+        next=raw.get("next"),
+        coach=None
+        if coach is None
+        else Coaching(
+            min_length=coach.get("min_length", 0),
+            vague=tuple(coach.get("vague", ())),
+            followup=Localized(**coach["followup"]),
+        ),
+        after=_text(raw.get("after")),
+        action=action,
+        label=_text(raw.get("label")),
+        line=ctx.line(path),
+    )
+
+
+def _condition(raw: Mapping[str, Any], path: Path_, ctx: _Context) -> Any:
+    source = raw.get("when")
+    if source is None:
+        return None
+    try:
+        return compile_condition(source)
+    except ConditionError as exc:
+        ctx.error((*path, "when"), raw.get("id"), str(exc), "bad_condition")
+        return None
+
+
+def _group(raw: dict[str, Any], path: Path_, ctx: _Context) -> Group | None:
+    if not ctx.check(raw, schema.GROUP, path, raw.get("id")):
+        return None
+    spec = raw["group"]
+    subs: list[Question] = []
+    for index, sub_raw in enumerate(spec["steps"]):
+        sub_path = (*path, "group", "steps", index)
+        if "ask" not in sub_raw:
+            ctx.error(sub_path, raw["id"], "a group may contain only questions", "schema")
+            continue
+        question = _question(sub_raw, sub_path, ctx)
+        if question is not None:
+            subs.append(question)
+    if not subs:
+        return None
+    title_field = spec.get("title_field", subs[0].field)
+    if title_field not in {sub.field for sub in subs}:
+        message = f"title_field '{title_field}' is not a field of this group"
+        ctx.error((*path, "group", "title_field"), raw["id"], message, "unknown_field")
+    low, high = spec.get("min", 0), spec.get("max", 20)
+    if low > high:
+        ctx.error((*path, "group"), raw["id"], f"min {low} > max {high}", "bad_range")
+    return Group(
+        id=raw["id"],
+        field=raw.get("field", raw["id"]),
+        prompt=Localized(**raw["prompt"]),
+        item=Localized(**spec["item"]),
+        more=Localized(**spec["more"]),
+        steps=tuple(subs),
+        title_field=title_field,
+        min_count=low,
+        max_count=high,
+        optional=raw.get("optional", False),
+        when=_condition(raw, path, ctx),
+        next=raw.get("next"),
+        help=_text(raw.get("help")),
+        examples=tuple(Localized(**example) for example in raw.get("examples", ())),
+        label=_text(raw.get("label")),
+        line=ctx.line(path),
+    )
+
+
+def _step(raw: Any, path: Path_, ctx: _Context) -> Step | None:
+    if not isinstance(raw, dict):
+        ctx.error(path, None, "each step must be a mapping", "schema")
+        return None
+    if "ask" in raw:
+        return _question(raw, path, ctx)
+    if "group" in raw:
+        return _group(raw, path, ctx)
+    if "say" in raw:
+        if not ctx.check(raw, schema.SAY, path, raw.get("id")):
+            return None
+        text = Localized(**raw["say"])
+        return Say(raw["id"], text, _condition(raw, path, ctx), raw.get("next"), ctx.line(path))
+    ctx.error(path, raw.get("id"), "a step needs one of 'ask', 'group' or 'say'", "schema")
+    return None
+
+
+def build_dialog(spec: Any, file: str, lines: Mapping[Path_, int] | None = None) -> Dialog:
+    """Turn parsed YAML (or a stored snapshot) into a checked :class:`Dialog`.
+
+    Raises:
+        DialogLoadError: Listing every problem found.
+    """
+    from bot.engine.validation import check_dialog  # the graph rules need the built steps
+
+    ctx = _Context(file, lines or {})
+    if not ctx.check(spec, schema.DIALOG, (), None):
+        raise DialogLoadError(ctx.errors)
+    steps = [_step(raw, ("steps", index), ctx) for index, raw in enumerate(spec["steps"])]
+    if ctx.errors:
+        raise DialogLoadError(ctx.errors)
+    dialog = Dialog(
+        id=spec["id"],
+        version=spec["version"],
+        title=Localized(**spec["title"]),
+        steps=tuple(step for step in steps if step is not None),
+        digest=digest_of(spec),
+        intro=_text(spec.get("intro")),
+        menu=spec.get("menu"),
+        then=spec.get("then"),
+        summary=spec.get("summary", True),
+        source=file,
+    )
+    check_dialog(dialog, ctx.error)
+    if ctx.errors:
+        raise DialogLoadError(ctx.errors)
+    return dialog
+
+
+def load_dialog_file(path: Path) -> tuple[Dialog, dict[str, Any]]:
+    """Load one dialog file, returning the dialog and its raw spec (kept for pinning)."""
+    text = path.read_text(encoding="utf-8")
+    spec, lines = parse_yaml(text, str(path))
+    dialog = build_dialog(spec, str(path), lines)
+    if dialog.id != path.stem:
+        error = DialogError(str(path), lines.get(("id",), 1), None, "", "id_mismatch")
+        message = f"the id '{dialog.id}' must match the file name '{path.stem}'"
+        raise DialogLoadError([DialogError(error.file, error.line, None, message, error.rule)])
+    return dialog, spec
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDialogs:
+    """Every dialog of a directory, with the raw specs used to pin conversations."""
+
+    catalog: DialogCatalog
+    specs: Mapping[str, dict[str, Any]]
+
+
+def load_dialogs(paths: Iterable[Path], start: str = "onboarding") -> LoadedDialogs:
+    """Load dialog files (directories are searched for ``*.yaml``) and check them together.
+
+    Raises:
+        DialogLoadError: Listing every problem in every file.
+    """
+    from bot.engine.validation import check_catalog
+
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+    errors: list[DialogError] = []
+    dialogs: dict[str, Dialog] = {}
+    specs: dict[str, dict[str, Any]] = {}
+    failed: set[str] = set()
+    for file in files:
+        try:
+            dialog, spec = load_dialog_file(file)
+        except DialogLoadError as exc:
+            errors.extend(exc.errors)
+            failed.add(file.stem)
+            continue
+        if dialog.id in dialogs:
+            message = f"dialog id '{dialog.id}' is also used by {dialogs[dialog.id].source}"
+            errors.append(DialogError(str(file), 1, None, message, "duplicate_dialog"))
+            continue
+        dialogs[dialog.id] = dialog
+        specs[dialog.digest] = spec
+    errors.extend(check_catalog(dialogs, failed))
+    if errors:
+        raise DialogLoadError(errors)
+    if start not in dialogs and dialogs:
+        start = min(dialogs.values(), key=lambda d: (d.menu is None, d.menu or 0, d.id)).id
+    pinned = {dialog.digest: dialog for dialog in dialogs.values()}
+    return LoadedDialogs(DialogCatalog(latest=dialogs, pinned=pinned, start=start), specs)

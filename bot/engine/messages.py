@@ -1,0 +1,83 @@
+"""The channel-neutral message vocabulary: what comes in and what goes out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One message from a person, as any channel adapter delivers it.
+
+    Attributes:
+        person_id: ``CHANNEL:ID``, e.g. ``telegram:12345`` or ``console:hanako``.
+        text: What the person typed, if anything.
+        payload: The payload of a pressed button, if a button was pressed.
+        delivery_id: The channel's own id for this delivery, used to drop re-deliveries.
+        lang_hint: The language the channel reports for the person, used only at first contact.
+    """
+
+    person_id: str
+    text: str | None = None
+    payload: str | None = None
+    delivery_id: str | None = None
+    lang_hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button: the label people see and the payload it sends back."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Plain text."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """A message with buttons.
+
+    Attributes:
+        options: The answers, which may also be typed by their number.
+        actions: Extra buttons (keep, skip, examples …), which may be typed by their label.
+    """
+
+    text: str
+    options: tuple[Button, ...]
+    actions: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A picture (PNG), e.g. a chart."""
+
+    filename: str
+    content: bytes = field(repr=False)
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file to hand over, e.g. the filled Job Card."""
+
+    filename: str
+    media_type: str
+    content: bytes = field(repr=False)
+    caption: str = ""
+
+
+Outbound = Text | Choices | Image | Document
+
+
+@dataclass(frozen=True, slots=True)
+class TurnContext:
+    """Facts from outside the engine for one turn: the engine itself reads no clock."""
+
+    today: date

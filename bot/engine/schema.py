@@ -1,0 +1,133 @@
+"""JSON Schemas for dialog files: the document, and one schema per step kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ID = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"}
+_TEXT = {
+    "type": "object",
+    "properties": {
+        "ja": {"type": "string", "minLength": 1},
+        "en": {"type": "string", "minLength": 1},
+    },
+    "required": ["ja", "en"],
+    "additionalProperties": False,
+}
+_OPTION = {
+    "type": "object",
+    "properties": {
+        "value": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,40}$"},
+        "label": _TEXT,
+        "aliases": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    },
+    "required": ["value", "label"],
+    "additionalProperties": False,
+}
+_COMMON = {
+    "id": _ID,
+    "when": {"type": "string", "minLength": 1},
+    "next": {"type": "string", "minLength": 1},
+}
+ANSWER_KINDS = (
+    "text",
+    "long_text",
+    "number",
+    "scale",
+    "year_month",
+    "period",
+    "date",
+    "choice",
+    "multi_choice",
+    "yes_no",
+)
+
+QUESTION: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        **_COMMON,
+        "ask": {"enum": list(ANSWER_KINDS)},
+        "field": _ID,
+        "label": _TEXT,
+        "prompt": _TEXT,
+        "help": _TEXT,
+        "examples": {"type": "array", "items": _TEXT},
+        "optional": {"type": "boolean"},
+        "after": _TEXT,
+        "action": {"enum": ["set_language", "consent"]},
+        "coach": {
+            "type": "object",
+            "properties": {
+                "min_length": {"type": "integer", "minimum": 0},
+                "vague": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                "followup": _TEXT,
+            },
+            "required": ["followup"],
+            "additionalProperties": False,
+        },
+        "min_length": {"type": "integer", "minimum": 0},
+        "max_length": {"type": "integer", "minimum": 1},
+        "min": {"type": "number"},
+        "max": {"type": "number"},
+        "integer": {"type": "boolean"},
+        "unit": _TEXT,
+        "allow_future": {"type": "boolean"},
+        "allow_past": {"type": "boolean"},
+        "options": {"type": "array", "items": _OPTION, "minItems": 2},
+        "min_count": {"type": "integer", "minimum": 0},
+        "max_count": {"type": "integer", "minimum": 1},
+    },
+    "required": ["id", "ask", "prompt"],
+    "additionalProperties": False,
+}
+
+SAY: dict[str, Any] = {
+    "type": "object",
+    "properties": {**_COMMON, "say": _TEXT},
+    "required": ["id", "say"],
+    "additionalProperties": False,
+}
+
+GROUP: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        **_COMMON,
+        "field": _ID,
+        "label": _TEXT,
+        "prompt": _TEXT,
+        "help": _TEXT,
+        "examples": {"type": "array", "items": _TEXT},
+        "optional": {"type": "boolean"},
+        "group": {
+            "type": "object",
+            "properties": {
+                "item": _TEXT,
+                "more": _TEXT,
+                "title_field": _ID,
+                "min": {"type": "integer", "minimum": 0},
+                "max": {"type": "integer", "minimum": 1},
+                "steps": {"type": "array", "items": {"type": "object"}, "minItems": 1},
+            },
+            "required": ["item", "more", "steps"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["id", "prompt", "group"],
+    "additionalProperties": False,
+}
+
+DIALOG: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": _ID,
+        "version": {"type": "integer", "minimum": 1},
+        "title": _TEXT,
+        "intro": _TEXT,
+        "menu": {"type": "integer", "minimum": 0},
+        "then": _ID,
+        "summary": {"type": "boolean"},
+        "steps": {"type": "array", "items": {"type": "object"}, "minItems": 1},
+    },
+    "required": ["id", "version", "title", "steps"],
+    "additionalProperties": False,
+}

@@ -1,0 +1,114 @@
+"""Conversation state: where a person is, kept as JSON between messages."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Mode = Literal[
+    "start",  # nothing asked yet
+    "menu",  # the main menu is shown
+    "ask",  # a question of the active dialog is open
+    "more",  # "is there another entry?" after a group entry
+    "followup",  # a coaching follow-up to a thin answer
+    "summary",  # the section summary, to confirm or edit
+    "group_edit",  # the entries of a group, to edit, add or remove
+    "group_remove",  # which entry of a group to remove
+    "confirm_cancel",  # "really stop this section?"
+    "confirm_delete",  # "really delete all my data?"
+    "paused",  # paused; any message resumes
+    "no_consent",  # consent refused; nothing is stored
+]
+
+STATE_FORMAT = 1
+
+
+@dataclass(slots=True)
+class Position:
+    """A question in a dialog: a top-level step, or a sub-question of entry ``item``."""
+
+    step: str
+    item: int | None = None
+    sub: str | None = None
+
+
+@dataclass(slots=True)
+class Cursor:
+    """Progress through one dialog, pinned to the dialog's content digest.
+
+    Attributes:
+        pos: The open question; None once the summary is reached.
+        back: Questions already asked, most recent last (for "back").
+        entry: Answers of the group entry being filled in (saved when it is complete).
+        edit_return: Return to the summary after this question (an edit from the summary).
+        coached: Steps whose coaching follow-up was already asked.
+    """
+
+    dialog: str
+    digest: str
+    pos: Position | None = None
+    back: list[Position] = field(default_factory=list)
+    entry: dict[str, Any] | None = None
+    edit_return: bool = False
+    coached: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ConversationState:
+    """Everything the engine needs to continue a conversation.
+
+    Attributes:
+        seq: Changes whenever a new question is asked, so stale buttons can be recognised.
+        partial: An incomplete answer awaiting a follow-up (e.g. a year without a month).
+        selection: Options ticked so far in a multiple-choice question.
+        resume: The mode to return to after a pause or a confirmation.
+        target: The group whose entries are being edited or removed.
+    """
+
+    mode: Mode = "start"
+    active: Cursor | None = None
+    suspended: dict[str, Cursor] = field(default_factory=dict)
+    seq: int = 0
+    attempts: int = 0
+    partial: Any = None
+    selection: list[str] = field(default_factory=list)
+    resume: Mode | None = None
+    target: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready copy of the state."""
+        data = asdict(self)
+        data["format"] = STATE_FORMAT
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> ConversationState:
+        """Rebuild a state saved with :meth:`to_json` (None → a fresh state)."""
+        if not data:
+            return cls()
+        data = {key: value for key, value in data.items() if key != "format"}
+        data["active"] = _cursor(data.get("active"))
+        data["suspended"] = {
+            key: cursor
+            for key, raw in (data.get("suspended") or {}).items()
+            if (cursor := _cursor(raw)) is not None
+        }
+        return cls(**data)
+
+    def clone(self) -> ConversationState:
+        """A deep copy, so the engine never changes its input."""
+        return copy.deepcopy(self)
+
+
+def _position(raw: dict[str, Any] | None) -> Position | None:
+    return None if raw is None else Position(**raw)
+
+
+def _cursor(raw: dict[str, Any] | None) -> Cursor | None:
+    if raw is None:
+        return None
+    raw = dict(raw)
+    raw["pos"] = _position(raw.get("pos"))
+    raw["back"] = [Position(**item) for item in raw.get("back", [])]
+    return Cursor(**raw)

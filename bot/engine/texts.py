@@ -1,0 +1,192 @@
+"""The engine's own messages (commands, menus, summaries), in Japanese and English."""
+
+from __future__ import annotations
+
+from bot.engine.localized import Lang, Localized
+
+L = Localized
+
+MESSAGES: dict[str, Localized] = {
+    # Welcome, resume, menu
+    "welcome_back": L(
+        "おかえりなさい。前回の続きから再開します。",
+        "Welcome back. Let's continue where you left off.",
+    ),
+    "menu_title": L("メニュー：取り組む項目を選んでください。", "Menu: choose what to work on."),
+    "menu_suggest": L("次のおすすめ：{title}", "Suggested next: {title}"),
+    "menu_all_done": L(
+        "すべての項目が完了しています。内容の見直しもいつでもできます。",
+        "Every section is complete. You can review any of them at any time.",
+    ),
+    "menu_unknown": L(
+        "メニューの番号か項目名を送ってください。",
+        "Please send the number or the name of a menu item.",
+    ),
+    "status_done": L("完了", "done"),
+    "status_partial": L("途中", "in progress"),
+    "status_todo": L("未着手", "not started"),
+    "section_start": L("【{title}】", "[{title}]"),
+    "section_saved": L(
+        "「{title}」を保存しました。お疲れさまでした。",
+        "“{title}” is saved. Well done.",
+    ),
+    # Questions
+    "progress": L("（{index}/{total}）", "({index}/{total})"),
+    "previous_answer": L(
+        "前回の回答：{value}\n変えない場合は「そのまま」を押してください。",
+        "Your previous answer: {value}\nPress “Keep” to leave it as it is.",
+    ),
+    "encourage_half": L("半分まで来ました。その調子です。", "You're halfway there. Keep going."),
+    "encourage_last": L("これが最後の質問です。", "This is the last question."),
+    "examples_title": L("記入例：", "Examples:"),
+    "no_examples": L(
+        "この質問には記入例がありません。思いつくままに書いてみてください。",
+        "There are no examples for this question. Just write what comes to mind.",
+    ),
+    "stuck": L(
+        "うまく読み取れないようです。記入例を見る、ヘルプを見る、"
+        "または「一時停止」してあとで続けることもできます。",
+        "That still didn't work. You can look at examples, read the help, "
+        "or pause and continue later.",
+    ),
+    "stuck_skip": L("この質問は「スキップ」もできます。", "You can also skip this question."),
+    "cannot_skip": L(
+        "この質問は飛ばせません。わからない場合は「ヘルプ」を送ってください。",
+        "This question can't be skipped. Send “help” if you are unsure.",
+    ),
+    "skipped": L("スキップしました。あとでまとめ画面から回答できます。", "Skipped. You can answer it later from the summary."),
+    "kept": L("前回の回答のままにしました。", "Kept your previous answer."),
+    "no_previous": L(
+        "これが最初の質問です。これより前には戻れません。",
+        "This is the first question; there is nothing before it.",
+    ),
+    "stale_button": L(
+        "そのボタンの質問はすでに終わっています。いまの質問はこちらです。",
+        "That button belongs to a question that is already closed. Here is the current one.",
+    ),
+    "unknown_command": L(
+        "「{command}」というコマンドはありません。使えるコマンドは「ヘルプ」で確認できます。",
+        "There is no command “{command}”. Send “help” to see the commands.",
+    ),
+    "coach_keep": L("このままで次へ", "Keep it and go on"),
+    "coach_added": L("ありがとうございます。書き足しました。", "Thank you. I've added that."),
+    "multi_hint": L(
+        "当てはまるものを押して、最後に「決定」を押してください（番号を「1,3」のように送っても選べます）。",
+        "Tick the ones that apply, then press “Done” (or send numbers such as “1,3”).",
+    ),
+    "multi_selected": L("選択中：{labels}", "Selected: {labels}"),
+    "multi_none": L("まだ何も選ばれていません。", "Nothing is selected yet."),
+    # Groups
+    "group_entry": L("{item} {number}件目", "{item} #{number}"),
+    "group_more_min": L(
+        "{item}は少なくとも{min}件必要です。続けて次の{item}を入力してください。",
+        "At least {min} {item} entries are needed. Please enter the next one.",
+    ),
+    "group_full": L("{item}は{max}件まで入力できます。", "You can enter up to {max} {item} entries."),
+    "group_add": L("追加する", "Add another"),
+    "group_done": L("これで全部", "That's all"),
+    "group_edit_title": L("「{item}」の入力内容：", "Your {item} entries:"),
+    "group_edit_entry": L("{number}件目を直す", "Edit #{number}"),
+    "group_remove": L("削除する", "Remove one"),
+    "group_remove_which": L("削除する{item}を選んでください。", "Which {item} should be removed?"),
+    "group_removed": L("{number}件目を削除しました。", "Removed entry #{number}."),
+    "group_empty": L("（まだありません）", "(none yet)"),
+    # Summary
+    "summary_title": L(
+        "【{title}】の回答です。内容を確認してください。",
+        "Your answers for [{title}]. Please check them.",
+    ),
+    "summary_hint": L(
+        "よければ「確定する」を、直したい項目があればその番号を送ってください。",
+        "If everything is right press “Confirm”; to change an item, send its number.",
+    ),
+    "summary_current": L(
+        "これまでの回答です（いまの質問は続きから再開します）。",
+        "Your answers so far (we'll carry on with the current question).",
+    ),
+    "unanswered": L("（未回答）", "(not answered)"),
+    "confirm": L("確定する", "Confirm"),
+    "edit_item": L("✏️ {label}", "✏️ {label}"),
+    # Commands
+    "help": L(
+        "使えるコマンド：\n"
+        "・戻る（/back）…前の質問に戻ります\n"
+        "・スキップ（/skip）…任意の質問を飛ばします\n"
+        "・例（/example）…記入例を見ます\n"
+        "・まとめ（/summary）…ここまでの回答を見ます\n"
+        "・一時停止（/pause）…中断して、あとで続きから再開します\n"
+        "・中止（/cancel）…この項目をやめてメニューに戻ります（回答は残ります）\n"
+        "・メニュー（/menu）…メニューを開きます\n"
+        "・English / 日本語（/lang）…言語を切り替えます\n"
+        "・マイデータ（/mydata）…保存されたデータを受け取ります\n"
+        "・データ削除（/delete）…保存されたデータをすべて削除します",
+        "Commands:\n"
+        "• back (/back) – go to the previous question\n"
+        "• skip (/skip) – skip an optional question\n"
+        "• example (/example) – see examples\n"
+        "• summary (/summary) – see your answers so far\n"
+        "• pause (/pause) – stop now and continue later\n"
+        "• cancel (/cancel) – leave this section for the menu (answers are kept)\n"
+        "• menu (/menu) – open the menu\n"
+        "• 日本語 / English (/lang) – switch language\n"
+        "• my data (/mydata) – receive the data stored about you\n"
+        "• delete (/delete) – delete everything stored about you",
+    ),
+    "paused": L(
+        "ここまでの回答は保存しました。続けるときは、何かメッセージを送ってください。",
+        "Your answers so far are saved. Send any message when you want to continue.",
+    ),
+    "confirm_cancel": L(
+        "「{title}」を中止してメニューに戻りますか？ここまでの回答は残ります。",
+        "Leave “{title}” and go back to the menu? Your answers so far are kept.",
+    ),
+    "cancelled": L("中止しました。回答は保存されています。", "Stopped. Your answers are saved."),
+    "not_cancelled": L("では、続けましょう。", "All right, let's continue."),
+    "yes": L("はい", "Yes"),
+    "no": L("いいえ", "No"),
+    "confirm_delete": L(
+        "保存されているあなたのデータ（回答・履歴・設定）をすべて削除します。元に戻せません。よろしいですか？",
+        "This deletes all data stored about you (answers, history, settings). "
+        "It cannot be undone. Are you sure?",
+    ),
+    "deleted": L(
+        "すべてのデータを削除しました。ご利用ありがとうございました。またいつでも /start で始められます。",
+        "All your data has been deleted. Thank you for using the service. "
+        "Send /start to begin again at any time.",
+    ),
+    "not_deleted": L("削除を取りやめました。データはそのままです。", "Nothing was deleted."),
+    "language_set": L("日本語で続けます。", "I'll continue in English."),
+    "mydata": L(
+        "保存されているあなたのデータをお送りします。",
+        "Here is the data stored about you.",
+    ),
+    "yes_no_please": L("「はい」か「いいえ」でお答えください。", "Please answer “Yes” or “No”."),
+    # Consent
+    "no_consent": L(
+        "同意いただけなかったため、回答は保存しません。このまま閉じていただいて大丈夫です。"
+        "気が変わったら、何かメッセージを送ってください。",
+        "Since you did not agree, nothing you type will be stored. You can simply close this chat. "
+        "If you change your mind, send any message.",
+    ),
+    # Buttons
+    "btn_keep": L("そのまま", "Keep"),
+    "btn_skip": L("スキップ", "Skip"),
+    "btn_examples": L("例を見る", "Examples"),
+    "btn_help": L("ヘルプ", "Help"),
+    "btn_pause": L("一時停止", "Pause"),
+    "btn_done": L("決定", "Done"),
+    "btn_menu": L("メニュー", "Menu"),
+    "btn_back": L("戻る", "Back"),
+    "btn_language": L("English", "日本語"),
+    "btn_mydata": L("マイデータ", "My data"),
+    "error": L(
+        "申し訳ありません。うまく処理できませんでした。もう一度送ってください。これまでの回答は保存されています。",
+        "Sorry, something went wrong on our side. Please send that again; "
+        "your earlier answers are safe.",
+    ),
+}
+
+
+def t(key: str, lang: Lang, **params: object) -> str:
+    """The built-in message ``key`` in ``lang``, with placeholders filled in."""
+    return MESSAGES[key].format(lang, **params)

@@ -1,0 +1,127 @@
+"""The working context of one turn: state copy, answers overlay, replies and effects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.engine.conditions import evaluate
+from bot.engine.effects import Effect, SaveAnswer
+from bot.engine.localized import Lang
+from bot.engine.messages import Button, Outbound, Text, TurnContext
+from bot.engine.model import Dialog, DialogCatalog, Group, Question, Say
+from bot.engine.state import ConversationState, Cursor
+from bot.engine.texts import t
+
+COMPLETED = "_completed"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    """What the engine may know about the person for one turn.
+
+    Attributes:
+        consented: True once agreed, False if refused, None if never asked.
+        answers: Current answers keyed ``dialog.field``.
+    """
+
+    lang: Lang = "ja"
+    consented: bool | None = None
+    answers: Mapping[str, Any] = field(default_factory=dict)
+
+
+def answer_key(dialog_id: str, field_name: str) -> str:
+    """The key of an answer in :attr:`PersonView.answers`."""
+    return f"{dialog_id}.{field_name}"
+
+
+class Turn:
+    """Mutable scratch space for one call of :func:`bot.engine.advance`."""
+
+    def __init__(
+        self,
+        catalog: DialogCatalog,
+        state: ConversationState,
+        person: PersonView,
+        ctx: TurnContext,
+    ) -> None:
+        self.catalog = catalog
+        self.state = state.clone()
+        self.lang: Lang = person.lang
+        self.consented = person.consented
+        self.answers: dict[str, Any] = dict(person.answers)
+        self.ctx = ctx
+        self.out: list[Outbound] = []
+        self.effects: list[Effect] = []
+
+    # Messages ---------------------------------------------------------------------------
+    def t(self, key: str, **params: object) -> str:
+        """A built-in message in the person's language."""
+        return t(key, self.lang, **params)
+
+    def say(self, text: str) -> None:
+        """Queue a plain text reply."""
+        self.out.append(Text(text))
+
+    def button(self, label_key: str, kind: str, value: str) -> Button:
+        """A button bound to the current question (stale once the question changes)."""
+        return Button(self.t(label_key), self.payload(kind, value))
+
+    def payload(self, kind: str, value: str) -> str:
+        """Encode a button payload tied to the current question number."""
+        return f"{self.state.seq}|{kind}|{value}"
+
+    # State ------------------------------------------------------------------------------
+    @property
+    def cursor(self) -> Cursor:
+        """The cursor of the active dialog (there must be one)."""
+        assert self.state.active is not None
+        return self.state.active
+
+    @property
+    def dialog(self) -> Dialog:
+        """The active dialog, in the version the conversation is pinned to."""
+        cursor = self.cursor
+        return self.catalog.get(cursor.dialog, cursor.digest)
+
+    def new_question(self) -> None:
+        """Mark that a new question is being asked: old buttons become stale."""
+        self.state.seq += 1
+        self.state.attempts = 0
+        self.state.partial = None
+        self.state.selection = []
+
+    # Answers ----------------------------------------------------------------------------
+    def answer(self, dialog_id: str, field_name: str) -> Any:
+        """The current answer of ``dialog.field`` (None if unanswered)."""
+        return self.answers.get(answer_key(dialog_id, field_name))
+
+    def save(self, dialog_id: str, field_name: str, value: Any) -> None:
+        """Store an answer now and ask the service to persist it."""
+        self.answers[answer_key(dialog_id, field_name)] = value
+        self.effects.append(SaveAnswer(dialog_id, field_name, value))
+
+    def completed(self, dialog_id: str) -> bool:
+        """Whether the person confirmed the summary of ``dialog_id``."""
+        return bool(self.answer(dialog_id, COMPLETED))
+
+    def started(self, dialog: Dialog) -> bool:
+        """Whether any answer of ``dialog`` exists."""
+        return any(self.answer(dialog.id, name) is not None for name in dialog.fields())
+
+    def visible(
+        self, step: Question | Group | Say, dialog: Dialog, entry: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Whether a step's condition holds, given the answers so far."""
+        if step.when is None:
+            return True
+
+        def lookup(name: str) -> Any:
+            if "." in name:
+                return self.answers.get(name)
+            if entry is not None and name in entry:
+                return entry[name]
+            return self.answer(dialog.id, name)
+
+        return evaluate(step.when, lookup)

@@ -1,0 +1,145 @@
+"""Graph rules for dialogs: unique ids and fields, no dangling or unreachable steps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from bot.engine.conditions import Condition
+from bot.engine.model import END, Dialog, Group, Question, Say, Step
+
+if TYPE_CHECKING:
+    from bot.engine.loader import DialogError
+
+ErrorSink = Callable[[tuple[str | int, ...], str | None, str, str], None]
+
+
+def _successors(dialog: Dialog, index: int) -> list[int]:
+    step = dialog.steps[index]
+    following = [index + 1] if index + 1 < len(dialog.steps) else []
+    if step.next is None:
+        return following
+    target = [] if step.next == END else [dialog.index(step.next)]
+    # A step with a condition may be skipped, so what follows it is reachable too.
+    return target + following if step.when is not None else target
+
+
+def check_dialog(dialog: Dialog, error: ErrorSink) -> None:
+    """Report every graph problem inside one dialog through ``error``."""
+    seen_ids: set[str] = set()
+    seen_fields: set[str] = set()
+    for index, step in enumerate(dialog.steps):
+        path = ("steps", index)
+        if step.id in seen_ids:
+            error(path, step.id, f"step id '{step.id}' is used twice", "duplicate_step")
+        seen_ids.add(step.id)
+        if not isinstance(step, Say):
+            if step.field in seen_fields:
+                error(path, step.id, f"field '{step.field}' is stored twice", "duplicate_field")
+            seen_fields.add(step.field)
+        if isinstance(step, Group):
+            _check_group(step, path, error)
+    for index, step in enumerate(dialog.steps):
+        if step.next is not None and step.next != END and not dialog.has_step(step.next):
+            message = f"next: there is no step '{step.next}'"
+            error(("steps", index, "next"), step.id, message, "dangling_next")
+    _check_reachable(dialog, error)
+    for index, step in enumerate(dialog.steps):
+        _check_names(dialog, step, ("steps", index), error)
+
+
+def _check_group(group: Group, path: tuple[str | int, ...], error: ErrorSink) -> None:
+    ids: set[str] = set()
+    fields: set[str] = set()
+    for index, sub in enumerate(group.steps):
+        sub_path = (*path, "group", "steps", index)
+        if sub.id in ids:
+            error(sub_path, group.id, f"sub-question id '{sub.id}' is used twice", "duplicate_step")
+        if sub.field in fields:
+            message = f"field '{sub.field}' is stored twice in the group"
+            error(sub_path, group.id, message, "duplicate_field")
+        if sub.next is not None:
+            message = "questions inside a group follow each other; 'next' is not allowed"
+            error((*sub_path, "next"), group.id, message, "dangling_next")
+        if sub.action is not None:
+            message = "actions are not allowed inside a group"
+            error((*sub_path, "action"), group.id, message, "bad_action")
+        ids.add(sub.id)
+        fields.add(sub.field)
+
+
+def _check_reachable(dialog: Dialog, error: ErrorSink) -> None:
+    known = all(s.next is None or s.next == END or dialog.has_step(s.next) for s in dialog.steps)
+    if not known:
+        return
+    reached = {0}
+    todo = [0]
+    while todo:
+        for successor in _successors(dialog, todo.pop()):
+            if successor not in reached:
+                reached.add(successor)
+                todo.append(successor)
+    for index, step in enumerate(dialog.steps):
+        if index not in reached:
+            message = "no path leads to this step (check the 'next' of the steps before it)"
+            error(("steps", index), step.id, message, "unreachable_step")
+
+
+def _check_names(dialog: Dialog, step: Step, path: tuple[str | int, ...], error: ErrorSink) -> None:
+    local = dialog.fields()
+    checks: list[tuple[Condition | None, frozenset[str], tuple[str | int, ...]]] = [
+        (step.when, local, (*path, "when"))
+    ]
+    if isinstance(step, Group):
+        item_fields = local | {sub.field for sub in step.steps}
+        for index, sub in enumerate(step.steps):
+            checks.append((sub.when, item_fields, (*path, "group", "steps", index, "when")))
+    for condition, fields, where in checks:
+        if condition is None:
+            continue
+        for name in sorted(condition.names):
+            owner, _, field = name.rpartition(".")
+            if owner == dialog.id:
+                name, owner = field, ""
+            if not owner and name not in fields:
+                message = f"condition reads '{name}', which no question of this dialog stores"
+                error(where, step.id, message, "unknown_field")
+
+
+def check_catalog(
+    dialogs: Mapping[str, Dialog], failed: frozenset[str] | set[str] = frozenset()
+) -> list[DialogError]:
+    """Rules across dialogs: ``then`` targets exist; ``dialog.field`` names exist.
+
+    Dialogs in ``failed`` could not be loaded; references to them are not reported again.
+    """
+    from bot.engine.loader import DialogError
+
+    errors: list[DialogError] = []
+    for dialog in dialogs.values():
+        if dialog.then is not None and dialog.then not in dialogs and dialog.then not in failed:
+            message = f"then: there is no dialog '{dialog.then}'"
+            errors.append(DialogError(dialog.source, 1, None, message, "unknown_dialog"))
+        for step in dialog.steps:
+            conditions = [step.when]
+            if isinstance(step, Group):
+                conditions.extend(sub.when for sub in step.steps)
+            for condition in conditions:
+                if condition is None:
+                    continue
+                for name in sorted(condition.names):
+                    owner, _, field = name.rpartition(".")
+                    if not owner or owner == dialog.id or owner in failed:
+                        continue
+                    other = dialogs.get(owner)
+                    if other is None or field not in other.fields():
+                        message = f"condition reads '{name}', which no dialog stores"
+                        errors.append(
+                            DialogError(dialog.source, step.line, step.id, message, "unknown_field")
+                        )
+    return errors
+
+
+def is_question(step: Step) -> bool:
+    """Whether ``step`` asks something (a question or a group)."""
+    return isinstance(step, Question | Group)

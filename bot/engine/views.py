@@ -1,0 +1,267 @@
+"""What the person sees: questions, summaries, group lists and the menu, as outbound messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.engine.answers import ChoiceAnswer, MultiChoiceAnswer, YesNoAnswer
+from bot.engine.messages import Button, Choices, Text
+from bot.engine.model import Dialog, Group, Question
+from bot.engine.turn import Turn
+
+_ENTRY_TITLE_LIMIT = 40
+
+
+def display(turn: Turn, step: Question | Group, value: Any) -> str:
+    """A stored answer as the person would read it."""
+    if value is None:
+        return turn.t("unanswered")
+    if isinstance(step, Group):
+        if not value:
+            return turn.t("group_empty")
+        return "\n".join(
+            f"  {index}) {entry_title(turn, step, entry)}" for index, entry in enumerate(value, 1)
+        )
+    return step.answer.display(value, turn.lang)
+
+
+def entry_title(turn: Turn, group: Group, entry: dict[str, Any]) -> str:
+    """A one-line name for a group entry, from its title field."""
+    sub = group.sub(next(s.id for s in group.steps if s.field == group.title_field))
+    value = entry.get(group.title_field)
+    title = turn.t("unanswered") if value is None else sub.answer.display(value, turn.lang)
+    title = " ".join(title.split())
+    return title if len(title) <= _ENTRY_TITLE_LIMIT else title[: _ENTRY_TITLE_LIMIT - 1] + "…"
+
+
+def progress(turn: Turn, dialog: Dialog, step_id: str) -> tuple[int, int]:
+    """The position of a step among the questions the person will be asked, and their count."""
+    shown = [step.id for step in dialog.answer_steps() if turn.visible(step, dialog)]
+    if step_id not in shown:
+        shown.append(step_id)
+    return shown.index(step_id) + 1, len(shown)
+
+
+def current_question(turn: Turn) -> tuple[Question, Group | None]:
+    """The open question, and its group if it is a sub-question."""
+    dialog = turn.dialog
+    pos = turn.cursor.pos
+    assert pos is not None
+    step = dialog.step(pos.step)
+    if isinstance(step, Group):
+        assert pos.sub is not None
+        return step.sub(pos.sub), step
+    assert isinstance(step, Question)
+    return step, None
+
+
+def existing_value(turn: Turn) -> Any:
+    """The stored answer of the open question, offered as the default."""
+    question, group = current_question(turn)
+    if group is not None:
+        return (turn.cursor.entry or {}).get(question.field)
+    return turn.answer(turn.dialog.id, question.field)
+
+
+def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
+    """Show the open question (``fresh`` on first asking: progress and encouragement)."""
+    dialog = turn.dialog
+    question, group = current_question(turn)
+    pos = turn.cursor.pos
+    assert pos is not None
+    lines: list[str] = []
+    if notice:
+        lines.append(notice)
+    index, total = progress(turn, dialog, pos.step)
+    header = turn.t("section_start", title=dialog.title.get(turn.lang))
+    lines.append(header + turn.t("progress", index=index, total=total))
+    if fresh and group is None and total >= 4 and index == total // 2 + 1:
+        lines.append(turn.t("encourage_half"))
+    elif fresh and group is None and total >= 3 and index == total:
+        lines.append(turn.t("encourage_last"))
+    if group is not None and pos.item is not None:
+        lines.append(turn.t("group_entry", item=group.item.get(turn.lang), number=pos.item + 1))
+    lines.append(question.prompt.get(turn.lang))
+    value = existing_value(turn)
+    actions: list[Button] = []
+    if value is not None:
+        lines.append(turn.t("previous_answer", value=question.answer.display(value, turn.lang)))
+        actions.append(turn.button("btn_keep", "x", "keep"))
+    options: list[Button] = []
+    answer = question.answer
+    if isinstance(answer, ChoiceAnswer):
+        options = [
+            Button(option.label.get(turn.lang), turn.payload("a", option.value))
+            for option in answer.options
+        ]
+    elif isinstance(answer, YesNoAnswer):
+        options = [turn.button("yes", "a", "yes"), turn.button("no", "a", "no")]
+    elif isinstance(answer, MultiChoiceAnswer):
+        chosen = set(turn.state.selection)
+        options = [
+            Button(
+                ("☑ " if option.value in chosen else "☐ ") + option.label.get(turn.lang),
+                turn.payload("t", option.value),
+            )
+            for option in answer.options
+        ]
+        lines.append(turn.t("multi_hint"))
+        actions.insert(0, turn.button("btn_done", "x", "done"))
+    else:
+        lines.append("→ " + answer.hint(turn.lang))
+    if question.examples:
+        actions.append(turn.button("btn_examples", "x", "examples"))
+    if question.optional:
+        actions.append(turn.button("btn_skip", "x", "skip"))
+    turn.out.append(Choices("\n".join(lines), tuple(options), tuple(actions)))
+
+
+def stuck(turn: Turn, message: str) -> None:
+    """After repeated failures: say so and offer examples, help, skip or pause."""
+    question, _ = current_question(turn)
+    lines = [message, turn.t("stuck")]
+    actions = [turn.button("btn_examples", "x", "examples"), turn.button("btn_help", "x", "help")]
+    if question.optional:
+        lines.append(turn.t("stuck_skip"))
+        actions.append(turn.button("btn_skip", "x", "skip"))
+    actions.append(turn.button("btn_pause", "x", "pause"))
+    turn.out.append(Choices("\n".join(lines), (), tuple(actions)))
+
+
+def examples(turn: Turn) -> None:
+    """Show the examples of the open question (or its group)."""
+    question, group = current_question(turn)
+    shown = question.examples or (group.examples if group is not None else ())
+    if not shown:
+        turn.say(turn.t("no_examples"))
+        return
+    turn.say(
+        "\n".join([turn.t("examples_title"), *(f"・{ex.get(turn.lang)}" for ex in shown)])
+    )
+
+
+def more(turn: Turn, group: Group) -> None:
+    """Ask whether there is another entry (or, for an empty optional group, any entry)."""
+    entries = turn.answer(turn.dialog.id, group.field) or []
+    if entries:
+        text = "\n".join(
+            [
+                turn.t("group_edit_title", item=group.item.get(turn.lang)),
+                display(turn, group, entries),
+                group.more.get(turn.lang),
+            ]
+        )
+        buttons = (turn.button("group_add", "a", "yes"), turn.button("group_done", "a", "no"))
+    else:
+        text = group.prompt.get(turn.lang)
+        buttons = (turn.button("yes", "a", "yes"), turn.button("no", "a", "no"))
+    turn.out.append(Choices(text, buttons))
+
+
+def summary_steps(turn: Turn, dialog: Dialog) -> list[Question | Group]:
+    """The questions listed in the summary, numbered from 1."""
+    return [step for step in dialog.answer_steps() if turn.visible(step, dialog)]
+
+
+def summary_text(turn: Turn, dialog: Dialog) -> str:
+    """The answers of ``dialog`` as a numbered list."""
+    lines = []
+    for number, step in enumerate(summary_steps(turn, dialog), 1):
+        value = turn.answer(dialog.id, step.field)
+        label = _label(turn, step)
+        if isinstance(step, Group):
+            lines.append(f"{number}. {label}\n{display(turn, step, value)}")
+        else:
+            lines.append(f"{number}. {label}：{display(turn, step, value)}")
+    return "\n".join(lines)
+
+
+def _label(turn: Turn, step: Question | Group) -> str:
+    if step.label is not None:
+        return step.label.get(turn.lang)
+    text = step.item.get(turn.lang) if isinstance(step, Group) else step.prompt.get(turn.lang)
+    first = text.strip().splitlines()[0] if text.strip() else step.id
+    return first if len(first) <= _ENTRY_TITLE_LIMIT else first[: _ENTRY_TITLE_LIMIT - 1] + "…"
+
+
+def summary(turn: Turn) -> None:
+    """Show the section summary with "confirm" and one button per item to edit."""
+    dialog = turn.dialog
+    title = dialog.title.get(turn.lang)
+    text = "\n\n".join(
+        [turn.t("summary_title", title=title), summary_text(turn, dialog), turn.t("summary_hint")]
+    )
+    steps = summary_steps(turn, dialog)
+    options = tuple(
+        Button(turn.t("edit_item", label=_label(turn, s)), turn.payload("e", s.id)) for s in steps
+    )
+    turn.out.append(Choices(text, options, (turn.button("confirm", "x", "confirm"),)))
+
+
+def group_edit(turn: Turn, group: Group) -> None:
+    """List a group's entries with buttons to edit, add or remove."""
+    entries = turn.answer(turn.dialog.id, group.field) or []
+    text = "\n".join(
+        [turn.t("group_edit_title", item=group.item.get(turn.lang)), display(turn, group, entries)]
+    )
+    options = tuple(
+        Button(turn.t("group_edit_entry", number=n), turn.payload("g", str(n - 1)))
+        for n in range(1, len(entries) + 1)
+    )
+    actions = []
+    if len(entries) < group.max_count:
+        actions.append(turn.button("group_add", "x", "add"))
+    if entries:
+        actions.append(turn.button("group_remove", "x", "remove"))
+    actions.append(turn.button("btn_done", "x", "done"))
+    turn.out.append(Choices(text, options, tuple(actions)))
+
+
+def group_remove(turn: Turn, group: Group) -> None:
+    """Ask which entry to remove."""
+    entries = turn.answer(turn.dialog.id, group.field) or []
+    options = tuple(
+        Button(f"{n}) {entry_title(turn, group, entry)}", turn.payload("r", str(n - 1)))
+        for n, entry in enumerate(entries, 1)
+    )
+    text = turn.t("group_remove_which", item=group.item.get(turn.lang))
+    turn.out.append(Choices(text, options, (turn.button("btn_back", "x", "back"),)))
+
+
+def confirm(turn: Turn, key: str, **params: object) -> None:
+    """A yes/no confirmation."""
+    buttons = (turn.button("yes", "a", "yes"), turn.button("no", "a", "no"))
+    turn.out.append(Choices(turn.t(key, **params), buttons))
+
+
+def menu(turn: Turn) -> None:
+    """The main menu: every section with its status, and a suggested next step."""
+    lines = [turn.t("menu_title")]
+    options = []
+    suggestion = None
+    for dialog in turn.catalog.menu():
+        if turn.completed(dialog.id):
+            status = turn.t("status_done")
+        elif turn.started(dialog) or dialog.id in turn.state.suspended:
+            status = turn.t("status_partial")
+        else:
+            status = turn.t("status_todo")
+        if suggestion is None and not turn.completed(dialog.id):
+            suggestion = dialog
+        title = dialog.title.get(turn.lang)
+        options.append(Button(f"{title}（{status}）", f"m|{dialog.id}"))
+    if suggestion is not None:
+        lines.append(turn.t("menu_suggest", title=suggestion.title.get(turn.lang)))
+    else:
+        lines.append(turn.t("menu_all_done"))
+    actions = (
+        Button(turn.t("btn_language"), "c|lang"),
+        Button(turn.t("btn_mydata"), "c|mydata"),
+        Button(turn.t("btn_help"), "c|help"),
+    )
+    turn.out.append(Choices("\n".join(lines), tuple(options), actions))
+
+
+def plain(turn: Turn, key: str, **params: object) -> None:
+    """A built-in message as plain text."""
+    turn.out.append(Text(turn.t(key, **params)))

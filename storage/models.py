@@ -1,0 +1,87 @@
+"""SQLAlchemy models: people, conversations, answers with history, deliveries, dialog snapshots."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONValue = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    """Declarative base with named constraints (so migrations can refer to them)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class PersonRow(Base):
+    """A person, identified as ``CHANNEL:ID``."""
+
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(2), default="ja")
+    consent: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ConversationRow(Base):
+    """The engine state of a person's conversation; its row is locked while a message is handled."""
+
+    __tablename__ = "conversations"
+
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSONValue, nullable=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AnswerRow(Base):
+    """One stored value of one field; an edit adds a row and keeps the old one as history."""
+
+    __tablename__ = "answers"
+    __table_args__ = (Index("ix_answers_person_current", "person_id", "is_current"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    dialog_id: Mapped[str] = mapped_column(String(40))
+    field: Mapped[str] = mapped_column(String(40))
+    value: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DeliveryRow(Base):
+    """A channel delivery already handled, so a re-delivery is dropped."""
+
+    __tablename__ = "deliveries"
+
+    delivery_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class DialogSnapshotRow(Base):
+    """The content of a dialog version some conversation was started on."""
+
+    __tablename__ = "dialog_snapshots"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dialog_id: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    spec: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,244 @@
+"""Repository functions: they take a session, never commit, and return plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    AnswerRow,
+    ConversationRow,
+    DeliveryRow,
+    DialogSnapshotRow,
+    PersonRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRecord:
+    """A locked conversation with the person's settings."""
+
+    person_id: str
+    lang: str
+    consent: bool | None
+    state: dict[str, Any] | None
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerVersion:
+    """One stored value of a field, current or historical."""
+
+    dialog_id: str
+    field: str
+    value: Any
+    is_current: bool
+    created_at: datetime
+
+
+def _insert_ignore(session: Session, table: Table, values: Mapping[str, Any]) -> int:
+    """Insert a row unless its key exists; return how many rows were inserted."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement: Any = postgresql.insert(table).values(**values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = sqlite.insert(table).values(**values).on_conflict_do_nothing()
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise RuntimeError(f"unsupported database {dialect}")
+    # RETURNING tells reliably whether the row went in (rowcount does not, on every driver).
+    key = next(iter(table.primary_key.columns))
+    return len(session.execute(statement.returning(key)).all())
+
+
+def claim_delivery(session: Session, delivery_id: str, now: datetime) -> bool:
+    """Record a delivery id; False if it was handled before (a re-delivery)."""
+    table = DeliveryRow.__table__
+    assert isinstance(table, Table)
+    return _insert_ignore(session, table, {"delivery_id": delivery_id, "received_at": now}) == 1
+
+
+def prune_deliveries(session: Session, before: datetime) -> int:
+    """Forget delivery ids older than ``before`` (channels re-deliver only for a short while)."""
+    result = session.execute(delete(DeliveryRow).where(DeliveryRow.received_at < before))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def lock_conversation(
+    session: Session, person_id: str, now: datetime, lang: str = "ja"
+) -> ConversationRecord:
+    """Create the person and conversation if new, then lock the conversation row.
+
+    On PostgreSQL this is ``SELECT … FOR UPDATE``: a second worker handling the same person
+    waits here until the first one commits. SQLite is already serialized by ``BEGIN IMMEDIATE``.
+    """
+    people = PersonRow.__table__
+    conversations = ConversationRow.__table__
+    assert isinstance(people, Table) and isinstance(conversations, Table)
+    _insert_ignore(session, people, {"id": person_id, "lang": lang, "created_at": now})
+    _insert_ignore(
+        session,
+        conversations,
+        {"person_id": person_id, "state": None, "revision": 0, "updated_at": now},
+    )
+    row = session.execute(
+        select(
+            ConversationRow.state,
+            ConversationRow.revision,
+            PersonRow.lang,
+            PersonRow.consent,
+        )
+        .join(PersonRow, PersonRow.id == ConversationRow.person_id)
+        .where(ConversationRow.person_id == person_id)
+        .with_for_update(of=ConversationRow.__table__)
+    ).one()
+    return ConversationRecord(person_id, row.lang, row.consent, row.state, row.revision)
+
+
+def save_state(
+    session: Session, person_id: str, state: dict[str, Any], revision: int, now: datetime
+) -> None:
+    """Store the conversation state (the caller holds the row lock)."""
+    session.execute(
+        update(ConversationRow)
+        .where(ConversationRow.person_id == person_id)
+        .values(state=state, revision=revision + 1, updated_at=now)
+    )
+
+
+def current_answers(session: Session, person_id: str) -> dict[str, Any]:
+    """The current answers of a person keyed ``dialog.field``."""
+    rows = session.execute(
+        select(AnswerRow.dialog_id, AnswerRow.field, AnswerRow.value).where(
+            AnswerRow.person_id == person_id, AnswerRow.is_current.is_(True)
+        )
+    )
+    return {f"{row.dialog_id}.{row.field}": row.value for row in rows}
+
+
+def save_answer(
+    session: Session, person_id: str, dialog_id: str, field: str, value: Any, now: datetime
+) -> None:
+    """Make ``value`` the current answer; the previous one stays as history."""
+    session.execute(
+        update(AnswerRow)
+        .where(
+            AnswerRow.person_id == person_id,
+            AnswerRow.dialog_id == dialog_id,
+            AnswerRow.field == field,
+            AnswerRow.is_current.is_(True),
+        )
+        .values(is_current=False)
+    )
+    session.add(
+        AnswerRow(
+            person_id=person_id,
+            dialog_id=dialog_id,
+            field=field,
+            value=value,
+            is_current=True,
+            created_at=now,
+        )
+    )
+
+
+def answer_history(session: Session, person_id: str) -> list[AnswerVersion]:
+    """Every stored value of every field of a person, oldest first."""
+    rows = session.scalars(
+        select(AnswerRow).where(AnswerRow.person_id == person_id).order_by(AnswerRow.id)
+    )
+    return [
+        AnswerVersion(row.dialog_id, row.field, row.value, row.is_current, row.created_at)
+        for row in rows
+    ]
+
+
+def set_language(session: Session, person_id: str, lang: str) -> None:
+    """Remember the person's language."""
+    session.execute(update(PersonRow).where(PersonRow.id == person_id).values(lang=lang))
+
+
+def set_consent(session: Session, person_id: str, granted: bool, now: datetime) -> None:
+    """Record consent (or its refusal) and when it was given."""
+    session.execute(
+        update(PersonRow).where(PersonRow.id == person_id).values(consent=granted, consent_at=now)
+    )
+
+
+def person_exists(session: Session, person_id: str) -> bool:
+    """Whether anything is stored for ``person_id``."""
+    return session.get(PersonRow, person_id) is not None
+
+
+def export_person(session: Session, person_id: str) -> dict[str, Any] | None:
+    """Everything stored about a person, as JSON-ready data (None if nothing is stored)."""
+    person = session.get(PersonRow, person_id)
+    if person is None:
+        return None
+    conversation = session.get(ConversationRow, person_id)
+    return {
+        "person": {
+            "id": person.id,
+            "lang": person.lang,
+            "consent": person.consent,
+            "consent_at": person.consent_at.isoformat() if person.consent_at else None,
+            "created_at": person.created_at.isoformat(),
+        },
+        "answers": current_answers(session, person_id),
+        "history": [
+            {
+                "key": f"{version.dialog_id}.{version.field}",
+                "value": version.value,
+                "current": version.is_current,
+                "saved_at": version.created_at.isoformat(),
+            }
+            for version in answer_history(session, person_id)
+        ],
+        "conversation": conversation.state if conversation is not None else None,
+    }
+
+
+def delete_person(session: Session, person_id: str) -> None:
+    """Delete everything stored about a person."""
+    session.execute(delete(AnswerRow).where(AnswerRow.person_id == person_id))
+    session.execute(delete(ConversationRow).where(ConversationRow.person_id == person_id))
+    session.execute(delete(PersonRow).where(PersonRow.id == person_id))
+
+
+def store_snapshot(
+    session: Session, digest: str, dialog_id: str, version: int, spec: Any, now: datetime
+) -> None:
+    """Keep the content of a dialog version that a conversation is pinned to."""
+    table = DialogSnapshotRow.__table__
+    assert isinstance(table, Table)
+    values = {
+        "digest": digest,
+        "dialog_id": dialog_id,
+        "version": version,
+        "spec": spec,
+        "created_at": now,
+    }
+    _insert_ignore(session, table, values)
+
+
+def load_snapshots(session: Session, digests: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The stored dialog contents for ``digests`` (missing ones are left out)."""
+    wanted = list(digests)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(DialogSnapshotRow.digest, DialogSnapshotRow.spec).where(
+            DialogSnapshotRow.digest.in_(wanted)
+        )
+    )
+    return {row.digest: row.spec for row in rows}
+
+
+def list_people(session: Session) -> list[str]:
+    """Every person id stored."""
+    return list(session.scalars(select(PersonRow.id).order_by(PersonRow.id)))

@@ -1,0 +1,85 @@
+"""Dialog loading: every broken fixture fails with its own rule, naming file, line and step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine import DialogLoadError, load_dialogs
+from bot.engine.loader import build_dialog, parse_yaml
+from dialogs import DIALOGS_DIR
+
+BROKEN = Path(__file__).parent.parent / "fixtures" / "broken"
+
+EXPECTED = {
+    "yaml_syntax": (4, None),
+    "schema": (7, "q1"),
+    "duplicate_step": (8, "q1"),
+    "duplicate_field": (8, "q2"),
+    "dangling_next": (7, "q1"),
+    "unreachable_step": (9, "q2"),
+    "unknown_field": (10, "q2"),
+    "bad_condition": (10, "q2"),
+    "options": (6, "q1"),
+    "duplicate_option": (8, "q1"),
+    "bad_range": (5, "q1"),
+    "bad_action": (7, "q1"),
+    "id_mismatch": (1, None),
+    "unknown_dialog": (1, None),
+}
+
+
+def test_every_rule_has_a_broken_fixture() -> None:
+    assert {path.stem for path in BROKEN.glob("*.yaml")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("rule", sorted(EXPECTED))
+def test_broken_fixture_reports_its_rule(rule: str) -> None:
+    with pytest.raises(DialogLoadError) as caught:
+        load_dialogs([BROKEN / f"{rule}.yaml"])
+    errors = caught.value.errors
+    assert [error.rule for error in errors] == [rule]
+    line, step = EXPECTED[rule]
+    assert errors[0].line == line
+    assert errors[0].step == step
+    assert str(errors[0]).startswith(f"{BROKEN / f'{rule}.yaml'}:{line}:")
+
+
+def test_all_errors_of_a_directory_are_reported_together() -> None:
+    with pytest.raises(DialogLoadError) as caught:
+        load_dialogs([BROKEN])
+    assert len({error.file for error in caught.value.errors}) == len(EXPECTED)
+
+
+def test_shipped_dialogs_load() -> None:
+    loaded = load_dialogs([DIALOGS_DIR])
+    assert {"onboarding", "profile"} <= set(loaded.catalog.latest)
+    profile = loaded.catalog.latest["profile"]
+    assert profile.steps[0].id == "name"
+
+
+def test_duplicate_dialog_ids_across_files(tmp_path: Path) -> None:
+    text = (DIALOGS_DIR / "profile.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "profile.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(DialogLoadError) as caught:
+        load_dialogs([DIALOGS_DIR, tmp_path / "a"])
+    assert [error.rule for error in caught.value.errors] == ["duplicate_dialog"]
+
+
+def test_digest_changes_with_content_only() -> None:
+    spec, lines = parse_yaml((DIALOGS_DIR / "profile.yaml").read_text(encoding="utf-8"), "p")
+    first = build_dialog(spec, "p", lines)
+    again = build_dialog(dict(spec), "elsewhere")
+    spec["steps"][0]["prompt"] = {"ja": "氏名は？", "en": "Name?"}
+    edited = build_dialog(spec, "p")
+    assert first.digest == again.digest != edited.digest
+
+
+def test_yaml_is_loaded_safely(tmp_path: Path) -> None:
+    path = tmp_path / "evil.yaml"
+    path.write_text("!!python/object/apply:os.system ['true']\n", encoding="utf-8")
+    with pytest.raises(DialogLoadError) as caught:
+        load_dialogs([path])
+    assert caught.value.errors[0].rule == "yaml_syntax"

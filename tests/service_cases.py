@@ -1,0 +1,84 @@
+"""Service behaviours checked on every database engine (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from bot.bootstrap import Runtime
+from bot.engine import Inbound, SaveAnswer, Text
+from bot.service import ConversationService
+from storage import repositories
+from tests.chat import Chat
+
+RuntimeMaker = Callable[[], Runtime]
+
+
+def conversation_round_trip(make: RuntimeMaker) -> None:
+    """A conversation with a re-delivery, continued by a second worker."""
+    chat = Chat(make().service)
+    chat.start_profile()
+    chat.send("山田 太郎", delivery_id="u-1")
+    assert chat.send("山田 太郎", delivery_id="u-1") == ""
+    other_worker = Chat(make().service)
+    assert "ふりがな" in other_worker.send("/start")
+    other_worker.send("やまだ たろう")
+    assert other_worker.answers()["profile.furigana"] == "やまだ たろう"
+
+
+def simultaneous_messages_are_serialized(make: RuntimeMaker, rounds: int = 5) -> None:
+    """Two workers get messages of one person at the same moment: both are applied, in turn."""
+    workers = [make(), make()]
+    for round_number in range(rounds):
+        person = f"console:concurrent{round_number}"
+        Chat(workers[0].service, person).start_profile()
+        barrier = threading.Barrier(2)
+        replies: list[list[object]] = [[], []]
+
+        def send(index: int, text: str, person: str = person) -> None:
+            barrier.wait()
+            inbound = Inbound(person, text=text, delivery_id=f"{person}-{index}")
+            replies[index] = list(workers[index].service.handle(inbound))
+
+        threads = [threading.Thread(target=send, args=(i, t)) for i, t in enumerate(["甲", "乙"])]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        answers = Chat(workers[0].service, person).answers()
+        # Whichever came first is the name; the other is the furigana. Nothing is lost.
+        assert {answers["profile.name"], answers["profile.furigana"]} == {"甲", "乙"}
+        assert all(replies)
+
+
+def crash_mid_turn_keeps_everything(make: RuntimeMaker) -> None:
+    """An error while handling a message rolls the turn back and says so plainly."""
+    runtime = make()
+    calls = {"n": 0}
+
+    def exploding_save(ctx: object, effect: SaveAnswer) -> tuple[()]:
+        calls["n"] += 1
+        if effect.value == "CRASH":
+            raise RuntimeError("disk on fire")
+        repositories.save_answer(
+            ctx.session, ctx.person_id, effect.dialog, effect.field, effect.value, ctx.now  # type: ignore[attr-defined]
+        )
+        return ()
+
+    service = ConversationService(
+        runtime.sessions,
+        runtime.dialogs.catalog,
+        runtime.dialogs.specs,
+        handlers={SaveAnswer: exploding_save},
+    )
+    chat = Chat(service)
+    chat.start_profile()
+    chat.send("山田 太郎")
+    reply = chat.send("CRASH", delivery_id="boom")
+    assert "もう一度送ってください" in reply and "保存されています" in reply
+    assert isinstance(chat.last[0], Text)
+    assert chat.answers()["profile.name"] == "山田 太郎"
+    assert "profile.furigana" not in chat.answers()
+    # The failed delivery was rolled back too, so its retry is handled normally.
+    assert "ふりがな" in chat.send("/start", delivery_id="after")
+    assert "年代" in chat.send("やまだ", delivery_id="boom")

@@ -1,0 +1,58 @@
+"""The service on SQLite: serialization, crash safety, dialog version pinning."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bot.engine import load_dialogs
+from tests import service_cases
+from tests.chat import Chat
+from tests.conftest import FIXTURES, RuntimeFactory
+from dialogs import DIALOGS_DIR
+
+
+def test_round_trip_with_redelivery(make_runtime: RuntimeFactory, sqlite_url: str) -> None:
+    service_cases.conversation_round_trip(lambda: make_runtime(sqlite_url))
+
+
+def test_simultaneous_messages(make_runtime: RuntimeFactory, sqlite_url: str) -> None:
+    service_cases.simultaneous_messages_are_serialized(lambda: make_runtime(sqlite_url))
+
+
+def test_simultaneous_messages_in_one_process(make_runtime: RuntimeFactory, sqlite_url: str) -> None:
+    runtime = make_runtime(sqlite_url)
+    service_cases.simultaneous_messages_are_serialized(lambda: runtime)
+
+
+def test_crash_mid_turn(make_runtime: RuntimeFactory, sqlite_url: str) -> None:
+    service_cases.crash_mid_turn_keeps_everything(lambda: make_runtime(sqlite_url))
+
+
+def test_running_conversation_stays_on_its_dialog_version(
+    make_runtime: RuntimeFactory, sqlite_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "dialogs"
+    shutil.copytree(DIALOGS_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    shutil.copy(FIXTURES / "dialogs" / "kinds.yaml", folder)
+    old = Chat(make_runtime(sqlite_url, load_dialogs([folder])).service)
+    old.start_profile()
+    old.payload("m|kinds")
+    old.send("たろう")
+    # Someone edits the dialog file: removes the age question and rewords the next one.
+    kinds = folder / "kinds.yaml"
+    text = kinds.read_text(encoding="utf-8")
+    start = text.index("  - id: age")
+    end = text.index("  - id: mood")
+    text = text[:start] + text[end:]
+    text = text.replace("いまの満足度は？", "新しい満足度の質問").replace("version: 1", "version: 2")
+    kinds.write_text(text, encoding="utf-8")
+    restarted = make_runtime(sqlite_url, load_dialogs([folder]))
+    old = Chat(restarted.service)
+    assert "年齢" in old.send("/start")  # still the version it started on
+    assert "いまの満足度" in old.send("40")
+    new = Chat(restarted.service, "console:newcomer")
+    new.start_profile()
+    new.payload("m|kinds")
+    new.send("はなこ")
+    assert "新しい満足度の質問" in new.text

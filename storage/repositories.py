@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,34 @@ class AnswerVersion:
     created_at: datetime
 
 
+# Statements used on every message are built once: building them costs more than running them.
+_LOCK = (
+    select(ConversationRow.state, ConversationRow.revision, PersonRow.lang, PersonRow.consent)
+    .join(PersonRow, PersonRow.id == ConversationRow.person_id)
+    .where(ConversationRow.person_id == bindparam("person_id"))
+    .with_for_update(of=ConversationRow.__table__)
+)
+_CURRENT = select(AnswerRow.dialog_id, AnswerRow.field, AnswerRow.value).where(
+    AnswerRow.person_id == bindparam("person_id"), AnswerRow.is_current.is_(True)
+)
+_RETIRE = (
+    update(AnswerRow)
+    .where(
+        AnswerRow.person_id == bindparam("p_person"),
+        AnswerRow.dialog_id == bindparam("p_dialog"),
+        AnswerRow.field == bindparam("p_field"),
+        AnswerRow.is_current.is_(True),
+    )
+    .values(is_current=False)
+)
+_ADD_ANSWER = insert(AnswerRow)
+_SAVE_STATE = (
+    update(ConversationRow)
+    .where(ConversationRow.person_id == bindparam("p_person"))
+    .values(state=bindparam("p_state"), revision=bindparam("p_revision"), updated_at=bindparam("p_now"))
+)
+
+
 def _insert_ignore(session: Session, table: Table, values: Mapping[str, Any]) -> int:
     """Insert a row unless its key exists; return how many rows were inserted."""
     dialect = session.get_bind().dialect.name
@@ -56,11 +84,28 @@ def _insert_ignore(session: Session, table: Table, values: Mapping[str, Any]) ->
     return len(session.execute(statement.returning(key)).all())
 
 
+_CLAIMS: dict[str, Any] = {}
+
+
+def _claim_statement(dialect: str) -> Any:
+    statement = _CLAIMS.get(dialect)
+    if statement is None:
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        statement = (
+            module.insert(DeliveryRow)
+            .values(delivery_id=bindparam("p_id"), received_at=bindparam("p_now"))
+            .on_conflict_do_nothing()
+            .returning(DeliveryRow.delivery_id)
+        )
+        _CLAIMS[dialect] = statement
+    return statement
+
+
 def claim_delivery(session: Session, delivery_id: str, now: datetime) -> bool:
     """Record a delivery id; False if it was handled before (a re-delivery)."""
-    table = DeliveryRow.__table__
-    assert isinstance(table, Table)
-    return _insert_ignore(session, table, {"delivery_id": delivery_id, "received_at": now}) == 1
+    connection = session.connection()
+    statement = _claim_statement(connection.dialect.name)
+    return connection.execute(statement, {"p_id": delivery_id, "p_now": now}).first() is not None
 
 
 def prune_deliveries(session: Session, before: datetime) -> int:
@@ -77,26 +122,19 @@ def lock_conversation(
     On PostgreSQL this is ``SELECT … FOR UPDATE``: a second worker handling the same person
     waits here until the first one commits. SQLite is already serialized by ``BEGIN IMMEDIATE``.
     """
-    people = PersonRow.__table__
-    conversations = ConversationRow.__table__
-    assert isinstance(people, Table) and isinstance(conversations, Table)
-    _insert_ignore(session, people, {"id": person_id, "lang": lang, "created_at": now})
-    _insert_ignore(
-        session,
-        conversations,
-        {"person_id": person_id, "state": None, "revision": 0, "updated_at": now},
-    )
-    row = session.execute(
-        select(
-            ConversationRow.state,
-            ConversationRow.revision,
-            PersonRow.lang,
-            PersonRow.consent,
+    connection = session.connection()
+    row = connection.execute(_LOCK, {"person_id": person_id}).first()
+    if row is None:
+        people = PersonRow.__table__
+        conversations = ConversationRow.__table__
+        assert isinstance(people, Table) and isinstance(conversations, Table)
+        _insert_ignore(session, people, {"id": person_id, "lang": lang, "created_at": now})
+        _insert_ignore(
+            session,
+            conversations,
+            {"person_id": person_id, "state": None, "revision": 0, "updated_at": now},
         )
-        .join(PersonRow, PersonRow.id == ConversationRow.person_id)
-        .where(ConversationRow.person_id == person_id)
-        .with_for_update(of=ConversationRow.__table__)
-    ).one()
+        row = connection.execute(_LOCK, {"person_id": person_id}).one()
     return ConversationRecord(person_id, row.lang, row.consent, row.state, row.revision)
 
 
@@ -104,20 +142,15 @@ def save_state(
     session: Session, person_id: str, state: dict[str, Any], revision: int, now: datetime
 ) -> None:
     """Store the conversation state (the caller holds the row lock)."""
-    session.execute(
-        update(ConversationRow)
-        .where(ConversationRow.person_id == person_id)
-        .values(state=state, revision=revision + 1, updated_at=now)
+    session.connection().execute(
+        _SAVE_STATE,
+        {"p_person": person_id, "p_state": state, "p_revision": revision + 1, "p_now": now},
     )
 
 
 def current_answers(session: Session, person_id: str) -> dict[str, Any]:
     """The current answers of a person keyed ``dialog.field``."""
-    rows = session.execute(
-        select(AnswerRow.dialog_id, AnswerRow.field, AnswerRow.value).where(
-            AnswerRow.person_id == person_id, AnswerRow.is_current.is_(True)
-        )
-    )
+    rows = session.connection().execute(_CURRENT, {"person_id": person_id})
     return {f"{row.dialog_id}.{row.field}": row.value for row in rows}
 
 
@@ -125,25 +158,18 @@ def save_answer(
     session: Session, person_id: str, dialog_id: str, field: str, value: Any, now: datetime
 ) -> None:
     """Make ``value`` the current answer; the previous one stays as history."""
-    session.execute(
-        update(AnswerRow)
-        .where(
-            AnswerRow.person_id == person_id,
-            AnswerRow.dialog_id == dialog_id,
-            AnswerRow.field == field,
-            AnswerRow.is_current.is_(True),
-        )
-        .values(is_current=False)
-    )
-    session.add(
-        AnswerRow(
-            person_id=person_id,
-            dialog_id=dialog_id,
-            field=field,
-            value=value,
-            is_current=True,
-            created_at=now,
-        )
+    connection = session.connection()
+    connection.execute(_RETIRE, {"p_person": person_id, "p_dialog": dialog_id, "p_field": field})
+    connection.execute(
+        _ADD_ANSWER,
+        {
+            "person_id": person_id,
+            "dialog_id": dialog_id,
+            "field": field,
+            "value": value,
+            "is_current": True,
+            "created_at": now,
+        },
     )
 
 

@@ -172,11 +172,11 @@ ANSWER_MESSAGES: Final[dict[str, Localized]] = {
     ),
     # --- hints: noun phrases describing what is expected ------------------------------------
     "hint_text": Localized(
-        "ひとことでの回答（{max}文字以内）",
-        "a short answer (up to {max} characters)",
+        "{max}文字以内のテキスト",
+        "some text (up to {max} characters)",
     ),
     "hint_long_text": Localized(
-        "文章（{max}文字以内・改行もできます）",
+        "{max}文字以内の文章（改行もできます）",
         "some text (up to {max} characters; line breaks are fine)",
     ),
     "hint_number_integer": Localized("整数", "a whole number"),

@@ -35,6 +35,7 @@ from bot.engine.results import (
     ParseResult,
     Rejected,
     both,
+    empty_answer,
 )
 
 __all__ = [
@@ -59,8 +60,9 @@ __all__ = [
 ]
 
 
-def _empty(hint: Localized) -> Rejected:
-    return Rejected("empty", both("hint", hint))
+def _length_hint(key: str, max_length: int) -> Localized:
+    template = ANSWER_MESSAGES[key]
+    return Localized(template.format("ja", max=max_length), template.format("en", max=max_length))
 
 
 def _text(
@@ -70,7 +72,7 @@ def _text(
     if not multiline:
         value = single_line(value)
     if not value:
-        return _empty(hint)
+        return empty_answer(hint)
     count = len(value)
     if count > max_length:
         return Rejected("too_long", (("max", str(max_length)), ("count", str(count))))
@@ -101,10 +103,7 @@ class TextAnswer:
         return self._hint().get(lang)
 
     def _hint(self) -> Localized:
-        template = ANSWER_MESSAGES["hint_long_text" if self.multiline else "hint_text"]
-        return Localized(
-            template.format("ja", max=self.max_length), template.format("en", max=self.max_length)
-        )
+        return _length_hint("hint_long_text" if self.multiline else "hint_text", self.max_length)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +127,7 @@ class LongTextAnswer:
         return self._hint().get(lang)
 
     def _hint(self) -> Localized:
-        template = ANSWER_MESSAGES["hint_long_text"]
-        return Localized(
-            template.format("ja", max=self.max_length), template.format("en", max=self.max_length)
-        )
+        return _length_hint("hint_long_text", self.max_length)
 
 
 def _with_unit(number: str, unit: Localized | None) -> Localized:
@@ -155,7 +151,7 @@ class NumberAnswer:
     def parse(self, text: str, ctx: ParseContext, partial: JSONValue = None) -> ParseResult:
         """Read the number; stored as an int if ``integer``, else as a float."""
         if not fold(text):
-            return _empty(self._hint())
+            return empty_answer(self._hint())
         units = () if self.unit is None else (self.unit.ja, self.unit.en)
         number = parse_decimal(text, units)
         example = both("example", _with_unit(self._example(), self.unit))
@@ -232,7 +228,7 @@ class ScaleAnswer:
             ("example", self._example()),
         )
         if not fold(text):
-            return _empty(self._hint())
+            return empty_answer(self._hint())
         number = parse_decimal(text)
         if number is None or number != number.to_integral_value():
             return Rejected("scale_invalid", params)
@@ -275,7 +271,7 @@ class YearMonthAnswer:
     def parse(self, text: str, ctx: ParseContext, partial: JSONValue = None) -> ParseResult:
         """Read a year-month; a year alone asks for the month (then a bare month completes it)."""
         if not fold(text):
-            return _empty(ANSWER_MESSAGES["hint_year_month"])
+            return empty_answer(ANSWER_MESSAGES["hint_year_month"])
         now = (ctx.today.year, ctx.today.month)
         future = Rejected("year_month_future", both("now", year_month_text(now)))
         parsed: tuple[int, int] | Rejected | NeedMore | None = None
@@ -313,7 +309,7 @@ class PeriodAnswer:
     def parse(self, text: str, ctx: ParseContext, partial: JSONValue = None) -> ParseResult:
         """Read a period; stored as ``{"start": "YYYY-MM", "end": "YYYY-MM" or None}``."""
         if not fold(text):
-            return _empty(ANSWER_MESSAGES["hint_period"])
+            return empty_answer(ANSWER_MESSAGES["hint_period"])
         start = parse_ym_str(partial.get("start")) if isinstance(partial, dict) else None
         parsed = parse_period(text, ctx.today, start)
         return Accepted(period_value(parsed)) if isinstance(parsed, tuple) else parsed
@@ -338,7 +334,7 @@ class DateAnswer:
     def parse(self, text: str, ctx: ParseContext, partial: JSONValue = None) -> ParseResult:
         """Read a date; without a year it is in this year."""
         if not fold(text):
-            return _empty(ANSWER_MESSAGES["hint_date"])
+            return empty_answer(ANSWER_MESSAGES["hint_date"])
         parsed = parse_date(text, ctx.today)
         if isinstance(parsed, Rejected):
             return parsed

@@ -19,6 +19,7 @@ from bot.engine.results import (
     ParseResult,
     Rejected,
     both,
+    empty_answer,
 )
 
 
@@ -50,12 +51,24 @@ def _keys(option: Option) -> tuple[str, ...]:
     return (option.value, option.label.ja, option.label.en, *option.aliases)
 
 
-@functools.lru_cache(maxsize=256)
-def _names(options: tuple[Option, ...]) -> tuple[tuple[tuple[int, str], ...], ...]:
-    """Each option's names as (index, name) pairs: folded, then squashed (empty ones dropped)."""
+_Names = tuple[tuple[int, str], ...]
+
+
+def _compute_names(options: tuple[Option, ...]) -> tuple[_Names, _Names]:
     folded = tuple((i, fold(k)) for i, o in enumerate(options) for k in _keys(o))
     squashed = tuple((i, _squash(k)) for i, k in folded)
     return folded, tuple((i, k) for i, k in squashed if k)
+
+
+_cached_names = functools.lru_cache(maxsize=256)(_compute_names)
+
+
+def _names(options: tuple[Option, ...]) -> tuple[_Names, _Names]:
+    """Each option's names as (index, name) pairs: folded, then squashed (empty ones dropped)."""
+    try:
+        return _cached_names(options)
+    except TypeError:  # something unhashable in the options (a list of aliases): no cache
+        return _compute_names(options)
 
 
 def _unique(indexes: list[int]) -> int | list[int] | None:
@@ -108,10 +121,6 @@ def option_list(options: tuple[Option, ...], indexes: list[int] | None = None) -
     return Localized("\n".join(ja for ja, _ in lines), "\n".join(en for _, en in lines))
 
 
-def _empty(hint: str) -> Rejected:
-    return Rejected("empty", both("hint", ANSWER_MESSAGES[hint]))
-
-
 def _label(options: tuple[Option, ...], value: JSONValue, lang: Lang) -> str:
     for option in options:
         if option.value == value:
@@ -130,7 +139,7 @@ class ChoiceAnswer:
         """Read the chosen option; the value is the option's ``value``."""
         folded = fold(text)
         if not folded:
-            return _empty("hint_choice")
+            return empty_answer(ANSWER_MESSAGES["hint_choice"])
         if len(folded) > MAX_INPUT:
             return Rejected("choice_unknown", both("options", option_list(self.options)))
         found = match_option(self.options, text)
@@ -206,7 +215,7 @@ class MultiChoiceAnswer:
         """Read the chosen options; the value is a list of option values in option order."""
         folded = fold(text)
         if not folded:
-            return _empty("hint_multi_choice")
+            return empty_answer(ANSWER_MESSAGES["hint_multi_choice"])
         if len(folded) > MAX_INPUT:
             return Rejected("multi_unknown", (("piece", folded[:30]), *self._options()))
         squashed = _squash(folded)
@@ -256,8 +265,16 @@ _NO: Final = frozenset(
     | {"無し", "いません", "いない", "違います", "ちがいます", "違う", "ちがう", "まだ"}
     | {"まだです", "持っていません", "no", "n", "nope", "nah", "false", "2", "×", "✕", "✖"}
 )
-_LEADS: Final = (("いいえ", False), ("いいや", False), ("はい", True), ("ええ", True))
-_LEADS_MORE: Final = (("うん", True), ("いえ", False), ("いや", False))
+# Words that may start a longer yes or no: 「はいそうです」「いいえ違います」.
+_LEADS: Final = (
+    ("いいえ", False),
+    ("いいや", False),
+    ("いえ", False),
+    ("いや", False),
+    ("はい", True),
+    ("ええ", True),
+    ("うん", True),
+)
 _NEUTRAL: Final = frozenset({"", "です", "でした", "お願いします", "おねがいします"})
 _TOKENS = re.compile(r"[\s、。,.!?…・]+")
 
@@ -267,7 +284,10 @@ def _polarity(token: str) -> bool | None:
         return True
     if token in _NO:
         return False
-    for lead, polarity in (*_LEADS, *_LEADS_MORE):
+    for ending in ("です", "でした"):
+        if token.endswith(ending) and (base := token[: -len(ending)]) in _YES | _NO:
+            return base in _YES
+    for lead, polarity in _LEADS:
         if token.startswith(lead):
             rest = token[len(lead) :]
             if rest in _NEUTRAL or (rest in _YES if polarity else rest in _NO):
@@ -285,7 +305,7 @@ class YesNoAnswer:
         """Read yes or no; the first word decides unless a later word says the opposite."""
         folded = fold(text)
         if not folded:
-            return _empty("hint_yes_no")
+            return empty_answer(ANSWER_MESSAGES["hint_yes_no"])
         tokens = [t for t in _TOKENS.split(folded) if t]
         polarities = [_polarity(t) for t in tokens] or [None]
         first = polarities[0]

@@ -20,20 +20,7 @@ FUTURE_YEARS: Final = 10
 MAX_INPUT: Final = 100
 """The longest text (folded) read as a date, year-month or period."""
 
-MONTH_ABBR: Final = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-)
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +44,11 @@ REIWA: Final = Era(Localized("令和", "Reiwa"), 2019, None)
 ERAS: Final = (MEIJI, TAISHO, SHOWA, HEISEI, REIWA)
 
 # Keys are folded text, so 「Ｈ」 and 「H」 both arrive as "h"; 「㍻」 arrives as 「平成」.
-_ERA_BY_TOKEN: Final[dict[str, Era]] = {}
-for _era, _abbr in zip(ERAS, "mtshr", strict=True):
-    _ERA_BY_TOKEN[_era.name.ja] = _ERA_BY_TOKEN[_era.name.ja[0]] = _ERA_BY_TOKEN[_abbr] = _era
+_ERA_BY_TOKEN: Final = {
+    token: era
+    for era, abbr in zip(ERAS, "mtshr", strict=True)
+    for token in (era.name.ja, era.name.ja[0], abbr)
+}
 
 OPEN_END_WORDS: Final = frozenset(
     {
@@ -86,27 +75,29 @@ OPEN_END_WORDS: Final = frozenset(
 )
 """Words (folded) meaning a period has not ended; ``—`` alone is deliberately not one."""
 
-_MONTH_NAMES: Final[dict[str, int]] = {
-    name: number
-    for number, full in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-    for name in (full, full[:3])
-} | {"sept": 9}
+_FULL_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+
+def _month_number(name: str) -> int | None:
+    """1..12 for an English month name or its abbreviation ("apr", "sept", "april")."""
+    for number, full in enumerate(_FULL_MONTHS, start=1):
+        if len(name) >= 3 and full.startswith(name):
+            return number
+    return None
+
 
 _ERA_TOKEN = "明治|大正|昭和|平成|令和|[明大昭平令mtshr]"
 _YEAR = rf"(?:(?P<era>{_ERA_TOKEN})\s*(?P<eyear>\d{{1,3}}|元)|(?P<year>\d{{4}}))"
@@ -188,7 +179,7 @@ def _year(groups: dict[str, str | None]) -> int | Rejected:
 
 def _month(groups: dict[str, str | None]) -> int:
     if groups.get("mname") is not None:
-        return _MONTH_NAMES.get(str(groups["mname"]), 0)
+        return _month_number(str(groups["mname"])) or 0
     return int(str(groups["month"]))
 
 
@@ -201,7 +192,7 @@ def _scan(s: str | None) -> _Parts | Rejected | None:
             if match is None:
                 continue
             groups = match.groupdict()
-            if groups.get("mname") is not None and groups["mname"] not in _MONTH_NAMES:
+            if groups.get("mname") is not None and _month_number(str(groups["mname"])) is None:
                 continue
             year = _year(groups)
             if isinstance(year, Rejected):

@@ -6,7 +6,8 @@ import re
 import unicodedata
 
 _ZWJ = "\u200d"
-_ZERO_WIDTH = frozenset({"\u200b", "\u200c", _ZWJ, "\u2060", "\ufeff"})
+# Tag characters are format characters too, but they spell out subdivision flag emoji.
+_TAGS = range(0xE0020, 0xE0080)
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
 # Three or more blank (or whitespace-only) lines become two.
 _BLANK_RUN = re.compile(r"\n(?:[^\S\n]*\n){3,}")
@@ -51,7 +52,7 @@ def _drop_invisible(s: str) -> str:
             # A joiner inside an emoji sequence (👩‍💻) is part of the emoji; keep it there.
             if kept and _is_emoji_part(kept[-1]) and i + 1 < len(s) and _is_emoji_part(s[i + 1]):
                 kept.append(ch)
-        elif ch not in _ZERO_WIDTH and unicodedata.category(ch) != "Cc":
+        elif unicodedata.category(ch) not in ("Cc", "Cf") or ord(ch) in _TAGS:
             kept.append(ch)
     return "".join(kept)
 
@@ -60,8 +61,9 @@ def normalize_text(s: str) -> str:
     """Clean an answer for storage without changing what the person wrote.
 
     Unifies line breaks to ``\\n``, drops control characters (except newline and tab) and
-    zero-width characters, trims surrounding whitespace (including U+3000) and collapses three
-    or more blank lines to two. Everything else, HTML and emoji included, is kept literally.
+    invisible format characters (zero-width spaces, BOM, bidi marks), trims surrounding
+    whitespace (including U+3000) and collapses three or more blank lines to two. Everything
+    else, HTML and emoji included, is kept literally.
     """
     text = _drop_invisible(_LINE_BREAKS.sub("\n", s)).strip()
     return _BLANK_RUN.sub("\n\n\n", text)

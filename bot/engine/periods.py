@@ -115,24 +115,23 @@ def _parse_full(s: str, today: datetime.date) -> Period | Rejected | NeedMore:
     for i in (m.start() for m in re.finditer("-", s)):
         left, right = s[:i].strip(), s[i + 1 :].strip()
         start = _endpoint(left, today, "period_invalid")
-        end_ok = not right or is_open_end(right)
-        if not end_ok:
-            end = _endpoint(right, today, "period_invalid")
-            end_ok = not isinstance(end, Rejected)
-            if problem is None and isinstance(end, Rejected) and end.reason != "period_invalid":
-                problem = end
-        if isinstance(start, Rejected):
-            if problem is None and start.reason != "period_invalid":
-                problem = start
-        elif end_ok:
+        end = (
+            None if not right or is_open_end(right) else _endpoint(right, today, "period_invalid")
+        )
+        rejected = [r for r in (start, end) if isinstance(r, Rejected)]
+        if not rejected:
             splits.append(i)
+        elif problem is None:
+            problem = next((r for r in rejected if r.reason != "period_invalid"), None)
     if len(splits) == 1:
         return _combine(s[: splits[0]], s[splits[0] + 1 :], today)
+    if len(splits) > 1:
+        return Rejected("period_invalid")
     if isinstance(whole, NeedMore):
         return Rejected("period_need_month")
-    if not splits and whole.reason in _SPECIFIC:
+    if whole.reason in _SPECIFIC:
         return whole
-    return problem if problem is not None and not splits else Rejected("period_invalid")
+    return problem or Rejected("period_invalid")
 
 
 def parse_period(

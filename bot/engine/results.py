@@ -61,6 +61,6 @@ def both(name: str, text: Localized) -> Params:
     return ((f"{name}_ja", text.ja), (f"{name}_en", text.en))
 
 
-def message_text(key: str) -> Localized:
-    """The bilingual text stored under ``key`` in ``ANSWER_MESSAGES``."""
-    return ANSWER_MESSAGES[key]
+def empty_answer(hint: Localized) -> Rejected:
+    """The rejection of an empty answer, saying what to enter (``hint``, a noun phrase)."""
+    return Rejected("empty", both("hint", hint))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Mode = Literal[
@@ -78,9 +78,18 @@ class ConversationState:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready copy of the state."""
-        data = asdict(self)
-        data["format"] = STATE_FORMAT
-        return data
+        return {
+            "format": STATE_FORMAT,
+            "mode": self.mode,
+            "active": _cursor_json(self.active),
+            "suspended": {key: _cursor_json(cursor) for key, cursor in self.suspended.items()},
+            "seq": self.seq,
+            "attempts": self.attempts,
+            "partial": copy.deepcopy(self.partial),
+            "selection": list(self.selection),
+            "resume": self.resume,
+            "target": self.target,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> ConversationState:
@@ -98,7 +107,25 @@ class ConversationState:
 
     def clone(self) -> ConversationState:
         """A deep copy, so the engine never changes its input."""
-        return copy.deepcopy(self)
+        return ConversationState.from_json(self.to_json())
+
+
+def _position_json(pos: Position | None) -> dict[str, Any] | None:
+    return None if pos is None else {"step": pos.step, "item": pos.item, "sub": pos.sub}
+
+
+def _cursor_json(cursor: Cursor | None) -> dict[str, Any] | None:
+    if cursor is None:
+        return None
+    return {
+        "dialog": cursor.dialog,
+        "digest": cursor.digest,
+        "pos": _position_json(cursor.pos),
+        "back": [_position_json(pos) for pos in cursor.back],
+        "entry": copy.deepcopy(cursor.entry),
+        "edit_return": cursor.edit_return,
+        "coached": list(cursor.coached),
+    }
 
 
 def _position(raw: dict[str, Any] | None) -> Position | None:

@@ -1,0 +1,445 @@
+"""Property tests: parsing never raises, results are well-formed, valid answers round-trip."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.engine.answers import (
+    Accepted,
+    AnswerSpec,
+    ChoiceAnswer,
+    DateAnswer,
+    JSONValue,
+    LongTextAnswer,
+    MultiChoiceAnswer,
+    NeedMore,
+    NumberAnswer,
+    Option,
+    ParseContext,
+    ParseResult,
+    PeriodAnswer,
+    Rejected,
+    ScaleAnswer,
+    TextAnswer,
+    YearMonthAnswer,
+    YesNoAnswer,
+)
+from bot.engine.localized import LANGS, Localized
+from bot.engine.normalize import normalize_text
+
+TODAY = datetime.date(2026, 4, 10)
+CTX = ParseContext(today=TODAY, lang="ja")
+FAST = settings(
+    max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+SLOW = settings(
+    max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+OPTIONS = (
+    Option("regular", Localized("正社員", "Full-time employee"), ("正規",)),
+    Option("contract", Localized("契約社員", "Contract employee")),
+    Option("dispatch", Localized("派遣社員", "Temp agency worker")),
+    Option("part_time", Localized("パート・アルバイト", "Part-time job")),
+    Option("self", Localized("自営業", "Self-employed")),
+    Option("none", Localized("なし", "None")),
+)
+VALUES = [option.value for option in OPTIONS]
+
+SPECS: list[AnswerSpec] = [
+    TextAnswer(),
+    TextAnswer(min_length=5, max_length=20, multiline=True),
+    LongTextAnswer(),
+    NumberAnswer(),
+    NumberAnswer(minimum=0, maximum=120, unit=Localized("歳", "years old")),
+    NumberAnswer(minimum=-1.5, maximum=1e6, integer=False, unit=Localized("円", "yen")),
+    ScaleAnswer(),
+    ScaleAnswer(minimum=1, maximum=5),
+    YearMonthAnswer(),
+    YearMonthAnswer(allow_future=True),
+    PeriodAnswer(),
+    DateAnswer(),
+    DateAnswer(allow_past=False, allow_future=False),
+    ChoiceAnswer(OPTIONS),
+    MultiChoiceAnswer(OPTIONS),
+    MultiChoiceAnswer(OPTIONS, min_count=0, max_count=2),
+    YesNoAnswer(),
+]
+PARTIALS: dict[str, list[JSONValue]] = {
+    "year_month": [None, {"year": 2015}, {"year": 2030}, {"year": "x"}, {}],
+    "period": [None, {"start": "2015-04"}, {"start": "2026-04"}, {"start": "bad"}, []],
+}
+ids = [f"{spec.kind}-{i}" for i, spec in enumerate(SPECS)]
+
+YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+PLACEHOLDER = re.compile(r"\{\w*\}")
+
+# Whitespace, control and invisible format characters: all of them together are "nothing".
+BLANK = st.text(
+    alphabet=st.characters(categories=["Cc", "Cf", "Zs", "Zl", "Zp"]).filter(
+        lambda ch: not 0xE0020 <= ord(ch) < 0xE0080
+    ),
+    max_size=50,
+)
+# Ten thousand characters, cheaply: a random chunk repeated.
+HUGE = st.tuples(st.text(min_size=1, max_size=40), st.integers(1, 40)).map(
+    lambda pair: (pair[0] * (10_000 // len(pair[0]) + 1))[: 10_000 - pair[1]]
+)
+# Text with the characters that parsers react to, so the interesting branches get exercised.
+DATEISH = st.lists(
+    st.sampled_from(
+        [
+            *"0123456789０１２３４５６７８９年月日/-.~～〜ー－—– ,、・",
+            *"元平成令和昭HhRrSs現在から至",
+            *(
+                "まで",
+                "平成",
+                "令和",
+                "昭和",
+                "現在",
+                "はい",
+                "いいえ",
+                "全部",
+                "正社員",
+                "1番",
+                "①",
+            ),
+        ]
+    ),
+    max_size=20,
+).map("".join)
+
+
+def check_result(spec: AnswerSpec, text: str, result: ParseResult) -> None:
+    """The invariants every parse result must keep, whatever the input."""
+    assert isinstance(result, Accepted | Rejected | NeedMore)
+    if isinstance(result, Accepted):
+        check_value(spec, result.value)
+        for lang in LANGS:
+            shown = spec.display(result.value, lang)
+            assert isinstance(shown, str)
+        return
+    for lang in LANGS:
+        message = result.message(lang)
+        assert isinstance(message, str)
+        assert message.strip()
+        if "{" not in text and "}" not in text:
+            assert not PLACEHOLDER.search(message), message
+            assert "{" not in message, message
+            assert "}" not in message, message
+    if isinstance(result, NeedMore):
+        if spec.kind == "year_month":
+            assert isinstance(result.partial, dict)
+            assert set(result.partial) == {"year"}
+            assert isinstance(result.partial["year"], int)
+        else:
+            assert spec.kind == "period"
+            assert isinstance(result.partial, dict)
+            assert set(result.partial) == {"start"}
+            assert YEAR_MONTH.match(str(result.partial["start"]))
+
+
+def check_value(spec: AnswerSpec, value: JSONValue) -> None:
+    """Accepted values have the documented JSON shape."""
+    if isinstance(spec, TextAnswer | LongTextAnswer):
+        assert isinstance(value, str)
+        assert value
+        assert spec.min_length <= len(value) <= spec.max_length
+        assert value == normalize_text(value)
+        if isinstance(spec, TextAnswer) and not spec.multiline:
+            assert "\n" not in value
+    elif isinstance(spec, NumberAnswer):
+        assert type(value) is (int if spec.integer else float)
+        assert isinstance(value, int | float)
+        assert spec.minimum is None or value >= spec.minimum
+        assert spec.maximum is None or value <= spec.maximum
+    elif isinstance(spec, ScaleAnswer):
+        assert type(value) is int
+        assert spec.minimum <= value <= spec.maximum
+    elif isinstance(spec, YearMonthAnswer):
+        assert isinstance(value, str)
+        assert YEAR_MONTH.match(value)
+        assert spec.allow_future or value <= f"{TODAY:%Y-%m}"
+    elif isinstance(spec, PeriodAnswer):
+        assert isinstance(value, dict)
+        assert set(value) == {"start", "end"}
+        start, end = value["start"], value["end"]
+        assert isinstance(start, str)
+        assert YEAR_MONTH.match(start)
+        assert start <= f"{TODAY:%Y-%m}"
+        assert end is None or (isinstance(end, str) and YEAR_MONTH.match(end) and start <= end)
+        assert end is None or end <= f"{TODAY:%Y-%m}"
+    elif isinstance(spec, DateAnswer):
+        assert isinstance(value, str)
+        day = datetime.date.fromisoformat(value)
+        assert value == day.isoformat()
+        assert spec.allow_past or day >= TODAY
+        assert spec.allow_future or day <= TODAY
+    elif isinstance(spec, ChoiceAnswer):
+        assert value in VALUES
+    elif isinstance(spec, MultiChoiceAnswer):
+        assert isinstance(value, list)
+        assert value == [v for v in VALUES if v in value]  # option order, no duplicates
+        assert spec.min_count <= len(value)
+        assert spec.max_count is None or len(value) <= spec.max_count
+    else:
+        assert type(value) is bool
+
+
+def parse_everything(spec: AnswerSpec, text: str) -> None:
+    for partial in PARTIALS.get(spec.kind, [None]):
+        check_result(spec, text, spec.parse(text, CTX, partial))
+
+
+# --- never raises, always well-formed ---------------------------------------------------------
+# Each example runs through every spec: far cheaper than one hypothesis run per spec.
+
+
+@FAST
+@given(text=st.text())
+def test_random_unicode(text: str) -> None:
+    for spec in SPECS:
+        parse_everything(spec, text)
+
+
+@FAST
+@given(text=DATEISH)
+def test_parser_shaped_noise(text: str) -> None:
+    for spec in SPECS:
+        parse_everything(spec, text)
+
+
+@SLOW
+@given(text=HUGE)
+def test_ten_thousand_characters(text: str) -> None:
+    assert len(text) > 9_900
+    for spec in SPECS:
+        check_result(spec, text, spec.parse(text, CTX))
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=ids)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" * 10_000,
+        "2015-" * 2_000,
+        "-" * 10_000,
+        "ー" * 10_000,
+        "十" * 10_000,
+        "。" * 9_999 + "x",
+    ],
+)
+def test_ten_thousand_characters_worst_cases(spec: AnswerSpec, text: str) -> None:
+    parse_everything(spec, text)
+
+
+@FAST
+@given(text=BLANK)
+def test_only_whitespace_and_control_characters_is_empty(text: str) -> None:
+    for spec in SPECS:
+        for partial in PARTIALS.get(spec.kind, [None]):
+            result = spec.parse(text, CTX, partial)
+            assert isinstance(result, Rejected)
+            assert result.reason == "empty"
+            check_result(spec, text, result)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["start", "end", "year", "x"]) | st.text(max_size=5),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=10,
+)
+
+
+@FAST
+@given(value=JSON)
+def test_display_never_raises(value: Any) -> None:
+    for spec in SPECS:
+        for lang in LANGS:
+            assert isinstance(spec.display(value, lang), str)
+
+
+@FAST
+@given(partial=JSON, text=DATEISH)
+def test_any_stored_partial_is_survivable(partial: Any, text: str) -> None:
+    for spec in SPECS:
+        result = spec.parse(text, CTX, partial)
+        assert isinstance(result, Accepted | Rejected | NeedMore)
+        if isinstance(result, Accepted):
+            check_value(spec, result.value)
+        else:
+            assert result.message("ja")
+            assert result.message("en")
+
+
+# --- round trips -----------------------------------------------------------------------------
+
+ERAS = [("令和", "R", 2019), ("平成", "H", 1989), ("昭和", "S", 1926), ("大正", "T", 1912)]
+ERA_LAST = {"平成": 2019, "昭和": 1989, "大正": 1926}
+
+
+def full_width(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+def era_spellings(year: int, month: int) -> list[str]:
+    spellings = []
+    for name, abbr, first in ERAS:
+        if first <= year <= ERA_LAST.get(name, 9999):
+            number = year - first + 1
+            written = "元" if number == 1 else str(number)
+            spellings += [f"{name}{written}年{month}月", f"{abbr}{number}.{month}"]
+            spellings += [full_width(f"{abbr.lower()}{number}/{month}")]
+    return spellings
+
+
+year_months = st.tuples(st.integers(1900, 2026), st.integers(1, 12)).filter(
+    lambda ym: ym <= (TODAY.year, TODAY.month)
+)
+
+
+@FAST
+@given(ym=year_months)
+def test_year_month_spellings_round_trip(ym: tuple[int, int]) -> None:
+    year, month = ym
+    expected = f"{year:04d}-{month:02d}"
+    spec = YearMonthAnswer()
+    spellings = [
+        f"{year}/{month}",
+        f"{year}年{month}月",
+        f"{year}-{month:02d}",
+        f"{year}.{month}",
+        f"{year}{month:02d}",
+        full_width(f"{year}年{month}月"),
+        full_width(f"{year}/{month}"),
+        *era_spellings(year, month),
+        spec.display(expected, "ja"),
+        spec.display(expected, "en"),
+    ]
+    assert len(era_spellings(year, month)) >= (3 if year >= 1912 else 0)
+    for text in spellings:
+        assert spec.parse(text, CTX) == Accepted(expected), text
+
+
+@FAST
+@given(ym=year_months)
+def test_year_then_month_round_trip(ym: tuple[int, int]) -> None:
+    year, month = ym
+    spec = YearMonthAnswer()
+    first = spec.parse(f"{year}年", CTX)
+    assert isinstance(first, NeedMore)
+    assert spec.parse(f"{month}月", CTX, first.partial) == Accepted(f"{year:04d}-{month:02d}")
+
+
+@FAST
+@given(
+    start=year_months,
+    end=year_months,
+    sep=st.sampled_from(["～", "〜", "~", "-", " - ", "から", "ー", " to ", "—"]),
+)
+def test_period_round_trip(start: tuple[int, int], end: tuple[int, int], sep: str) -> None:
+    start, end = min(start, end), max(start, end)
+    spec = PeriodAnswer()
+    start_text, end_text = f"{start[0]:04d}-{start[1]:02d}", f"{end[0]:04d}-{end[1]:02d}"
+    value: dict[str, JSONValue] = {"start": start_text, "end": end_text}
+    for left, right in [
+        (f"{start[0]}年{start[1]}月", f"{end[0]}年{end[1]}月"),
+        (f"{start[0]}/{start[1]}", f"{end[0]}/{end[1]}"),
+        (value["start"], value["end"]),
+    ]:
+        assert spec.parse(f"{left}{sep}{right}", CTX) == Accepted(value), (left, sep, right)
+        assert spec.parse(f"{left}{sep}現在", CTX) == Accepted(
+            {"start": value["start"], "end": None}
+        )
+    for lang in LANGS:
+        assert spec.parse(spec.display(value, lang), CTX) == Accepted(value)
+
+
+@FAST
+@given(day=st.dates(datetime.date(1900, 1, 1), datetime.date(2036, 12, 31)))
+def test_date_round_trip(day: datetime.date) -> None:
+    spec = DateAnswer()
+    expected = Accepted(day.isoformat())
+    for text in [
+        day.isoformat(),
+        f"{day.year}/{day.month}/{day.day}",
+        f"{day.year}年{day.month}月{day.day}日",
+        full_width(f"{day.year}年{day.month}月{day.day}日"),
+        spec.display(day.isoformat(), "ja"),
+        spec.display(day.isoformat(), "en"),
+    ]:
+        assert spec.parse(text, CTX) == expected, text
+
+
+@FAST
+@given(number=st.integers(-(10**9), 10**9))
+def test_integer_round_trip(number: int) -> None:
+    spec = NumberAnswer(unit=Localized("円", "yen"))
+    digits = str(abs(number))
+    grouped = f"{abs(number):,}"
+    signs = ["-", "−", "ー", "－", "マイナス"] if number < 0 else ["", "+"]
+    for sign in signs:
+        for body in (digits, grouped, full_width(digits), f"{grouped}円", f"{digits} yen"):
+            assert spec.parse(sign + body, CTX) == Accepted(number), sign + body
+    for lang in LANGS:
+        assert spec.parse(spec.display(number, lang), CTX) == Accepted(number)
+
+
+@FAST
+@given(number=st.decimals(min_value=-1000, max_value=1000, places=3, allow_nan=False))
+def test_decimal_round_trip(number: Any) -> None:
+    spec = NumberAnswer(integer=False)
+    assert spec.parse(str(number), CTX) == Accepted(float(number))
+
+
+@FAST
+@given(index=st.integers(0, len(OPTIONS) - 1), lang=st.sampled_from(LANGS))
+def test_choice_round_trip(index: int, lang: Any) -> None:
+    spec = ChoiceAnswer(OPTIONS)
+    option = OPTIONS[index]
+    for text in (str(index + 1), full_width(str(index + 1)), option.value, option.label.get(lang)):
+        assert spec.parse(text, CTX) == Accepted(option.value), text
+    assert spec.parse(spec.display(option.value, lang), CTX) == Accepted(option.value)
+
+
+@FAST
+@given(
+    chosen=st.lists(st.integers(0, len(OPTIONS) - 1), min_size=1, unique=True),
+    sep=st.sampled_from([",", "、", " ", "・", "と", ", "]),
+    lang=st.sampled_from(LANGS),
+)
+def test_multi_choice_round_trip(chosen: list[int], sep: str, lang: Any) -> None:
+    spec = MultiChoiceAnswer(OPTIONS)
+    expected = Accepted([OPTIONS[i].value for i in sorted(chosen)])
+    assert spec.parse(sep.join(str(i + 1) for i in chosen), CTX) == expected
+    assert spec.parse("、".join(OPTIONS[i].label.ja for i in chosen), CTX) == expected
+    assert spec.parse(spec.display(expected.value, lang), CTX) == expected
+
+
+@FAST
+@given(text=st.text(min_size=1, max_size=300))
+def test_text_is_stored_clean_and_stable(text: str) -> None:
+    spec = TextAnswer(max_length=300)
+    result = spec.parse(text, CTX)
+    if isinstance(result, Accepted):
+        assert isinstance(result.value, str)
+        assert spec.parse(result.value, CTX) == result  # parsing a stored answer changes nothing
+        assert not any(unicodedata.category(ch) == "Cc" for ch in result.value.replace("\t", ""))
+    else:
+        assert isinstance(result, Rejected)
+        assert result.reason == "empty"
+        assert normalize_text(text) == ""

@@ -221,7 +221,9 @@ class ConversationService:
 
 
 def _save_answer(ctx: EffectContext, effect: SaveAnswer) -> Sequence[Outbound]:
-    repo.save_answer(ctx.session, ctx.person_id, effect.dialog, effect.field, effect.value, ctx.now)
+    repo.save_answer(
+        ctx.session, ctx.person_id, effect.dialog, effect.field, effect.value, ctx.now
+    )
     return ()
 
 

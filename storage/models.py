@@ -39,7 +39,7 @@ class PersonRow(Base):
 
 
 class ConversationRow(Base):
-    """The engine state of a person's conversation; its row is locked while a message is handled."""
+    """A person's conversation state; its row is locked while one of their messages is handled."""
 
     __tablename__ = "conversations"
 

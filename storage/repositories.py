@@ -66,7 +66,9 @@ _ADD_ANSWER = insert(AnswerRow)
 _SAVE_STATE = (
     update(ConversationRow)
     .where(ConversationRow.person_id == bindparam("p_person"))
-    .values(state=bindparam("p_state"), revision=bindparam("p_revision"), updated_at=bindparam("p_now"))
+    .values(
+        state=bindparam("p_state"), revision=bindparam("p_revision"), updated_at=bindparam("p_now")
+    )
 )
 
 

@@ -47,7 +47,9 @@ class Chat:
 
     def payload(self, payload: str, delivery_id: str | None = None) -> str:
         """Send a raw button payload."""
-        inbound = Inbound(self.person_id, payload=payload, delivery_id=delivery_id or f"t{next(_ids)}")
+        inbound = Inbound(
+            self.person_id, payload=payload, delivery_id=delivery_id or f"t{next(_ids)}"
+        )
         return text_of(self._deliver(inbound))
 
     def button(self, label: str) -> str:

@@ -41,7 +41,9 @@ RuntimeFactory = Callable[..., Runtime]
 
 
 @pytest.fixture
-def make_runtime(clock: Callable[[], datetime], test_dialogs: LoadedDialogs) -> Iterator[RuntimeFactory]:
+def make_runtime(
+    clock: Callable[[], datetime], test_dialogs: LoadedDialogs
+) -> Iterator[RuntimeFactory]:
     built: list[Runtime] = []
 
     def make(url: str, dialogs: LoadedDialogs | None = None) -> Runtime:

@@ -35,12 +35,12 @@ def simultaneous_messages_are_serialized(make: RuntimeMaker, rounds: int = 5) ->
         barrier = threading.Barrier(2)
         replies: list[list[object]] = [[], []]
 
-        def send(index: int, text: str, person: str = person) -> None:
-            barrier.wait()
-            inbound = Inbound(person, text=text, delivery_id=f"{person}-{index}")
-            replies[index] = list(workers[index].service.handle(inbound))
-
-        threads = [threading.Thread(target=send, args=(i, t)) for i, t in enumerate(["甲", "乙"])]
+        threads = [
+            threading.Thread(
+                target=_send_at_once, args=(workers[i], person, i, t, barrier, replies)
+            )
+            for i, t in enumerate(["甲", "乙"])
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -49,6 +49,19 @@ def simultaneous_messages_are_serialized(make: RuntimeMaker, rounds: int = 5) ->
         # Whichever came first is the name; the other is the furigana. Nothing is lost.
         assert {answers["profile.name"], answers["profile.furigana"]} == {"甲", "乙"}
         assert all(replies)
+
+
+def _send_at_once(
+    worker: Runtime,
+    person: str,
+    index: int,
+    text: str,
+    barrier: threading.Barrier,
+    replies: list[list[object]],
+) -> None:
+    barrier.wait()
+    inbound = Inbound(person, text=text, delivery_id=f"{person}-{index}")
+    replies[index] = list(worker.service.handle(inbound))
 
 
 def crash_mid_turn_keeps_everything(make: RuntimeMaker) -> None:
@@ -61,7 +74,12 @@ def crash_mid_turn_keeps_everything(make: RuntimeMaker) -> None:
         if effect.value == "CRASH":
             raise RuntimeError("disk on fire")
         repositories.save_answer(
-            ctx.session, ctx.person_id, effect.dialog, effect.field, effect.value, ctx.now  # type: ignore[attr-defined]
+            ctx.session,
+            ctx.person_id,
+            effect.dialog,
+            effect.field,
+            effect.value,
+            ctx.now,  # type: ignore[attr-defined]
         )
         return ()
 

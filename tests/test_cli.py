@@ -15,7 +15,9 @@ from tests.conftest import FIXTURES
 BROKEN = FIXTURES / "broken"
 
 
-def jobcard(*args: str, stdin: str = "", db: Path | None = None) -> subprocess.CompletedProcess[str]:
+def jobcard(
+    *args: str, stdin: str = "", db: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     if db is not None:
         env["JOBCARD_DATABASE_URL"] = f"sqlite:///{db}"
@@ -46,7 +48,9 @@ def test_scripted_chat_then_resume_in_a_new_process(tmp_path: Path) -> None:
 
 def test_chat_in_english_with_a_start_dialog(tmp_path: Path) -> None:
     db = tmp_path / "chat.sqlite3"
-    result = jobcard("chat", "--user", "ken", "--lang", "en", "--start", "profile", stdin="", db=db)
+    result = jobcard(
+        "chat", "--user", "ken", "--lang", "en", "--start", "profile", stdin="", db=db
+    )
     assert result.returncode == 0
     assert "Choose your language" in result.stdout  # consent comes first for a new person
 
@@ -101,8 +105,16 @@ def test_delete_person(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [(), ("chat",), ("dialogs",), ("dialogs", "check"), ("dialogs", "graph"), ("db", "upgrade"),
-     ("export",), ("delete",)],
+    [
+        (),
+        ("chat",),
+        ("dialogs",),
+        ("dialogs", "check"),
+        ("dialogs", "graph"),
+        ("db", "upgrade"),
+        ("export",),
+        ("delete",),
+    ],
 )
 def test_help_on_every_command(args: tuple[str, ...]) -> None:
     result = jobcard(*args, "--help")

@@ -120,9 +120,7 @@ def test_my_data_and_delete(chat: Chat, runtime: Runtime) -> None:
     chat.send("山田 太郎")
     reply = chat.send("マイデータ")
     assert "[document my-data.json]" in reply
-    assert "山田 太郎" in next(
-        m.content.decode() for m in chat.last if hasattr(m, "content")
-    )
+    assert "山田 太郎" in next(m.content.decode() for m in chat.last if hasattr(m, "content"))
     assert "元に戻せません" in chat.send("/delete")
     assert "削除しました" in chat.press("はい")
     assert chat.answers() == {}
@@ -137,7 +135,7 @@ def test_stale_button_and_double_press(chat: Chat) -> None:
     payload = chat.button("40代")
     chat.payload(payload)
     reply = chat.payload(payload)  # the same button pressed twice
-    assert "すでに終わって" in reply and "就業" not in reply or "いまのお仕事" in reply
+    assert ("すでに終わって" in reply and "就業" not in reply) or "いまのお仕事" in reply
     assert chat.answers()["profile.age_band"] == "40s"
 
 

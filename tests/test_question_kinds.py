@@ -76,7 +76,17 @@ def test_conditions_hide_questions_and_coaching_asks_once(chat: Chat) -> None:
 
 def test_group_edit_add_and_remove_from_the_summary(chat: Chat) -> None:
     _open_kinds(chat)
-    for answer in ("たろう", "40", "0", "2010年4月", "2015/4-2020/3", "/skip", "2", "いいえ", "/skip"):
+    for answer in (
+        "たろう",
+        "40",
+        "0",
+        "2010年4月",
+        "2015/4-2020/3",
+        "/skip",
+        "2",
+        "いいえ",
+        "/skip",
+    ):
         chat.send(answer)
     chat.send("A社")
     chat.press("契約社員")
@@ -95,7 +105,9 @@ def test_group_edit_add_and_remove_from_the_summary(chat: Chat) -> None:
     assert "2件目を削除しました" in reply and "A株式会社" in reply and "B社" not in reply
     chat.press("決定")
     assert "確定する" in chat.text
-    assert chat.answers()["kinds.jobs"] == [{"employer": "A株式会社", "employment_type": "contract"}]
+    assert chat.answers()["kinds.jobs"] == [
+        {"employer": "A株式会社", "employment_type": "contract"}
+    ]
 
 
 def test_group_minimum_is_enforced(chat: Chat) -> None:

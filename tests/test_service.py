@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 from bot.engine import load_dialogs
+from dialogs import DIALOGS_DIR
 from tests import service_cases
 from tests.chat import Chat
 from tests.conftest import FIXTURES, RuntimeFactory
-from dialogs import DIALOGS_DIR
 
 
 def test_round_trip_with_redelivery(make_runtime: RuntimeFactory, sqlite_url: str) -> None:
@@ -20,7 +20,9 @@ def test_simultaneous_messages(make_runtime: RuntimeFactory, sqlite_url: str) ->
     service_cases.simultaneous_messages_are_serialized(lambda: make_runtime(sqlite_url))
 
 
-def test_simultaneous_messages_in_one_process(make_runtime: RuntimeFactory, sqlite_url: str) -> None:
+def test_simultaneous_messages_in_one_process(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
     runtime = make_runtime(sqlite_url)
     service_cases.simultaneous_messages_are_serialized(lambda: runtime)
 
@@ -45,7 +47,9 @@ def test_running_conversation_stays_on_its_dialog_version(
     start = text.index("  - id: age")
     end = text.index("  - id: mood")
     text = text[:start] + text[end:]
-    text = text.replace("いまの満足度は？", "新しい満足度の質問").replace("version: 1", "version: 2")
+    text = text.replace("いまの満足度は？", "新しい満足度の質問").replace(
+        "version: 1", "version: 2"
+    )
     kinds.write_text(text, encoding="utf-8")
     restarted = make_runtime(sqlite_url, load_dialogs([folder]))
     old = Chat(restarted.service)

@@ -82,10 +82,10 @@ def _check(node: ast.expr, names: set[str]) -> None:
         _check(node.args[0], names)
     elif isinstance(node, ast.Name | ast.Attribute):
         dotted = _dotted(node)
-        if dotted is None or not all(_NAME_PART.match(part) for part in dotted.split(".")):
-            if dotted not in _LITERAL_NAMES:
-                raise ConditionError("only field names (lowercase, like 'has_experience') may be read")
-        if dotted not in _LITERAL_NAMES:
+        valid = dotted is not None and all(_NAME_PART.match(p) for p in dotted.split("."))
+        if not valid and dotted not in _LITERAL_NAMES:
+            raise ConditionError("only field names (lowercase, like 'has_experience') may be read")
+        if dotted is not None and dotted not in _LITERAL_NAMES:
             names.add(dotted)
     else:
         raise ConditionError(f"'{ast.unparse(node)}' is not allowed in a condition")
@@ -103,7 +103,7 @@ def evaluate(condition: Condition, lookup: Lookup) -> bool:
         return False
 
 
-def _eval(node: ast.expr, lookup: Lookup) -> Any:  # noqa: PLR0911 - one branch per node kind
+def _eval(node: ast.expr, lookup: Lookup) -> Any:
     if isinstance(node, ast.BoolOp):
         if isinstance(node.op, ast.And):
             return all(_eval(value, lookup) for value in node.values)

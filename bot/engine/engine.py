@@ -21,7 +21,7 @@ from bot.engine.localized import Lang
 from bot.engine.messages import Choices, Inbound, Outbound, TurnContext
 from bot.engine.model import DialogCatalog, Group, Question, Say
 from bot.engine.normalize import normalize_text
-from bot.engine.state import ConversationState
+from bot.engine.state import ConversationState, Position
 from bot.engine.turn import PersonView, Turn
 
 _STUCK_AFTER = 3
@@ -255,7 +255,11 @@ def _back(turn: Turn) -> None:
         assert isinstance(group, Group)
         flow.show_group_edit(turn, group)
         return
-    if cursor is None or not cursor.back or state.mode not in ("ask", "more", "summary", "followup"):
+    if (
+        cursor is None
+        or not cursor.back
+        or state.mode not in ("ask", "more", "summary", "followup")
+    ):
         turn.say(turn.t("no_previous"))
         _reprompt(turn)
         return
@@ -398,7 +402,10 @@ def _accept(turn: Turn, value: Any) -> None:
 def _show_followup(turn: Turn) -> None:
     question, _ = views.current_question(turn)
     assert question.coach is not None
-    actions = (turn.button("coach_keep", "x", "keep"), turn.button("btn_examples", "x", "examples"))
+    actions = (
+        turn.button("coach_keep", "x", "keep"),
+        turn.button("btn_examples", "x", "examples"),
+    )
     turn.out.append(Choices(question.coach.followup.get(turn.lang), (), actions))
 
 
@@ -558,7 +565,7 @@ def _edit(turn: Turn, step_id: str) -> None:
         flow.show_group_edit(turn, step)
     elif isinstance(step, Question):
         cursor = turn.cursor
-        cursor.pos = flow.Position(step.id)
+        cursor.pos = Position(step.id)
         cursor.edit_return = True
         turn.state.mode = "ask"
         turn.new_question()
@@ -653,6 +660,8 @@ def _typed_button(turn: Turn, text: str) -> str | None:
         buttons = message.actions if mode == "ask" else message.options + message.actions
         for button in buttons:
             label = _fold(button.label)
-            if folded == label or (mode == "menu" and label.startswith(folded) and len(folded) > 1):
+            if folded == label or (
+                mode == "menu" and label.startswith(folded) and len(folded) > 1
+            ):
                 return button.payload
     return None

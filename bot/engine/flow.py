@@ -90,7 +90,9 @@ def enter(turn: Turn, index: int) -> None:
             turn.say(step.text.get(turn.lang))
             index = _after(dialog, index)
             continue
-        if cursor.edit_return and (step.optional or turn.answer(dialog.id, step.field) is not None):
+        if cursor.edit_return and (
+            step.optional or turn.answer(dialog.id, step.field) is not None
+        ):
             # After an edit, only required questions still open are asked before the summary.
             index += 1
             continue

@@ -1,4 +1,4 @@
-"""Load dialog files: YAML → schema check → dialog model, with errors naming file, line and step."""
+"""Load dialog files: YAML → schema → dialog model, with errors naming file, line and step."""
 
 from __future__ import annotations
 
@@ -138,7 +138,9 @@ def _answer(raw: Mapping[str, Any]) -> AnswerSpec:
         for option in raw.get("options", ())
     )
     if kind == "text":
-        return TextAnswer(min_length=raw.get("min_length", 1), max_length=raw.get("max_length", 200))
+        return TextAnswer(
+            min_length=raw.get("min_length", 1), max_length=raw.get("max_length", 200)
+        )
     if kind == "long_text":
         return LongTextAnswer(
             min_length=raw.get("min_length", 1), max_length=raw.get("max_length", 2000)

@@ -54,7 +54,10 @@ MESSAGES: dict[str, Localized] = {
         "この質問は飛ばせません。わからない場合は「ヘルプ」を送ってください。",
         "This question can't be skipped. Send “help” if you are unsure.",
     ),
-    "skipped": L("スキップしました。あとでまとめ画面から回答できます。", "Skipped. You can answer it later from the summary."),
+    "skipped": L(
+        "スキップしました。あとでまとめ画面から回答できます。",
+        "Skipped. You can answer it later from the summary.",
+    ),
     "kept": L("前回の回答のままにしました。", "Kept your previous answer."),
     "no_previous": L(
         "これが最初の質問です。これより前には戻れません。",
@@ -82,7 +85,9 @@ MESSAGES: dict[str, Localized] = {
         "{item}は少なくとも{min}件必要です。続けて次の{item}を入力してください。",
         "At least {min} {item} entries are needed. Please enter the next one.",
     ),
-    "group_full": L("{item}は{max}件まで入力できます。", "You can enter up to {max} {item} entries."),
+    "group_full": L(
+        "{item}は{max}件まで入力できます。", "You can enter up to {max} {item} entries."
+    ),
     "group_add": L("追加する", "Add another"),
     "group_done": L("これで全部", "That's all"),
     "group_edit_title": L("「{item}」の入力内容：", "Your {item} entries:"),
@@ -150,7 +155,8 @@ MESSAGES: dict[str, Localized] = {
         "It cannot be undone. Are you sure?",
     ),
     "deleted": L(
-        "すべてのデータを削除しました。ご利用ありがとうございました。またいつでも /start で始められます。",
+        "すべてのデータを削除しました。ご利用ありがとうございました。"
+        "またいつでも /start で始められます。",
         "All your data has been deleted. Thank you for using the service. "
         "Send /start to begin again at any time.",
     ),
@@ -165,7 +171,8 @@ MESSAGES: dict[str, Localized] = {
     "no_consent": L(
         "同意いただけなかったため、回答は保存しません。このまま閉じていただいて大丈夫です。"
         "気が変わったら、何かメッセージを送ってください。",
-        "Since you did not agree, nothing you type will be stored. You can simply close this chat. "
+        "Since you did not agree, nothing you type will be stored. "
+        "You can simply close this chat. "
         "If you change your mind, send any message.",
     ),
     # Buttons

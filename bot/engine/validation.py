@@ -54,7 +54,9 @@ def _check_group(group: Group, path: tuple[str | int, ...], error: ErrorSink) ->
     for index, sub in enumerate(group.steps):
         sub_path = (*path, "group", "steps", index)
         if sub.id in ids:
-            error(sub_path, group.id, f"sub-question id '{sub.id}' is used twice", "duplicate_step")
+            error(
+                sub_path, group.id, f"sub-question id '{sub.id}' is used twice", "duplicate_step"
+            )
         if sub.field in fields:
             message = f"field '{sub.field}' is stored twice in the group"
             error(sub_path, group.id, message, "duplicate_field")
@@ -85,7 +87,9 @@ def _check_reachable(dialog: Dialog, error: ErrorSink) -> None:
             error(("steps", index), step.id, message, "unreachable_step")
 
 
-def _check_names(dialog: Dialog, step: Step, path: tuple[str | int, ...], error: ErrorSink) -> None:
+def _check_names(
+    dialog: Dialog, step: Step, path: tuple[str | int, ...], error: ErrorSink
+) -> None:
     local = dialog.fields()
     checks: list[tuple[Condition | None, frozenset[str], tuple[str | int, ...]]] = [
         (step.when, local, (*path, "when"))
@@ -135,7 +139,9 @@ def check_catalog(
                     if other is None or field not in other.fields():
                         message = f"condition reads '{name}', which no dialog stores"
                         errors.append(
-                            DialogError(dialog.source, step.line, step.id, message, "unknown_field")
+                            DialogError(
+                                dialog.source, step.line, step.id, message, "unknown_field"
+                            )
                         )
     return errors
 

@@ -135,9 +135,7 @@ def examples(turn: Turn) -> None:
     if not shown:
         turn.say(turn.t("no_examples"))
         return
-    turn.say(
-        "\n".join([turn.t("examples_title"), *(f"・{ex.get(turn.lang)}" for ex in shown)])
-    )
+    turn.say("\n".join([turn.t("examples_title"), *(f"・{ex.get(turn.lang)}" for ex in shown)]))
 
 
 def more(turn: Turn, group: Group) -> None:

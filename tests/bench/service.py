@@ -65,7 +65,9 @@ def run_people(url: str, people: int, paused: int) -> dict[str, float]:
             inbound = (
                 Inbound(f"bench:{person}", text=value, delivery_id=f"d{counter}")
                 if kind == "text"
-                else Inbound(f"bench:{person}", payload=_payload(replies, value), delivery_id=f"d{counter}")
+                else Inbound(
+                    f"bench:{person}", payload=_payload(replies, value), delivery_id=f"d{counter}"
+                )
             )
             t0 = time.perf_counter()
             replies = handle(inbound)

@@ -61,7 +61,11 @@ def test_advance_does_not_change_its_input(test_dialogs: LoadedDialogs) -> None:
     before = copy.deepcopy(driver.state)
     answers = dict(driver.answers)
     transition = advance(
-        test_dialogs.catalog, driver.state, driver.person(), Inbound("t", text="5"), TurnContext(TODAY)
+        test_dialogs.catalog,
+        driver.state,
+        driver.person(),
+        Inbound("t", text="5"),
+        TurnContext(TODAY),
     )
     assert driver.state == before and driver.answers == answers
     assert transition.state != before
@@ -97,7 +101,9 @@ def test_whole_kinds_dialog_without_a_database(test_dialogs: LoadedDialogs) -> N
             st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=20),
             st.integers(200, 10_000),
         ),
-        st.sampled_from(["\x00\x01\x02", "\u200b", "<script>alert(1)</script>", "=HYPERLINK()", "😀" * 500]),
+        st.sampled_from(
+            ["\x00\x01\x02", "\u200b", "<script>alert(1)</script>", "=HYPERLINK()", "😀" * 500]
+        ),
     )
 )
 def test_any_text_at_any_question_never_crashes(

@@ -46,6 +46,30 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--out-dir", type=Path, default=Path("."), help="where files are saved")
     _db_option(chat)
 
+    telegram = commands.add_parser(
+        "telegram",
+        help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)",
+        description="Run the Telegram bot. Long polling by default; with --webhook URL it "
+        "serves Telegram's webhook (checking TELEGRAM_WEBHOOK_SECRET) and may run as several "
+        "worker processes sharing one PostgreSQL database.",
+    )
+    telegram.add_argument("--webhook", metavar="URL", help="public HTTPS URL of the webhook")
+    telegram.add_argument("--listen", default="0.0.0.0", help="webhook listen address")
+    telegram.add_argument("--port", type=int, default=8443, help="webhook listen port")
+    _db_option(telegram)
+
+    slack = commands.add_parser(
+        "slack",
+        help="run the Slack app (Socket Mode; --http for the Events API)",
+        description="Run the Slack app. Socket Mode by default (SLACK_APP_TOKEN, "
+        "SLACK_BOT_TOKEN); with --http it serves the Events API and verifies "
+        "SLACK_SIGNING_SECRET.",
+    )
+    slack.add_argument("--http", action="store_true", help="serve HTTP events instead")
+    slack.add_argument("--listen", default="0.0.0.0", help="HTTP listen address")
+    slack.add_argument("--port", type=int, default=3000, help="HTTP listen port")
+    _db_option(slack)
+
     dialogs = commands.add_parser("dialogs", help="check or draw dialog files")
     dialog_commands = dialogs.add_subparsers(dest="dialogs_command", required=True)
     check = dialog_commands.add_parser(
@@ -100,6 +124,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _db_upgrade(settings)
     if args.command == "chat":
         return _chat(args, settings)
+    if args.command in ("telegram", "slack"):
+        return _channel(args, settings)
     if args.command == "export":
         return _export(args, settings)
     if args.command == "delete":
@@ -154,6 +180,17 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     channel = ConsoleChannel(runtime.service.handle, person_id, out_dir=args.out_dir)
     return channel.run(sys.stdin, start=args.start)
+
+
+def _channel(args: argparse.Namespace, settings: Settings) -> int:
+    """Run a chat platform adapter; each exposes ``run(runtime, args) -> int``."""
+    import importlib
+
+    from bot.bootstrap import build_runtime
+
+    module = importlib.import_module(f"bot.channels.{args.command}")
+    module.check_settings(settings)  # a missing token is reported before anything starts
+    return int(module.run(build_runtime(settings), args))
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:

@@ -34,6 +34,8 @@ from bot.engine import (
     as_lang,
     build_dialog,
 )
+from bot.engine.localized import Lang
+from bot.engine.progress import SectionStatus, section_statuses
 from bot.engine.texts import t
 from storage import repositories as repo
 
@@ -47,6 +49,15 @@ Clock = Callable[[], datetime]
 def utc_now() -> datetime:
     """The current time in UTC."""
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """A person's settings and progress, read without starting a turn."""
+
+    lang: Lang
+    consented: bool | None
+    sections: list[SectionStatus]
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +217,17 @@ class ConversationService:
                 dialog = self._catalog.get(cursor.dialog, cursor.digest)
                 repo.store_snapshot(session, cursor.digest, dialog.id, dialog.version, spec, now)
             self._snapshots_stored.add(cursor.digest)
+
+    def overview(self, person_id: str) -> Overview:
+        """The person's language, consent and progress per menu section (e.g. for App Home)."""
+        with self._sessions() as session:
+            record = repo.find_person(session, person_id)
+            answers = repo.current_answers(session, person_id) if record else {}
+        lang = as_lang(record.lang if record else None)
+        consented = record.consent if record else None
+        state = ConversationState.from_json(record.state if record else None)
+        open_dialogs = set(state.suspended) | ({state.active.dialog} if state.active else set())
+        return Overview(lang, consented, section_statuses(self._catalog, answers, open_dialogs))
 
     def set_language(self, person_id: str, lang: str) -> None:
         """Set a person's language outside a conversation turn (e.g. ``chat --lang``)."""

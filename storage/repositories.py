@@ -198,6 +198,18 @@ def set_consent(session: Session, person_id: str, granted: bool, now: datetime) 
     )
 
 
+def find_person(session: Session, person_id: str) -> ConversationRecord | None:
+    """The person's settings and conversation state, without locking (None if unknown)."""
+    row = session.execute(
+        select(ConversationRow.state, ConversationRow.revision, PersonRow.lang, PersonRow.consent)
+        .join(PersonRow, PersonRow.id == ConversationRow.person_id)
+        .where(ConversationRow.person_id == person_id)
+    ).first()
+    if row is None:
+        return None
+    return ConversationRecord(person_id, row.lang, row.consent, row.state, row.revision)
+
+
 def person_exists(session: Session, person_id: str) -> bool:
     """Whether anything is stored for ``person_id``."""
     return session.get(PersonRow, person_id) is not None

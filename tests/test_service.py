@@ -60,3 +60,14 @@ def test_running_conversation_stays_on_its_dialog_version(
     new.payload("m|kinds")
     new.send("はなこ")
     assert "新しい満足度の質問" in new.text
+
+
+def test_overview_reports_progress_per_section(chat: Chat) -> None:
+    overview = chat.service.overview(chat.person_id)
+    assert overview.consented is None and {s.status for s in overview.sections} == {"todo"}
+    chat.start_profile()
+    chat.send("山田 太郎")
+    overview = chat.service.overview(chat.person_id)
+    statuses = {section.dialog_id: section.status for section in overview.sections}
+    assert overview.consented is True
+    assert statuses["profile"] == "partial" and statuses["kinds"] == "todo"

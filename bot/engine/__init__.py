@@ -21,8 +21,9 @@ from bot.engine.messages import (
     TurnContext,
 )
 from bot.engine.model import Dialog, DialogCatalog, Group, Question, Say
+from bot.engine.progress import COMPLETED
 from bot.engine.state import ConversationState
-from bot.engine.turn import COMPLETED, PersonView, answer_key
+from bot.engine.turn import PersonView, answer_key
 
 __all__ = [
     "COMPLETED",

@@ -6,8 +6,9 @@ import copy
 
 from bot.engine import views
 from bot.engine.model import END, Dialog, Group, Question, Say
+from bot.engine.progress import COMPLETED
 from bot.engine.state import Cursor, Position
-from bot.engine.turn import COMPLETED, Turn
+from bot.engine.turn import Turn
 
 
 def start_dialog(turn: Turn, dialog_id: str) -> None:

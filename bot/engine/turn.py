@@ -11,10 +11,9 @@ from bot.engine.effects import Effect, SaveAnswer
 from bot.engine.localized import Lang
 from bot.engine.messages import Button, Outbound, Text, TurnContext
 from bot.engine.model import Dialog, DialogCatalog, Group, Question, Say
+from bot.engine.progress import COMPLETED
 from bot.engine.state import ConversationState, Cursor
 from bot.engine.texts import t
-
-COMPLETED = "_completed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from typing import Any
 from bot.engine.answers import ChoiceAnswer, MultiChoiceAnswer, YesNoAnswer
 from bot.engine.messages import Button, Choices, Text
 from bot.engine.model import Dialog, Group, Question
+from bot.engine.progress import section_statuses, suggested_next
 from bot.engine.turn import Turn
 
 _ENTRY_TITLE_LIMIT = 40
@@ -235,19 +236,15 @@ def confirm(turn: Turn, key: str, **params: object) -> None:
 def menu(turn: Turn) -> None:
     """The main menu: every section with its status, and a suggested next step."""
     lines = [turn.t("menu_title")]
-    options = []
-    suggestion = None
-    for dialog in turn.catalog.menu():
-        if turn.completed(dialog.id):
-            status = turn.t("status_done")
-        elif turn.started(dialog) or dialog.id in turn.state.suspended:
-            status = turn.t("status_partial")
-        else:
-            status = turn.t("status_todo")
-        if suggestion is None and not turn.completed(dialog.id):
-            suggestion = dialog
-        title = dialog.title.get(turn.lang)
-        options.append(Button(f"{title}（{status}）", f"m|{dialog.id}"))
+    sections = section_statuses(turn.catalog, turn.answers, turn.state.suspended)
+    options = [
+        Button(
+            f"{section.title.get(turn.lang)}（{turn.t('status_' + section.status)}）",
+            f"m|{section.dialog_id}",
+        )
+        for section in sections
+    ]
+    suggestion = suggested_next(sections)
     if suggestion is not None:
         lines.append(turn.t("menu_suggest", title=suggestion.title.get(turn.lang)))
     else:

@@ -1,0 +1,48 @@
+"""How far a person is with each section of the main menu."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.engine.localized import Localized
+from bot.engine.model import Dialog, DialogCatalog
+
+Status = Literal["done", "partial", "todo"]
+COMPLETED = "_completed"
+
+
+@dataclass(frozen=True, slots=True)
+class SectionStatus:
+    """One menu section and its status."""
+
+    dialog_id: str
+    title: Localized
+    status: Status
+
+
+def _started(dialog: Dialog, answers: Mapping[str, Any]) -> bool:
+    return any(answers.get(f"{dialog.id}.{name}") is not None for name in dialog.fields())
+
+
+def section_statuses(
+    catalog: DialogCatalog, answers: Mapping[str, Any], open_dialogs: Collection[str] = ()
+) -> list[SectionStatus]:
+    """Every menu section in order, done / in progress / not started."""
+    statuses = []
+    for dialog in catalog.menu():
+        status: Status
+        if answers.get(f"{dialog.id}.{COMPLETED}"):
+            status = "done"
+        elif _started(dialog, answers) or dialog.id in open_dialogs:
+            status = "partial"
+        else:
+            status = "todo"
+        statuses.append(SectionStatus(dialog.id, dialog.title, status))
+    return statuses
+
+
+def suggested_next(statuses: list[SectionStatus]) -> SectionStatus | None:
+    """The first section in menu order that is not done yet."""
+    return next((section for section in statuses if section.status != "done"), None)

@@ -89,9 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations")
     _db_option(upgrade)
 
-    export = commands.add_parser("export", help="print a person's data")
+    export = commands.add_parser(
+        "export",
+        help="print a person's Job Card (or all their stored data)",
+        description="Print a person's Job Card. json: the card in the jobcard-coach/1 "
+        "format; data: everything stored about the person, with answer history.",
+    )
     export.add_argument("--user", required=True, help="person id, e.g. console:hanako")
-    export.add_argument("--format", choices=["json"], default="json")
+    export.add_argument("--format", choices=["json", "data"], default="json")
     export.add_argument("-o", "--output", type=Path, help="write to this file")
     _db_option(export)
 
@@ -195,11 +200,18 @@ def _channel(args: argparse.Namespace, settings: Settings) -> int:
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_runtime
+    from bot.jobcard import card_json
+    from bot.jobcard.loading import load_jobcard
+    from bot.service import JST, utc_now
     from storage import repositories
 
     runtime = build_runtime(settings)
     with runtime.sessions() as session:
-        data = repositories.export_person(session, args.user)
+        if args.format == "data":
+            data = repositories.export_person(session, args.user)
+        else:
+            card = load_jobcard(session, args.user, utc_now().astimezone(JST).date())
+            data = None if card is None else card_json(card)
     if data is None:
         print(f"jobcard: nothing is stored for '{args.user}'", file=sys.stderr)
         return 1

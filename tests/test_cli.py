@@ -40,10 +40,13 @@ def test_scripted_chat_then_resume_in_a_new_process(tmp_path: Path) -> None:
     second = jobcard("chat", "--user", "hanako", stdin="さとう はなこ\n", db=db)
     assert second.returncode == 0, second.stderr
     assert "おかえりなさい" in second.stdout and "年代" in second.stdout
-    exported = jobcard("export", "--user", "console:hanako", "--format", "json", db=db)
+    exported = jobcard("export", "--user", "console:hanako", "--format", "data", db=db)
     data = json.loads(exported.stdout)
     assert data["answers"]["profile.name"] == "佐藤 花子"
     assert data["answers"]["profile.furigana"] == "さとう はなこ"
+    card = json.loads(jobcard("export", "--user", "console:hanako", db=db).stdout)
+    assert card["format"] == "jobcard-coach/1"
+    assert card["person"]["name"] == "佐藤 花子"
 
 
 def test_chat_in_english_with_a_start_dialog(tmp_path: Path) -> None:
@@ -60,7 +63,7 @@ def test_multiline_answer_with_backslash(tmp_path: Path) -> None:
     jobcard("chat", "--user", "a", stdin="1\nはい\n", db=db)
     result = jobcard("chat", "--user", "a", stdin="山田\\\n太郎\n", db=db)
     assert result.returncode == 0
-    data = json.loads(jobcard("export", "--user", "console:a", db=db).stdout)
+    data = json.loads(jobcard("export", "--user", "console:a", "--format", "data", db=db).stdout)
     assert data["answers"]["profile.name"] == "山田 太郎"  # single-line text: newline → space
 
 

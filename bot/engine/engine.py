@@ -112,10 +112,14 @@ def _handle(turn: Turn, inbound: Inbound) -> None:
         _command(turn, command)
         return
     button = _typed_button(turn, text)
-    if button is not None:
+    if button is not None and button.startswith("m|"):
+        _open_from_menu(turn, button[2:])
+    elif button is not None and button.startswith("c|"):
+        _command(turn, parse_command("/" + button[2:]) or "help")
+    elif button is not None:
         _handle_payload(turn, button)
-        return
-    _text(turn, text)
+    else:
+        _text(turn, text)
 
 
 def _ask_consent(turn: Turn, gate: str) -> None:
@@ -359,7 +363,7 @@ def _take(turn: Turn, result: Accepted | Rejected | NeedMore) -> None:
 
 
 def _accept(turn: Turn, value: Any) -> None:
-    question, group = views.current_question(turn)
+    question, _group = views.current_question(turn)
     cursor = turn.cursor
     if question.action == "set_language":
         turn.lang = "en" if value == "en" else "ja"
@@ -376,12 +380,7 @@ def _accept(turn: Turn, value: Any) -> None:
             return
         _move_on(turn)
         return
-    if group is not None:
-        entry = cursor.entry if cursor.entry is not None else {}
-        entry[question.field] = value
-        cursor.entry = entry
-    else:
-        turn.save(turn.dialog.id, question.field, value)
+    _store(turn, value)
     if question.after is not None:
         turn.say(question.after.get(turn.lang))
     coach = question.coach
@@ -399,18 +398,52 @@ def _accept(turn: Turn, value: Any) -> None:
     _move_on(turn)
 
 
+def _store(turn: Turn, value: Any) -> None:
+    """Keep an answer: in the group entry being filled in, or as a stored answer."""
+    question, group = views.current_question(turn)
+    if group is not None:
+        cursor = turn.cursor
+        entry = cursor.entry if cursor.entry is not None else {}
+        entry[question.field] = value
+        cursor.entry = entry
+    else:
+        turn.save(turn.dialog.id, question.field, value)
+
+
 def _show_followup(turn: Turn) -> None:
     question, _ = views.current_question(turn)
-    assert question.coach is not None
+    if turn.state.partial == "extend" or question.coach is None:
+        text = turn.t("draft_extend")
+    else:
+        text = turn.render(question.coach.followup)
     actions = (
         turn.button("coach_keep", "x", "keep"),
         turn.button("btn_examples", "x", "examples"),
     )
-    turn.out.append(Choices(question.coach.followup.get(turn.lang), (), actions))
+    turn.out.append(Choices(text, (), actions))
+
+
+def _use_draft(turn: Turn, *, extend: bool) -> None:
+    """Take the proposed draft as the answer; with ``extend``, ask what to add to it."""
+    question, group = views.current_question(turn)
+    entry = turn.cursor.entry if group is not None else None
+    draft = turn.draft(question.draft, entry) if question.draft is not None else None
+    if draft is None:
+        _reprompt(turn)
+        return
+    result = question.answer.parse(draft, _parse_context(turn))
+    if not isinstance(result, Accepted) or not extend:
+        _take(turn, result)
+        return
+    _store(turn, result.value)
+    turn.state.mode = "followup"
+    turn.new_question()
+    turn.state.partial = "extend"
+    _show_followup(turn)
 
 
 def _followup(turn: Turn, text: str) -> None:
-    question, group = views.current_question(turn)
+    question, _group = views.current_question(turn)
     addition = normalize_text(text)
     if not addition:
         _show_followup(turn)
@@ -421,12 +454,7 @@ def _followup(turn: Turn, text: str) -> None:
         turn.say(result.message(turn.lang))
         _show_followup(turn)
         return
-    if group is not None:
-        entry = turn.cursor.entry if turn.cursor.entry is not None else {}
-        entry[question.field] = result.value
-        turn.cursor.entry = entry
-    else:
-        turn.save(turn.dialog.id, question.field, result.value)
+    _store(turn, result.value)
     turn.say(turn.t("coach_added"))
     _move_on(turn)
 
@@ -446,6 +474,9 @@ def _more(turn: Turn, add: bool) -> None:
     else:
         if not add:
             cursor.back.append(cursor.pos)
+        if not entries and turn.answer(turn.dialog.id, group.field) is None:
+            # "None" is an answer too (e.g. no licences): record it as an empty list.
+            turn.save(turn.dialog.id, group.field, [])
         flow.leave_group(turn, group)
 
 
@@ -504,7 +535,9 @@ def _action(turn: Turn, action: str) -> None:
     if action in ("keep", "skip", "examples", "pause", "back"):
         _command(turn, action)
         return
-    if mode == "ask" and action == "done":
+    if mode == "ask" and action in ("use_draft", "extend_draft"):
+        _use_draft(turn, extend=action == "extend_draft")
+    elif mode == "ask" and action == "done":
         question, _ = views.current_question(turn)
         assert isinstance(question.answer, MultiChoiceAnswer)
         numbers = [

@@ -32,7 +32,7 @@ def start_dialog(turn: Turn, dialog_id: str) -> None:
         return
     turn.say(turn.t("section_start", title=title))
     if dialog.intro is not None and not turn.started(dialog):
-        turn.say(dialog.intro.get(turn.lang))
+        turn.say(turn.render(dialog.intro))
     first = 0
     if turn.started(dialog):
         # Carry on with the first question still open, rather than asking everything again.
@@ -88,7 +88,7 @@ def enter(turn: Turn, index: int) -> None:
             index += 1
             continue
         if isinstance(step, Say):
-            turn.say(step.text.get(turn.lang))
+            turn.say(turn.render(step.text))
             index = _after(dialog, index)
             continue
         if cursor.edit_return and (
@@ -132,7 +132,7 @@ def enter_group(turn: Turn, group: Group) -> None:
     entries = turn.answer(turn.dialog.id, group.field) or []
     turn.cursor.pos = Position(group.id)
     if not entries and group.min_count > 0:
-        turn.say(group.prompt.get(turn.lang))
+        turn.say(turn.render(group.prompt))
         start_entry(turn, group, 0, {})
         return
     turn.state.mode = "more"

@@ -216,6 +216,7 @@ def _question(raw: dict[str, Any], path: Path_, ctx: _Context) -> Question | Non
         after=_text(raw.get("after")),
         action=action,
         label=_text(raw.get("label")),
+        draft=_text(raw.get("draft")),
         line=ctx.line(path),
     )
 

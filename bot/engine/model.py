@@ -33,6 +33,8 @@ class Question:
 
     Attributes:
         action: A side effect of the answer: ``set_language`` or ``consent``.
+        draft: A proposed answer composed from earlier answers (placeholders), offered to
+            accept, extend or replace.
     """
 
     id: str
@@ -48,6 +50,7 @@ class Question:
     after: Localized | None = None
     action: str | None = None
     label: Localized | None = None
+    draft: Localized | None = None
     line: int = 0
 
 

@@ -54,6 +54,7 @@ QUESTION: dict[str, Any] = {
         "examples": {"type": "array", "items": _TEXT},
         "optional": {"type": "boolean"},
         "after": _TEXT,
+        "draft": _TEXT,
         "action": {"enum": ["set_language", "consent"]},
         "coach": {
             "type": "object",

@@ -14,6 +14,10 @@ MESSAGES: dict[str, Localized] = {
     ),
     "menu_title": L("メニュー：取り組む項目を選んでください。", "Menu: choose what to work on."),
     "menu_suggest": L("次のおすすめ：{title}", "Suggested next: {title}"),
+    "menu_progress": L(
+        "ジョブ・カードの進み具合：{done}/{total}項目が完了",
+        "Job Card progress: {done} of {total} sections complete",
+    ),
     "menu_all_done": L(
         "すべての項目が完了しています。内容の見直しもいつでもできます。",
         "Every section is complete. You can review any of them at any time.",
@@ -72,6 +76,16 @@ MESSAGES: dict[str, Localized] = {
         "There is no command “{command}”. Send “help” to see the commands.",
     ),
     "coach_keep": L("このままで次へ", "Keep it and go on"),
+    "draft_offer": L(
+        "これまでの回答から下書きを作りました：\n――――\n{draft}\n――――\n"
+        "このまま使う、書き足す、または自分の言葉で書き直して送ることができます。",
+        "Here is a draft made from your earlier answers:\n――――\n{draft}\n――――\n"
+        "Use it as it is, add to it, or send your own version instead.",
+    ),
+    "draft_extend": L(
+        "書き足したいことを送ってください。下書きの後ろに付け加えます。",
+        "Send what you'd like to add; it goes after the draft.",
+    ),
     "coach_added": L("ありがとうございます。書き足しました。", "Thank you. I've added that."),
     "multi_hint": L(
         "当てはまるものを押して、最後に「決定」を押してください（番号を「1,3」のように送っても選べます）。",
@@ -177,6 +191,8 @@ MESSAGES: dict[str, Localized] = {
     ),
     # Buttons
     "btn_keep": L("そのまま", "Keep"),
+    "btn_use_draft": L("この下書きを使う", "Use this draft"),
+    "btn_extend_draft": L("下書きに書き足す", "Add to the draft"),
     "btn_skip": L("スキップ", "Skip"),
     "btn_examples": L("例を見る", "Examples"),
     "btn_help": L("ヘルプ", "Help"),

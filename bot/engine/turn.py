@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.engine.conditions import evaluate
+from bot.engine.derived import derive
 from bot.engine.effects import Effect, SaveAnswer
-from bot.engine.localized import Lang
+from bot.engine.localized import Lang, Localized
 from bot.engine.messages import Button, Outbound, Text, TurnContext
 from bot.engine.model import Dialog, DialogCatalog, Group, Question, Say
+from bot.engine.placeholders import fill
 from bot.engine.progress import COMPLETED
 from bot.engine.state import ConversationState, Cursor
 from bot.engine.texts import t
@@ -116,11 +118,33 @@ class Turn:
         if step.when is None:
             return True
 
-        def lookup(name: str) -> Any:
-            if "." in name:
-                return self.answers.get(name)
-            if entry is not None and name in entry:
-                return entry[name]
-            return self.answer(dialog.id, name)
+        return evaluate(step.when, lambda name: self.lookup(name, dialog, entry))
 
-        return evaluate(step.when, lookup)
+    def lookup(self, name: str, dialog: Dialog, entry: Mapping[str, Any] | None = None) -> Any:
+        """An answer or derived value by the name a condition or placeholder uses."""
+        owner, _, field_name = name.rpartition(".")
+        if owner == "derived":
+            return derive(field_name, self.answers, self.lang)
+        if owner:
+            return self.answers.get(name)
+        if entry is not None and name in entry:
+            return entry[name]
+        return self.answer(dialog.id, name)
+
+    def render(self, text: Localized, entry: Mapping[str, Any] | None = None) -> str:
+        """A dialog text in the person's language with its placeholders filled in."""
+        dialog = self.dialog if self.state.active is not None else None
+        template = text.get(self.lang)
+        if dialog is None:
+            return template
+        return fill(template, lambda name: self.lookup(name, dialog, entry))[0]
+
+    def draft(self, text: Localized, entry: Mapping[str, Any] | None = None) -> str | None:
+        """A proposed answer from earlier answers, or None when they give nothing to propose."""
+        filled, count = fill(
+            text.get(self.lang), lambda name: self.lookup(name, self.dialog, entry)
+        )
+        # Earlier answers often repeat each other (a value drafted from another): say it once.
+        lines = dict.fromkeys(line.strip() for line in filled.splitlines() if line.strip())
+        cleaned = "\n".join(lines)
+        return cleaned if count and cleaned else None

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+from bot.engine import placeholders
 from bot.engine.conditions import Condition
+from bot.engine.derived import DERIVED
+from bot.engine.localized import Localized
 from bot.engine.model import END, Dialog, Group, Question, Say, Step
 
 if TYPE_CHECKING:
@@ -87,26 +90,66 @@ def _check_reachable(dialog: Dialog, error: ErrorSink) -> None:
             error(("steps", index), step.id, message, "unreachable_step")
 
 
+def _texts(step: Step) -> list[Localized]:
+    """The texts of a step that may hold placeholders."""
+    if isinstance(step, Say):
+        return [step.text]
+    texts = [step.prompt]
+    if isinstance(step, Question) and step.draft is not None:
+        texts.append(step.draft)
+    if isinstance(step, Group):
+        texts.append(step.more)
+    return texts
+
+
+Read = tuple[Condition | str, frozenset[str] | None, tuple[str | int, ...]]
+
+
+def step_names(step: Step) -> list[Read]:
+    """The names a step reads: its conditions, and placeholders in its texts.
+
+    Each item is (what reads it, extra local names it may use — the group entry's fields —,
+    the path below the step where it is written).
+    """
+    found: list[Read] = []
+    if step.when is not None:
+        found.append((step.when, None, ("when",)))
+    for text in _texts(step):
+        found.extend((name, None, ()) for name in placeholders.names(text.ja + text.en))
+    if isinstance(step, Group):
+        item_fields = frozenset(sub.field for sub in step.steps)
+        for index, sub in enumerate(step.steps):
+            where: tuple[str | int, ...] = ("group", "steps", index)
+            if sub.when is not None:
+                found.append((sub.when, item_fields, (*where, "when")))
+            for text in _texts(sub):
+                names = placeholders.names(text.ja + text.en)
+                found.extend((name, item_fields, where) for name in names)
+    return found
+
+
+def _expand(read: Condition | str) -> frozenset[str]:
+    return read.names if isinstance(read, Condition) else frozenset({read})
+
+
 def _check_names(
     dialog: Dialog, step: Step, path: tuple[str | int, ...], error: ErrorSink
 ) -> None:
     local = dialog.fields()
-    checks: list[tuple[Condition | None, frozenset[str], tuple[str | int, ...]]] = [
-        (step.when, local, (*path, "when"))
-    ]
-    if isinstance(step, Group):
-        item_fields = local | {sub.field for sub in step.steps}
-        for index, sub in enumerate(step.steps):
-            checks.append((sub.when, item_fields, (*path, "group", "steps", index, "when")))
-    for condition, fields, where in checks:
-        if condition is None:
-            continue
-        for name in sorted(condition.names):
+    for read, extra, below in step_names(step):
+        fields = local | (extra or frozenset())
+        where = (*path, *below)
+        for name in sorted(_expand(read)):
             owner, _, field = name.rpartition(".")
+            if owner == "derived":
+                if field not in DERIVED:
+                    message = f"there is no derived value '{field}' (known: {sorted(DERIVED)})"
+                    error(where, step.id, message, "unknown_field")
+                continue
             if owner == dialog.id:
                 name, owner = field, ""
             if not owner and name not in fields:
-                message = f"condition reads '{name}', which no question of this dialog stores"
+                message = f"'{name}' is read here, but no question of this dialog stores it"
                 error(where, step.id, message, "unknown_field")
 
 
@@ -125,15 +168,10 @@ def check_catalog(
             message = f"then: there is no dialog '{dialog.then}'"
             errors.append(DialogError(dialog.source, 1, None, message, "unknown_dialog"))
         for step in dialog.steps:
-            conditions = [step.when]
-            if isinstance(step, Group):
-                conditions.extend(sub.when for sub in step.steps)
-            for condition in conditions:
-                if condition is None:
-                    continue
-                for name in sorted(condition.names):
+            for read, _extra, _below in step_names(step):
+                for name in sorted(_expand(read)):
                     owner, _, field = name.rpartition(".")
-                    if not owner or owner == dialog.id or owner in failed:
+                    if owner in ("", "derived", dialog.id) or owner in failed:
                         continue
                     other = dialogs.get(owner)
                     if other is None or field not in other.fields():

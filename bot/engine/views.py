@@ -82,12 +82,17 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
         lines.append(turn.t("encourage_last"))
     if group is not None and pos.item is not None:
         lines.append(turn.t("group_entry", item=group.item.get(turn.lang), number=pos.item + 1))
-    lines.append(question.prompt.get(turn.lang))
+    entry = turn.cursor.entry if group is not None else None
+    lines.append(turn.render(question.prompt, entry))
     value = existing_value(turn)
     actions: list[Button] = []
     if value is not None:
         lines.append(turn.t("previous_answer", value=question.answer.display(value, turn.lang)))
         actions.append(turn.button("btn_keep", "x", "keep"))
+    elif question.draft is not None and (draft := turn.draft(question.draft, entry)) is not None:
+        lines.append(turn.t("draft_offer", draft=draft))
+        actions.append(turn.button("btn_use_draft", "x", "use_draft"))
+        actions.append(turn.button("btn_extend_draft", "x", "extend_draft"))
     options: list[Button] = []
     answer = question.answer
     if isinstance(answer, ChoiceAnswer):
@@ -147,12 +152,12 @@ def more(turn: Turn, group: Group) -> None:
             [
                 turn.t("group_edit_title", item=group.item.get(turn.lang)),
                 display(turn, group, entries),
-                group.more.get(turn.lang),
+                turn.render(group.more),
             ]
         )
         buttons = (turn.button("group_add", "a", "yes"), turn.button("group_done", "a", "no"))
     else:
-        text = group.prompt.get(turn.lang)
+        text = turn.render(group.prompt)
         buttons = (turn.button("yes", "a", "yes"), turn.button("no", "a", "no"))
     turn.out.append(Choices(text, buttons))
 
@@ -245,6 +250,8 @@ def menu(turn: Turn) -> None:
         for section in sections
     ]
     suggestion = suggested_next(sections)
+    done = sum(section.status == "done" for section in sections)
+    lines.append(turn.t("menu_progress", done=done, total=len(sections)))
     if suggestion is not None:
         lines.append(turn.t("menu_suggest", title=suggestion.title.get(turn.lang)))
     else:

@@ -42,7 +42,9 @@ def test_work_history_happy_path_with_coaching(chat: Chat) -> None:
     reply = chat.send("事務全般を担当")
     assert "もう少し具体的に" in reply  # a vague answer gets one follow-up
     chat.send("営業部10名の受発注データの入力と、月約500件の請求書の発行を担当した。")
-    chat.send("正確さとスピードを両立する段取り力と、社内の営業担当者との細かな調整力が身についた。")
+    chat.send(
+        "正確さとスピードを両立する段取り力と、社内の営業担当者との細かな調整力が身についた。"
+    )
     assert "ほかにも勤務先" in chat.text
     assert "確定する" in chat.press("これで全部")
     chat.press("確定する")
@@ -75,7 +77,9 @@ def test_work_history_awkward_dates_back_edit_and_restart(
     chat = Chat(make_runtime(sqlite_url).service)
     assert "職務の内容" in chat.send("/start")
     chat.send("法人のお客さま約40社を担当して事務用品を提案し、年間約5,000万円を売り上げた。")
-    chat.send("お客さまの課題を丁寧に聞き取り、社内と調整して解決策を提案する力が身についた（社外対応）。")
+    chat.send(
+        "お客さまの課題を丁寧に聞き取り、社内と調整して解決策を提案する力が身についた（社外対応）。"
+    )
     chat.press("これで全部")
     chat.press("勤務先")  # edit from the summary
     chat.press("1件目を直す")

@@ -1,4 +1,4 @@
-"""A persona fills in every section through ``jobcard chat`` fed from a file; the export has it all."""
+"""A persona completes the whole card through `jobcard chat` from a file; the export has it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,14 @@
 """The pure dialog engine: no I/O, no clock, no SDKs."""
 
-from bot.engine.effects import DeleteData, Effect, ExportData, SaveAnswer, SetConsent, SetLanguage
+from bot.engine.effects import (
+    DeleteData,
+    Effect,
+    ExportData,
+    MakeCard,
+    SaveAnswer,
+    SetConsent,
+    SetLanguage,
+)
 from bot.engine.engine import Transition, advance, consent_dialog
 from bot.engine.loader import (
     DialogError,
@@ -44,6 +52,7 @@ __all__ = [
     "Lang",
     "LoadedDialogs",
     "Localized",
+    "MakeCard",
     "Outbound",
     "PersonView",
     "Question",

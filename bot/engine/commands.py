@@ -21,6 +21,7 @@ Command = Literal[
     "lang_en",
     "mydata",
     "delete",
+    "card",
 ]
 
 _WORDS: dict[str, Command] = {}
@@ -40,6 +41,14 @@ for _command, _words in {
     "lang_en": ("english", "英語"),
     "mydata": ("mydata", "my data", "マイデータ", "私のデータ"),
     "delete": ("delete", "delete my data", "データ削除", "データを削除"),
+    "card": (
+        "card",
+        "ジョブ・カードを作成",
+        "ジョブカードを作成",
+        "ジョブ・カード",
+        "ジョブカード",
+        "カード作成",
+    ),
 }.items():
     for _word in _words:
         _WORDS[unicodedata.normalize("NFKC", _word).casefold()] = _command  # type: ignore[assignment]

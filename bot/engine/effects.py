@@ -41,4 +41,9 @@ class DeleteData:
     """Delete everything stored about the person."""
 
 
-Effect = SaveAnswer | SetLanguage | SetConsent | ExportData | DeleteData
+@dataclass(frozen=True, slots=True)
+class MakeCard:
+    """Build the person's Job Card documents and send them (PDF, preview, charts)."""
+
+
+Effect = SaveAnswer | SetLanguage | SetConsent | ExportData | DeleteData | MakeCard

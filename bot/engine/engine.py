@@ -16,7 +16,14 @@ from bot.engine.answers import (
     YesNoAnswer,
 )
 from bot.engine.commands import parse_command
-from bot.engine.effects import DeleteData, Effect, ExportData, SetConsent, SetLanguage
+from bot.engine.effects import (
+    DeleteData,
+    Effect,
+    ExportData,
+    MakeCard,
+    SetConsent,
+    SetLanguage,
+)
 from bot.engine.localized import Lang
 from bot.engine.messages import Choices, Inbound, Outbound, TurnContext
 from bot.engine.model import DialogCatalog, Group, Question, Say
@@ -93,6 +100,11 @@ def _handle(turn: Turn, inbound: Inbound) -> None:
     if command == "mydata":
         turn.effects.append(ExportData())
         turn.say(turn.t("mydata"))
+        _reprompt(turn)
+        return
+    if command == "card":
+        turn.effects.append(MakeCard())
+        turn.say(turn.t("making_card"))
         _reprompt(turn)
         return
     if state.mode == "start":

@@ -137,6 +137,7 @@ MESSAGES: dict[str, Localized] = {
         "・中止（/cancel）…この項目をやめてメニューに戻ります（回答は残ります）\n"
         "・メニュー（/menu）…メニューを開きます\n"
         "・English / 日本語（/lang）…言語を切り替えます\n"
+        "・ジョブ・カードを作成（/card）…いまの回答でジョブ・カードを作ります\n"
         "・マイデータ（/mydata）…保存されたデータを受け取ります\n"
         "・データ削除（/delete）…保存されたデータをすべて削除します",
         "Commands:\n"
@@ -148,6 +149,7 @@ MESSAGES: dict[str, Localized] = {
         "• cancel (/cancel) – leave this section for the menu (answers are kept)\n"
         "• menu (/menu) – open the menu\n"
         "• 日本語 / English (/lang) – switch language\n"
+        "• card (/card) – make your Job Card from your answers so far\n"
         "• my data (/mydata) – receive the data stored about you\n"
         "• delete (/delete) – delete everything stored about you",
     ),
@@ -176,6 +178,11 @@ MESSAGES: dict[str, Localized] = {
     ),
     "not_deleted": L("削除を取りやめました。データはそのままです。", "Nothing was deleted."),
     "language_set": L("日本語で続けます。", "I'll continue in English."),
+    "making_card": L(
+        "いまの回答でジョブ・カードを作成します。",
+        "Making your Job Card from your answers so far.",
+    ),
+    "btn_card": L("ジョブ・カードを作成", "Make my Job Card"),
     "mydata": L(
         "保存されているあなたのデータをお送りします。",
         "Here is the data stored about you.",

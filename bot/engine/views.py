@@ -257,6 +257,7 @@ def menu(turn: Turn) -> None:
     else:
         lines.append(turn.t("menu_all_done"))
     actions = (
+        Button(turn.t("btn_card"), "c|card"),
         Button(turn.t("btn_language"), "c|lang"),
         Button(turn.t("btn_mydata"), "c|mydata"),
         Button(turn.t("btn_help"), "c|help"),

@@ -21,6 +21,7 @@ from bot.engine import (
     DialogCatalog,
     Document,
     Effect,
+    Emit,
     ExportData,
     Inbound,
     Outbound,
@@ -29,11 +30,13 @@ from bot.engine import (
     SetConsent,
     SetLanguage,
     Text,
+    Transition,
     TurnContext,
     advance,
     as_lang,
     build_dialog,
 )
+from bot.engine.choices import Option
 from bot.engine.localized import Lang
 from bot.engine.progress import SectionStatus, section_statuses
 from bot.engine.texts import t
@@ -71,6 +74,30 @@ class EffectContext:
 
 
 EffectHandler = Callable[[EffectContext, Any], Sequence[Outbound]]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    """What a service action did: replies, and optionally an outcome for the dialog's events."""
+
+    outbound: Sequence[Outbound] = ()
+    event: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceContext:
+    """What an options source may use: the session, the answers so far, language and time."""
+
+    session: Session
+    consented: bool
+    answers: Mapping[str, Any]
+    lang: Lang
+    now: datetime
+
+
+Action = Callable[[EffectContext], ActionResult]
+SourceProvider = Callable[[SourceContext], Sequence[Option]]
+_SOURCE_ROUNDS = 6
 
 
 class _PersonLocks:
@@ -112,6 +139,8 @@ class ConversationService:
         *,
         clock: Clock = utc_now,
         handlers: Mapping[type, EffectHandler] | None = None,
+        actions: Mapping[str, Action] | None = None,
+        sources: Mapping[str, SourceProvider] | None = None,
     ) -> None:
         self._sessions = session_factory
         self._catalog = catalog
@@ -128,6 +157,8 @@ class ConversationService:
             DeleteData: _delete_data,
         }
         self._handlers.update(handlers or {})
+        self._actions: dict[str, Action] = dict(actions or {})
+        self._sources: dict[str, SourceProvider] = dict(sources or {})
 
     @property
     def catalog(self) -> DialogCatalog:
@@ -165,35 +196,88 @@ class ConversationService:
                 session, inbound.person_id, now, as_lang(inbound.lang_hint)
             )
             state = ConversationState.from_json(record.state)
-            catalog = self._catalog_for(session, state)
-            person = PersonView(
-                lang=as_lang(record.lang),
-                consented=record.consent,
-                answers=repo.current_answers(session, inbound.person_id),
-            )
-            context = TurnContext(today=now.astimezone(JST).date())
-            transition = advance(catalog, state, person, inbound, context)
-            outbound = list(transition.outbound)
-            effect_ctx = EffectContext(session, inbound.person_id, person.lang, now)
-            deleted = False
-            for effect in transition.effects:
-                effect_ctx = self._run(effect, effect_ctx, outbound)
-                deleted = deleted or isinstance(effect, DeleteData)
+            state, outbound, deleted = self._turn(session, record, state, inbound, now)
             if not deleted:
-                self._pin(session, transition.state, now)
-                repo.save_state(
-                    session, inbound.person_id, transition.state.to_json(), record.revision, now
-                )
+                self._pin(session, state, now)
+                repo.save_state(session, inbound.person_id, state.to_json(), record.revision, now)
         return outbound
 
-    def _run(self, effect: Effect, ctx: EffectContext, outbound: list[Outbound]) -> EffectContext:
+    def _turn(
+        self,
+        session: Session,
+        record: repo.ConversationRecord,
+        state: ConversationState,
+        inbound: Inbound,
+        now: datetime,
+        depth: int = 0,
+    ) -> tuple[ConversationState, list[Outbound], bool]:
+        """Advance the engine and run its effects; an action's outcome is fed back once."""
+        catalog = self._catalog_for(session, state)
+        person = PersonView(
+            lang=as_lang(record.lang),
+            consented=record.consent,
+            answers=repo.current_answers(session, record.person_id),
+        )
+        transition = self._advance(session, catalog, state, person, inbound, now)
+        outbound = list(transition.outbound)
+        effect_ctx = EffectContext(session, record.person_id, person.lang, now)
+        inserted = 0
+        deleted = False
+        for effect, anchor in zip(transition.effects, transition.anchors, strict=True):
+            result = self._run(effect, effect_ctx)
+            if isinstance(effect, SetLanguage):
+                effect_ctx = EffectContext(session, record.person_id, effect.lang, now)
+            deleted = deleted or isinstance(effect, DeleteData)
+            position = anchor + inserted
+            if result.event is not None and isinstance(effect, Emit) and depth == 0:
+                # The outcome changes what comes next: drop what the turn said after this
+                # point and let the dialog handle the event instead.
+                kept = [*outbound[:position], *result.outbound]
+                event = Inbound(record.person_id, payload=f"e|{effect.dialog}|{result.event}")
+                state, more, deleted = self._turn(
+                    session, record, transition.state, event, now, depth + 1
+                )
+                return state, kept + more, deleted
+            outbound[position:position] = result.outbound
+            inserted += len(result.outbound)
+        return transition.state, outbound, deleted
+
+    def _advance(
+        self,
+        session: Session,
+        catalog: DialogCatalog,
+        state: ConversationState,
+        person: PersonView,
+        inbound: Inbound,
+        now: datetime,
+    ) -> Transition:
+        """Run the pure engine, computing the run-time options it asks for (a few rounds)."""
+        sources: dict[str, tuple[Option, ...]] = {}
+        for _ in range(_SOURCE_ROUNDS):
+            context = TurnContext(today=now.astimezone(JST).date(), sources=sources)
+            transition = advance(catalog, state, person, inbound, context)
+            if not transition.needs:
+                return transition
+            for request in transition.needs:
+                provider = self._sources.get(request.name)
+                if provider is None:
+                    raise LookupError(f"no provider for options source {request.name!r}")
+                source_ctx = SourceContext(
+                    session, person.consented is True, request.answers, person.lang, now
+                )
+                sources[request.name] = tuple(provider(source_ctx))
+        raise RuntimeError("the engine kept asking for more options")
+
+    def _run(self, effect: Effect, ctx: EffectContext) -> ActionResult:
+        if isinstance(effect, Emit):
+            action = self._actions.get(effect.name)
+            if action is None:
+                raise LookupError(f"no service action {effect.name!r}")
+            return action(ctx)
         handler = self._handlers.get(type(effect))
         if handler is None:
             raise LookupError(f"no handler for effect {type(effect).__name__}")
-        outbound.extend(handler(ctx, effect))
-        if isinstance(effect, SetLanguage):
-            return EffectContext(ctx.session, ctx.person_id, effect.lang, ctx.now)
-        return ctx
+        return ActionResult(tuple(handler(ctx, effect)))
 
     def _catalog_for(self, session: Session, state: ConversationState) -> DialogCatalog:
         """The catalog plus any older dialog versions this conversation is pinned to."""

@@ -3,13 +3,14 @@
 from bot.engine.effects import (
     DeleteData,
     Effect,
+    Emit,
     ExportData,
     MakeCard,
     SaveAnswer,
     SetConsent,
     SetLanguage,
 )
-from bot.engine.engine import Transition, advance, consent_dialog
+from bot.engine.engine import SourceRequest, Transition, advance, consent_dialog
 from bot.engine.loader import (
     DialogError,
     DialogLoadError,
@@ -45,6 +46,7 @@ __all__ = [
     "DialogLoadError",
     "Document",
     "Effect",
+    "Emit",
     "ExportData",
     "Group",
     "Image",
@@ -60,6 +62,7 @@ __all__ = [
     "Say",
     "SetConsent",
     "SetLanguage",
+    "SourceRequest",
     "Text",
     "Transition",
     "TurnContext",

@@ -46,4 +46,15 @@ class MakeCard:
     """Build the person's Job Card documents and send them (PDF, preview, charts)."""
 
 
-Effect = SaveAnswer | SetLanguage | SetConsent | ExportData | DeleteData | MakeCard
+@dataclass(frozen=True, slots=True)
+class Emit:
+    """Run the service action ``name`` declared by a dialog question (e.g. ``create_booking``).
+
+    The action may report an outcome back to ``dialog`` as one of its ``events``.
+    """
+
+    name: str
+    dialog: str
+
+
+Effect = SaveAnswer | SetLanguage | SetConsent | ExportData | DeleteData | MakeCard | Emit

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from bot.engine import flow, views
 from bot.engine.answers import (
     Accepted,
+    ChoiceAnswer,
     MultiChoiceAnswer,
     NeedMore,
     ParseContext,
@@ -19,6 +21,7 @@ from bot.engine.commands import parse_command
 from bot.engine.effects import (
     DeleteData,
     Effect,
+    Emit,
     ExportData,
     MakeCard,
     SetConsent,
@@ -29,19 +32,34 @@ from bot.engine.messages import Choices, Inbound, Outbound, TurnContext
 from bot.engine.model import DialogCatalog, Group, Question, Say
 from bot.engine.normalize import normalize_text
 from bot.engine.state import ConversationState, Position
-from bot.engine.turn import PersonView, Turn
+from bot.engine.turn import NeedSource, PersonView, Turn
 
 _STUCK_AFTER = 3
 _YES_NO = YesNoAnswer()
 
 
 @dataclass(frozen=True, slots=True)
+class SourceRequest:
+    """Options the turn needs: compute source ``name`` from ``answers`` and advance again."""
+
+    name: str
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class Transition:
-    """The result of one turn: the state to save, the replies to send, the effects to run."""
+    """The result of one turn: the state to save, the replies to send, the effects to run.
+
+    Attributes:
+        anchors: For each effect, how many replies came before it (its replies go there).
+        needs: When set, nothing else is valid: provide these sources and advance again.
+    """
 
     state: ConversationState
     outbound: tuple[Outbound, ...]
     effects: tuple[Effect, ...]
+    anchors: tuple[int, ...] = ()
+    needs: tuple[SourceRequest, ...] = ()
 
 
 def advance(
@@ -53,8 +71,12 @@ def advance(
 ) -> Transition:
     """Advance a conversation by one inbound message. Pure: nothing outside is touched."""
     turn = Turn(catalog, state, person, ctx)
-    _handle(turn, inbound)
-    return Transition(turn.state, tuple(turn.out), tuple(turn.effects))
+    try:
+        _handle(turn, inbound)
+    except NeedSource as need:
+        # The turn is discarded whole; the service computes the options and runs it again.
+        return Transition(state, (), (), (), (SourceRequest(need.name, dict(turn.answers)),))
+    return Transition(turn.state, tuple(turn.out), tuple(turn.effects), tuple(turn.anchors))
 
 
 def consent_dialog(catalog: DialogCatalog) -> str | None:
@@ -98,12 +120,12 @@ def _handle(turn: Turn, inbound: Inbound) -> None:
             _ask_consent(turn, gate)
             return
     if command == "mydata":
-        turn.effects.append(ExportData())
+        turn.emit(ExportData())
         turn.say(turn.t("mydata"))
         _reprompt(turn)
         return
     if command == "card":
-        turn.effects.append(MakeCard())
+        turn.emit(MakeCard())
         turn.say(turn.t("making_card"))
         _reprompt(turn)
         return
@@ -112,6 +134,13 @@ def _handle(turn: Turn, inbound: Inbound) -> None:
         return
     if inbound.payload is not None and inbound.payload.startswith("m|"):
         _open_from_menu(turn, inbound.payload[2:])
+        return
+    if inbound.payload is not None and inbound.payload.startswith("e|"):
+        _event(turn, inbound.payload)
+        return
+    opened = _dialog_for_command(turn.catalog, text) if inbound.payload is None else None
+    if opened is not None:
+        flow.start_dialog(turn, opened)
         return
     if inbound.payload is not None and not inbound.payload.startswith("c|"):
         _handle_payload(turn, inbound.payload)
@@ -152,6 +181,30 @@ def _ask_consent(turn: Turn, gate: str) -> None:
     flow.start_at(turn, gate, index)
 
 
+def _dialog_for_command(catalog: DialogCatalog, text: str) -> str | None:
+    """The dialog whose own command words (e.g. /book, 予約) make up the whole message."""
+    folded = unicodedata.normalize("NFKC", text).strip().casefold().lstrip("/")
+    folded = folded.split("@", 1)[0]
+    if not folded:
+        return None
+    for dialog in catalog.latest.values():
+        if any(folded == unicodedata.normalize("NFKC", w).casefold() for w in dialog.commands):
+            return dialog.id
+    return None
+
+
+def _event(turn: Turn, payload: str) -> None:
+    """An outcome the service reports back (``e|dialog|name``): say so and ask again."""
+    parts = payload.split("|")
+    dialog = turn.catalog.latest.get(parts[1]) if len(parts) == 3 else None
+    event = dialog.events.get(parts[2]) if dialog is not None else None
+    if dialog is None or event is None:
+        _reprompt(turn)
+        return
+    turn.say(turn.render(event.say) if turn.state.active else event.say.get(turn.lang))
+    flow.start_at(turn, dialog.id, dialog.index(event.goto))
+
+
 def _begin(turn: Turn) -> None:
     start = turn.catalog.start
     if start in turn.catalog.latest and not turn.completed(start):
@@ -174,7 +227,7 @@ def _set_language(turn: Turn, command: str) -> None:
     else:
         lang = "en" if command == "lang_en" else "ja"
     turn.lang = lang
-    turn.effects.append(SetLanguage(lang))
+    turn.emit(SetLanguage(lang))
     turn.say(turn.t("language_set"))
     _reprompt(turn)
 
@@ -205,7 +258,7 @@ def _answer_confirm_delete(turn: Turn, inbound: Inbound) -> None:
         turn.say(turn.t("yes_no_please"))
         _reprompt(turn)
     elif decision:
-        turn.effects.append(DeleteData())
+        turn.emit(DeleteData())
         turn.state = ConversationState()
         turn.say(turn.t("deleted"))
     else:
@@ -354,7 +407,7 @@ def _text(turn: Turn, text: str) -> None:
 
 def _answer_text(turn: Turn, text: str) -> None:
     question, _group = views.current_question(turn)
-    result = question.answer.parse(text, _parse_context(turn), turn.state.partial)
+    result = turn.spec(question).parse(text, _parse_context(turn), turn.state.partial)
     _take(turn, result)
 
 
@@ -375,16 +428,16 @@ def _take(turn: Turn, result: Accepted | Rejected | NeedMore) -> None:
 
 
 def _accept(turn: Turn, value: Any) -> None:
-    question, _group = views.current_question(turn)
+    question, group = views.current_question(turn)
     cursor = turn.cursor
     if question.action == "set_language":
         turn.lang = "en" if value == "en" else "ja"
-        turn.effects.append(SetLanguage(turn.lang))
+        turn.emit(SetLanguage(turn.lang))
         _move_on(turn)
         return
     if question.action == "consent":
         turn.consented = bool(value)
-        turn.effects.append(SetConsent(bool(value)))
+        turn.emit(SetConsent(bool(value)))
         if not value:
             turn.state.active = None
             turn.state.mode = "no_consent"
@@ -393,6 +446,13 @@ def _accept(turn: Turn, value: Any) -> None:
         _move_on(turn)
         return
     _store(turn, value)
+    if question.options_from is not None and group is None:
+        spec = turn.spec(question)
+        assert isinstance(spec, ChoiceAnswer)
+        label = {lang: spec.display(value, lang) for lang in ("ja", "en")}
+        turn.save(turn.dialog.id, f"{question.field}{views.LABEL_SUFFIX}", label)
+    if question.emit is not None:
+        turn.emit(Emit(question.emit, turn.dialog.id))
     if question.after is not None:
         turn.say(question.after.get(turn.lang))
     coach = question.coach
@@ -443,7 +503,7 @@ def _use_draft(turn: Turn, *, extend: bool) -> None:
     if draft is None:
         _reprompt(turn)
         return
-    result = question.answer.parse(draft, _parse_context(turn))
+    result = turn.spec(question).parse(draft, _parse_context(turn))
     if not isinstance(result, Accepted) or not extend:
         _take(turn, result)
         return
@@ -461,7 +521,7 @@ def _followup(turn: Turn, text: str) -> None:
         _show_followup(turn)
         return
     combined = f"{views.existing_value(turn) or ''}\n{addition}".strip()
-    result = question.answer.parse(combined, _parse_context(turn))
+    result = turn.spec(question).parse(combined, _parse_context(turn))
     if not isinstance(result, Accepted):
         turn.say(result.message(turn.lang))
         _show_followup(turn)
@@ -580,7 +640,7 @@ def _action(turn: Turn, action: str) -> None:
 
 def _answer_button(turn: Turn, kind: str, value: str) -> None:
     question, _ = views.current_question(turn)
-    answer = question.answer
+    answer = turn.spec(question)
     if kind == "t" and isinstance(answer, MultiChoiceAnswer):
         if value in {option.value for option in answer.options}:
             selection = turn.state.selection

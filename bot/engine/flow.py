@@ -27,6 +27,14 @@ def start_dialog(turn: Turn, dialog_id: str) -> None:
     dialog = turn.catalog.get(dialog_id)
     state.active = Cursor(dialog=dialog.id, digest=dialog.digest)
     title = dialog.title.get(turn.lang)
+    if dialog.repeatable:
+        # Each booking (or the like) is a new errand: begin at the start, earlier answers
+        # offered as defaults.
+        turn.say(turn.t("section_start", title=title))
+        if dialog.intro is not None:
+            turn.say(turn.render(dialog.intro))
+        enter(turn, 0)
+        return
     if turn.completed(dialog.id):
         show_summary(turn)
         return

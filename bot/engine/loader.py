@@ -29,7 +29,16 @@ from bot.engine.answers import (
 )
 from bot.engine.conditions import ConditionError, compile_condition
 from bot.engine.localized import Localized
-from bot.engine.model import Coaching, Dialog, DialogCatalog, Group, Question, Say, Step
+from bot.engine.model import (
+    Coaching,
+    Dialog,
+    DialogCatalog,
+    DialogEvent,
+    Group,
+    Question,
+    Say,
+    Step,
+)
 
 Path_ = tuple[str | int, ...]
 
@@ -179,9 +188,14 @@ def _question(raw: dict[str, Any], path: Path_, ctx: _Context) -> Question | Non
         return None
     step_id = raw["id"]
     kind = raw["ask"]
-    if (kind in _NEEDS_OPTIONS) != ("options" in raw):
-        need = "needs" if kind in _NEEDS_OPTIONS else "does not take"
+    has_options = "options" in raw or "options_from" in raw
+    if (kind in _NEEDS_OPTIONS) != has_options or ("options" in raw and "options_from" in raw):
+        need = "needs either options or options_from" if kind in _NEEDS_OPTIONS else "takes no"
         ctx.error((*path, "ask"), step_id, f"a '{kind}' question {need} options", "options")
+        return None
+    if "options_from" in raw and kind != "choice":
+        message = "options_from works with a single 'choice' question"
+        ctx.error((*path, "options_from"), step_id, message, "options")
         return None
     values = [option["value"] for option in raw.get("options", ())]
     if len(set(values)) != len(values):
@@ -217,6 +231,8 @@ def _question(raw: dict[str, Any], path: Path_, ctx: _Context) -> Question | Non
         action=action,
         label=_text(raw.get("label")),
         draft=_text(raw.get("draft")),
+        options_from=raw.get("options_from"),
+        emit=raw.get("emit"),
         line=ctx.line(path),
     )
 
@@ -315,6 +331,12 @@ def build_dialog(spec: Any, file: str, lines: Mapping[Path_, int] | None = None)
         menu=spec.get("menu"),
         then=spec.get("then"),
         summary=spec.get("summary", True),
+        repeatable=spec.get("repeatable", False),
+        commands=tuple(spec.get("commands", ())),
+        events={
+            name: DialogEvent(goto=event["goto"], say=Localized(**event["say"]))
+            for name, event in spec.get("events", {}).items()
+        },
         source=file,
     )
     check_dialog(dialog, ctx.error)

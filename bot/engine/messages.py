@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+
+from bot.engine.choices import Option
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,11 @@ Outbound = Text | Choices | Image | Document
 
 @dataclass(frozen=True, slots=True)
 class TurnContext:
-    """Facts from outside the engine for one turn: the engine itself reads no clock."""
+    """Facts from outside the engine for one turn: the engine itself reads no clock.
+
+    Attributes:
+        sources: Options computed by the service for ``options_from`` questions, by name.
+    """
 
     today: date
+    sources: Mapping[str, tuple[Option, ...]] = field(default_factory=dict)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.engine.answers import AnswerSpec
 from bot.engine.conditions import Condition
@@ -35,6 +35,8 @@ class Question:
         action: A side effect of the answer: ``set_language`` or ``consent``.
         draft: A proposed answer composed from earlier answers (placeholders), offered to
             accept, extend or replace.
+        options_from: The name of a source that gives this choice's options at run time.
+        emit: The name of a service action run once the answer is stored (e.g. a booking).
     """
 
     id: str
@@ -51,6 +53,8 @@ class Question:
     action: str | None = None
     label: Localized | None = None
     draft: Localized | None = None
+    options_from: str | None = None
+    emit: str | None = None
     line: int = 0
 
 
@@ -104,6 +108,14 @@ Step = Question | Say | Group
 
 
 @dataclass(frozen=True, slots=True)
+class DialogEvent:
+    """What to do when the service reports an outcome (e.g. ``slot_taken``): say, then ask."""
+
+    goto: str
+    say: Localized
+
+
+@dataclass(frozen=True, slots=True)
 class Dialog:
     """One dialog file: usually one section of the Job Card.
 
@@ -111,6 +123,9 @@ class Dialog:
         digest: Hash of the file's content; conversations are pinned to it.
         menu: Position in the main menu; None keeps the dialog out of the menu.
         then: The dialog to continue with once this one is confirmed.
+        repeatable: Each opening starts afresh (e.g. a booking), even after completion.
+        commands: Words that open the dialog from anywhere (e.g. ``book``, 予約).
+        events: Outcomes the service may report back, by name.
     """
 
     id: str
@@ -122,6 +137,9 @@ class Dialog:
     menu: int | None = None
     then: str | None = None
     summary: bool = True
+    repeatable: bool = False
+    commands: tuple[str, ...] = ()
+    events: Mapping[str, DialogEvent] = field(default_factory=dict)
     source: str = ""
 
     def step(self, step_id: str) -> Step:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.engine.answers import AnswerSpec, ChoiceAnswer
 from bot.engine.conditions import evaluate
 from bot.engine.derived import derive
 from bot.engine.effects import Effect, SaveAnswer
@@ -37,6 +38,14 @@ def answer_key(dialog_id: str, field_name: str) -> str:
     return f"{dialog_id}.{field_name}"
 
 
+class NeedSource(Exception):
+    """The turn needs the options of source ``name``; the service computes them and re-runs."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
 class Turn:
     """Mutable scratch space for one call of :func:`bot.engine.advance`."""
 
@@ -55,6 +64,7 @@ class Turn:
         self.ctx = ctx
         self.out: list[Outbound] = []
         self.effects: list[Effect] = []
+        self.anchors: list[int] = []
 
     # Messages ---------------------------------------------------------------------------
     def t(self, key: str, **params: object) -> str:
@@ -98,10 +108,28 @@ class Turn:
         """The current answer of ``dialog.field`` (None if unanswered)."""
         return self.answers.get(answer_key(dialog_id, field_name))
 
+    def emit(self, effect: Effect) -> None:
+        """Ask the service to do something; its replies go where the turn has got to now."""
+        self.effects.append(effect)
+        self.anchors.append(len(self.out))
+
     def save(self, dialog_id: str, field_name: str, value: Any) -> None:
         """Store an answer now and ask the service to persist it."""
         self.answers[answer_key(dialog_id, field_name)] = value
-        self.effects.append(SaveAnswer(dialog_id, field_name, value))
+        self.emit(SaveAnswer(dialog_id, field_name, value))
+
+    def spec(self, question: Question) -> AnswerSpec:
+        """The question's answer spec, with run-time options filled in.
+
+        Raises:
+            NeedSource: The options of its source were not given for this turn.
+        """
+        if question.options_from is None:
+            return question.answer
+        options = self.ctx.sources.get(question.options_from)
+        if options is None:
+            raise NeedSource(question.options_from)
+        return ChoiceAnswer(options=options)
 
     def completed(self, dialog_id: str) -> bool:
         """Whether the person confirmed the summary of ``dialog_id``."""
@@ -131,20 +159,40 @@ class Turn:
             return entry[name]
         return self.answer(dialog.id, name)
 
+    def shown(self, name: str, dialog: Dialog, entry: Mapping[str, Any] | None = None) -> Any:
+        """A value for a placeholder, as the person would read it (a choice's label, a date …)."""
+        value = self.lookup(name, dialog, entry)
+        owner, _, field_name = name.rpartition(".")
+        if value is None or owner == "derived" or isinstance(value, list | dict):
+            return value
+        source = self.catalog.latest.get(owner) if owner else dialog
+        question = _question_storing(source, field_name) if source is not None else None
+        if question is None or question.options_from is not None:
+            return value
+        return question.answer.display(value, self.lang)
+
     def render(self, text: Localized, entry: Mapping[str, Any] | None = None) -> str:
         """A dialog text in the person's language with its placeholders filled in."""
         dialog = self.dialog if self.state.active is not None else None
         template = text.get(self.lang)
         if dialog is None:
             return template
-        return fill(template, lambda name: self.lookup(name, dialog, entry))[0]
+        return fill(template, lambda name: self.shown(name, dialog, entry))[0]
 
     def draft(self, text: Localized, entry: Mapping[str, Any] | None = None) -> str | None:
         """A proposed answer from earlier answers, or None when they give nothing to propose."""
         filled, count = fill(
-            text.get(self.lang), lambda name: self.lookup(name, self.dialog, entry)
+            text.get(self.lang), lambda name: self.shown(name, self.dialog, entry)
         )
         # Earlier answers often repeat each other (a value drafted from another): say it once.
         lines = dict.fromkeys(line.strip() for line in filled.splitlines() if line.strip())
         cleaned = "\n".join(lines)
         return cleaned if count and cleaned else None
+
+
+def _question_storing(dialog: Dialog, field_name: str) -> Question | None:
+    """The top-level question of ``dialog`` that stores ``field_name``, if any."""
+    for step in dialog.steps:
+        if isinstance(step, Question) and step.field == field_name:
+            return step
+    return None

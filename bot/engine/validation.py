@@ -46,6 +46,10 @@ def check_dialog(dialog: Dialog, error: ErrorSink) -> None:
         if step.next is not None and step.next != END and not dialog.has_step(step.next):
             message = f"next: there is no step '{step.next}'"
             error(("steps", index, "next"), step.id, message, "dangling_next")
+    for name, event in dialog.events.items():
+        if not dialog.has_step(event.goto) or isinstance(dialog.step(event.goto), Say):
+            message = f"event '{name}' goes to '{event.goto}', which is not a question here"
+            error(("events", name, "goto"), None, message, "dangling_next")
     _check_reachable(dialog, error)
     for index, step in enumerate(dialog.steps):
         _check_names(dialog, step, ("steps", index), error)

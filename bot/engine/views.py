@@ -23,7 +23,14 @@ def display(turn: Turn, step: Question | Group, value: Any) -> str:
         return "\n".join(
             f"  {index}) {entry_title(turn, step, entry)}" for index, entry in enumerate(value, 1)
         )
-    return step.answer.display(value, turn.lang)
+    label = turn.answer(turn.dialog.id, f"{step.field}{LABEL_SUFFIX}")
+    if step.options_from is not None and isinstance(label, dict) and turn.lang in label:
+        # Run-time options change (a slot is taken); the label kept with the answer stays.
+        return str(label[turn.lang])
+    return turn.spec(step).display(value, turn.lang)
+
+
+LABEL_SUFFIX = "__label"
 
 
 def entry_title(turn: Turn, group: Group, entry: dict[str, Any]) -> str:
@@ -61,7 +68,13 @@ def existing_value(turn: Turn) -> Any:
     question, group = current_question(turn)
     if group is not None:
         return (turn.cursor.entry or {}).get(question.field)
-    return turn.answer(turn.dialog.id, question.field)
+    value = turn.answer(turn.dialog.id, question.field)
+    if question.options_from is not None:
+        # A run-time option may be gone (a slot taken): only offer what can still be chosen.
+        spec = turn.spec(question)
+        if not isinstance(spec, ChoiceAnswer) or value not in {o.value for o in spec.options}:
+            return None
+    return value
 
 
 def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
@@ -87,14 +100,14 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
     value = existing_value(turn)
     actions: list[Button] = []
     if value is not None:
-        lines.append(turn.t("previous_answer", value=question.answer.display(value, turn.lang)))
+        lines.append(turn.t("previous_answer", value=display(turn, question, value)))
         actions.append(turn.button("btn_keep", "x", "keep"))
     elif question.draft is not None and (draft := turn.draft(question.draft, entry)) is not None:
         lines.append(turn.t("draft_offer", draft=draft))
         actions.append(turn.button("btn_use_draft", "x", "use_draft"))
         actions.append(turn.button("btn_extend_draft", "x", "extend_draft"))
     options: list[Button] = []
-    answer = question.answer
+    answer = turn.spec(question)
     if isinstance(answer, ChoiceAnswer):
         options = [
             Button(option.label.get(turn.lang), turn.payload("a", option.value))

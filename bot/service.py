@@ -37,9 +37,10 @@ from bot.engine import (
     build_dialog,
 )
 from bot.engine.choices import Option
-from bot.engine.localized import Lang
+from bot.engine.localized import Lang, Localized
 from bot.engine.progress import SectionStatus, section_statuses
 from bot.engine.texts import t
+from storage import outbox
 from storage import repositories as repo
 
 JST = zoneinfo.ZoneInfo("Asia/Tokyo")
@@ -312,6 +313,33 @@ class ConversationService:
         state = ConversationState.from_json(record.state if record else None)
         open_dialogs = set(state.suspended) | ({state.active.dialog} if state.active else set())
         return Overview(lang, consented, section_statuses(self._catalog, answers, open_dialogs))
+
+    def deliver_due(self, channel: str, limit: int = 50) -> list[tuple[str, list[Outbound]]]:
+        """Claim due outbox messages of ``channel`` and return what to send to whom.
+
+        Claimed rows are marked sent before anything is returned, so a message is never
+        sent twice, even with several workers.
+        """
+        now = self._clock()
+        with self._sessions.begin() as session:
+            items = outbox.claim_due(session, channel, now, limit)
+            langs = {
+                item.person_id: as_lang(record.lang if record else None)
+                for item in items
+                if item.kind == "message"
+                for record in [repo.find_person(session, item.person_id)]
+            }
+        deliveries: list[tuple[str, list[Outbound]]] = []
+        for item in items:
+            if item.kind == "inbound":
+                inbound = Inbound(
+                    item.person_id, payload=str(item.payload), delivery_id=f"outbox:{item.id}"
+                )
+                deliveries.append((item.person_id, self.handle(inbound)))
+            else:
+                text = Localized(**item.payload).get(langs[item.person_id])
+                deliveries.append((item.person_id, [Text(text)]))
+        return deliveries
 
     def set_language(self, person_id: str, lang: str) -> None:
         """Set a person's language outside a conversation turn (e.g. ``chat --lang``)."""

@@ -16,6 +16,7 @@ from storage.models import (
     ConversationRow,
     DeliveryRow,
     DialogSnapshotRow,
+    OutboxRow,
     PersonRow,
 )
 
@@ -245,6 +246,7 @@ def export_person(session: Session, person_id: str) -> dict[str, Any] | None:
 
 def delete_person(session: Session, person_id: str) -> None:
     """Delete everything stored about a person."""
+    session.execute(delete(OutboxRow).where(OutboxRow.person_id == person_id))
     session.execute(delete(AnswerRow).where(AnswerRow.person_id == person_id))
     session.execute(delete(ConversationRow).where(ConversationRow.person_id == person_id))
     session.execute(delete(PersonRow).where(PersonRow.id == person_id))

@@ -145,3 +145,16 @@ def test_redelivered_message_is_processed_once(chat: Chat) -> None:
     assert chat.send("別の名前", delivery_id="update-1") == ""
     assert chat.answers()["profile.name"] == "山田 太郎"
     assert "ふりがな" in chat.send("/start")
+
+
+def test_jump_to_one_answer_then_back_to_its_summary(chat: Chat) -> None:
+    chat.start_profile()
+    for answer in ("山田 太郎", "/skip", "40代", "求職中", "はい", "/skip"):
+        chat.send(answer)
+    chat.press("確定する")
+    reply = chat.payload("f|profile|age_band")  # e.g. from a counselor's comment
+    assert "年代" in reply and "前回の回答：40代" in reply
+    reply = chat.press("50代")
+    assert "【プロフィール】の回答です" in reply and "50代" in reply
+    assert chat.answers()["profile.age_band"] == "50s"
+    assert "ダイアログ" not in chat.payload("f|profile|no_such_step")  # ignored, re-asked

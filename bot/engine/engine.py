@@ -31,7 +31,7 @@ from bot.engine.localized import Lang
 from bot.engine.messages import Choices, Inbound, Outbound, TurnContext
 from bot.engine.model import DialogCatalog, Group, Question, Say
 from bot.engine.normalize import normalize_text
-from bot.engine.state import ConversationState, Position
+from bot.engine.state import ConversationState
 from bot.engine.turn import NeedSource, PersonView, Turn
 
 _STUCK_AFTER = 3
@@ -138,6 +138,9 @@ def _handle(turn: Turn, inbound: Inbound) -> None:
     if inbound.payload is not None and inbound.payload.startswith("e|"):
         _event(turn, inbound.payload)
         return
+    if inbound.payload is not None and inbound.payload.startswith("f|"):
+        _jump_to_answer(turn, inbound.payload)
+        return
     opened = _dialog_for_command(turn.catalog, text) if inbound.payload is None else None
     if opened is not None:
         flow.start_dialog(turn, opened)
@@ -203,6 +206,16 @@ def _event(turn: Turn, payload: str) -> None:
         return
     turn.say(turn.render(event.say) if turn.state.active else event.say.get(turn.lang))
     flow.start_at(turn, dialog.id, dialog.index(event.goto))
+
+
+def _jump_to_answer(turn: Turn, payload: str) -> None:
+    """Open one answer for revision (``f|dialog|step``), returning to that section's summary."""
+    parts = payload.split("|")
+    dialog = turn.catalog.latest.get(parts[1]) if len(parts) == 3 else None
+    if dialog is None or not dialog.has_step(parts[2]):
+        _reprompt(turn)
+        return
+    flow.edit_step(turn, dialog.id, parts[2])
 
 
 def _begin(turn: Turn) -> None:
@@ -665,18 +678,10 @@ def _edit(turn: Turn, step_id: str) -> None:
     if not dialog.has_step(step_id):
         _reprompt(turn)
         return
-    step = dialog.step(step_id)
-    if isinstance(step, Group):
-        flow.show_group_edit(turn, step)
-    elif isinstance(step, Question):
-        cursor = turn.cursor
-        cursor.pos = Position(step.id)
-        cursor.edit_return = True
-        turn.state.mode = "ask"
-        turn.new_question()
-        views.ask(turn)
-    else:
+    if isinstance(dialog.step(step_id), Say):
         _reprompt(turn)
+        return
+    flow.edit_step(turn, dialog.id, step_id)
 
 
 def _target_group(turn: Turn) -> Group:

@@ -68,6 +68,30 @@ def start_at(turn: Turn, dialog_id: str, index: int) -> None:
     enter(turn, index)
 
 
+def edit_step(turn: Turn, dialog_id: str, step_id: str) -> None:
+    """Ask one question of a dialog again (old answer offered), then show its summary."""
+    state = turn.state
+    if state.active is None or state.active.dialog != dialog_id:
+        if state.active is not None:
+            state.suspended[state.active.dialog] = state.active
+        suspended = state.suspended.pop(dialog_id, None)
+        dialog = turn.catalog.get(dialog_id)
+        state.active = suspended or Cursor(dialog=dialog.id, digest=dialog.digest)
+    step = turn.dialog.step(step_id)
+    if isinstance(step, Group):
+        show_group_edit(turn, step)
+        return
+    cursor = turn.cursor
+    if cursor.pos is not None:
+        cursor.back.append(cursor.pos)
+    cursor.pos = Position(step.id)
+    cursor.entry = None
+    cursor.edit_return = True
+    state.mode = "ask"
+    turn.new_question()
+    views.ask(turn)
+
+
 def resume_cursor(turn: Turn) -> None:
     """Re-open the active dialog at the point its cursor was left."""
     cursor = turn.cursor

@@ -20,20 +20,23 @@ def _config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the database to ``revision``."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Upgrade the database to ``revision`` (by default every feature's newest migration).
+
+    Features add their tables on their own migration branches, so there may be several heads.
+    """
     command.upgrade(_config(engine), revision)
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at (None for an empty database)."""
+def current_revisions(engine: Engine) -> frozenset[str]:
+    """The revisions the database is at (empty for an empty database)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
-def head_revision() -> str | None:
-    """The newest revision shipped with the code."""
-    return ScriptDirectory.from_config(_config_for_script()).get_current_head()
+def head_revisions() -> frozenset[str]:
+    """The newest revisions shipped with the code."""
+    return frozenset(ScriptDirectory.from_config(_config_for_script()).get_heads())
 
 
 def _config_for_script() -> Config:
@@ -52,7 +55,7 @@ def ensure_schema(engine: Engine) -> None:
     Raises:
         SchemaOutdatedError: A server database is behind the code's migrations.
     """
-    if current_revision(engine) == head_revision():
+    if current_revisions(engine) == head_revisions():
         return
     if engine.dialect.name == "sqlite":
         upgrade(engine)

@@ -79,10 +79,17 @@ EffectHandler = Callable[[EffectContext, Any], Sequence[Outbound]]
 
 @dataclass(frozen=True, slots=True)
 class ActionResult:
-    """What a service action did: replies, and optionally an outcome for the dialog's events."""
+    """What a service action did: replies, and optionally what the conversation does next.
+
+    Attributes:
+        event: An outcome for the emitting dialog's ``events`` (e.g. ``slot_taken``).
+        follow: A button payload to continue with (e.g. ``f|work_history|jobs`` to open a
+            commented answer); ``event`` wins if both are set.
+    """
 
     outbound: Sequence[Outbound] = ()
     event: str | None = None
+    follow: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,11 +237,14 @@ class ConversationService:
                 effect_ctx = EffectContext(session, record.person_id, effect.lang, now)
             deleted = deleted or isinstance(effect, DeleteData)
             position = anchor + inserted
-            if result.event is not None and isinstance(effect, Emit) and depth == 0:
+            follow = result.follow
+            if result.event is not None and isinstance(effect, Emit):
+                follow = f"e|{effect.dialog}|{result.event}"
+            if follow is not None and depth == 0:
                 # The outcome changes what comes next: drop what the turn said after this
-                # point and let the dialog handle the event instead.
+                # point and continue from the outcome instead.
                 kept = [*outbound[:position], *result.outbound]
-                event = Inbound(record.person_id, payload=f"e|{effect.dialog}|{result.event}")
+                event = Inbound(record.person_id, payload=follow)
                 state, more, deleted = self._turn(
                     session, record, transition.state, event, now, depth + 1
                 )

@@ -109,3 +109,25 @@ def test_missing_source_provider_is_a_plain_error(runtime: Runtime) -> None:
     reply = chat.press("北")
     assert "もう一度送ってください" in reply
     assert chat.answers().get("errand.place") is None  # the failed turn stored nothing
+
+
+def test_an_action_can_continue_at_another_answer(runtime: Runtime) -> None:
+    def to_name(ctx: EffectContext) -> ActionResult:
+        return ActionResult((Text("お名前を確認してください。"),), follow="f|profile|name")
+
+    service = ConversationService(
+        runtime.sessions,
+        runtime.dialogs.catalog,
+        runtime.dialogs.specs,
+        actions={"reserve": to_name},
+        sources={"free_slots": lambda ctx: [Option("1", Localized("一", "one"))]},
+    )
+    chat = Chat(service)
+    chat.start_profile()
+    chat.send("山田")
+    chat.send("用事")
+    chat.press("北")
+    chat.press("一")
+    reply = chat.press("はい")
+    assert "お名前を確認してください。" in reply and "前回の回答：山田" in reply
+    assert "メニュー" not in reply

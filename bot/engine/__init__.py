@@ -10,7 +10,7 @@ from bot.engine.effects import (
     SetConsent,
     SetLanguage,
 )
-from bot.engine.engine import SourceRequest, Transition, advance, consent_dialog
+from bot.engine.engine import SourceRequest, Transition, advance
 from bot.engine.loader import (
     DialogError,
     DialogLoadError,
@@ -31,6 +31,7 @@ from bot.engine.messages import (
 )
 from bot.engine.model import Dialog, DialogCatalog, Group, Question, Say
 from bot.engine.progress import COMPLETED
+from bot.engine.prompting import consent_dialog
 from bot.engine.state import ConversationState
 from bot.engine.turn import PersonView, answer_key
 

@@ -279,3 +279,11 @@ def show_menu(turn: Turn) -> None:
     state.mode = "menu"
     turn.new_question()
     views.menu(turn)
+
+
+def target_group(turn: Turn) -> Group:
+    """The group whose entries are being edited or removed."""
+    assert turn.state.target is not None
+    group = turn.dialog.step(turn.state.target)
+    assert isinstance(group, Group)
+    return group

@@ -281,3 +281,17 @@ def menu(turn: Turn) -> None:
 def plain(turn: Turn, key: str, **params: object) -> None:
     """A built-in message as plain text."""
     turn.out.append(Text(turn.t(key, **params)))
+
+
+def followup(turn: Turn) -> None:
+    """Show the follow-up question: coaching on a thin answer, or what to add to a draft."""
+    question, _ = current_question(turn)
+    if turn.state.partial == "extend" or question.coach is None:
+        text = turn.t("draft_extend")
+    else:
+        text = turn.render(question.coach.followup)
+    actions = (
+        turn.button("coach_keep", "x", "keep"),
+        turn.button("btn_examples", "x", "examples"),
+    )
+    turn.out.append(Choices(text, (), actions))

@@ -1,0 +1,285 @@
+"""Commands and buttons: back, skip, pause, cancel, language, data, summaries, group edits."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bot.engine import answering, flow, prompting, views
+from bot.engine.answers import MultiChoiceAnswer
+from bot.engine.effects import DeleteData, SetLanguage
+from bot.engine.localized import Lang
+from bot.engine.messages import Inbound
+from bot.engine.model import DialogCatalog, Group, Say
+from bot.engine.state import ConversationState
+from bot.engine.turn import Turn
+
+
+def dialog_for_command(catalog: DialogCatalog, text: str) -> str | None:
+    """The dialog whose own command words (e.g. /book, 予約) make up the whole message."""
+    folded = unicodedata.normalize("NFKC", text).strip().casefold().lstrip("/")
+    folded = folded.split("@", 1)[0]
+    if not folded:
+        return None
+    for dialog in catalog.latest.values():
+        if any(folded == unicodedata.normalize("NFKC", w).casefold() for w in dialog.commands):
+            return dialog.id
+    return None
+
+
+def event(turn: Turn, payload: str) -> None:
+    """An outcome the service reports back (``e|dialog|name``): say so and ask again."""
+    parts = payload.split("|")
+    dialog = turn.catalog.latest.get(parts[1]) if len(parts) == 3 else None
+    event = dialog.events.get(parts[2]) if dialog is not None else None
+    if dialog is None or event is None:
+        prompting.reprompt(turn)
+        return
+    turn.say(turn.render(event.say) if turn.state.active else event.say.get(turn.lang))
+    flow.start_at(turn, dialog.id, dialog.index(event.goto))
+
+
+def jump_to_answer(turn: Turn, payload: str) -> None:
+    """Open one answer for revision (``f|dialog|step``), returning to that section's summary."""
+    parts = payload.split("|")
+    dialog = turn.catalog.latest.get(parts[1]) if len(parts) == 3 else None
+    if dialog is None or not dialog.has_step(parts[2]):
+        prompting.reprompt(turn)
+        return
+    flow.edit_step(turn, dialog.id, parts[2])
+
+
+def open_from_menu(turn: Turn, dialog_id: str) -> None:
+    """Open a section chosen from the menu."""
+    if dialog_id not in turn.catalog.latest:
+        prompting.reprompt(turn)
+        return
+    flow.start_dialog(turn, dialog_id)
+
+
+def set_language(turn: Turn, command: str) -> None:
+    """Switch (or set) the language and show the open question in it."""
+    lang: Lang
+    if command == "lang":
+        lang = "en" if turn.lang == "ja" else "ja"
+    else:
+        lang = "en" if command == "lang_en" else "ja"
+    turn.lang = lang
+    turn.emit(SetLanguage(lang))
+    turn.say(turn.t("language_set"))
+    prompting.reprompt(turn)
+
+
+def confirm(turn: Turn, key: str) -> None:
+    """Ask a yes/no confirmation, remembering what to return to."""
+    state = turn.state
+    if state.mode not in ("confirm_cancel", "confirm_delete"):
+        state.resume = state.mode
+    state.mode = "confirm_delete" if key == "confirm_delete" else "confirm_cancel"
+    turn.new_question()
+    title = turn.dialog.title.get(turn.lang) if state.active is not None else ""
+    views.confirm(turn, key, title=title)
+
+
+def answer_confirm_delete(turn: Turn, inbound: Inbound) -> None:
+    """Answer "really delete all my data?"."""
+    decision = answering.yes_no(turn, inbound)
+    if decision is None:
+        turn.say(turn.t("yes_no_please"))
+        prompting.reprompt(turn)
+    elif decision:
+        turn.emit(DeleteData())
+        turn.state = ConversationState()
+        turn.say(turn.t("deleted"))
+    else:
+        turn.say(turn.t("not_deleted"))
+        prompting.resume(turn)
+
+
+def command(turn: Turn, command: str) -> None:
+    """Carry out a command typed as a word or a slash command."""
+    state = turn.state
+    if command == "start":
+        turn.say(turn.t("welcome_back"))
+        prompting.reprompt(turn)
+    elif command == "menu":
+        flow.show_menu(turn)
+    elif command == "pause":
+        state.resume = state.mode
+        state.mode = "paused"
+        turn.say(turn.t("paused"))
+    elif command == "cancel":
+        if state.active is None:
+            flow.show_menu(turn)
+        else:
+            confirm(turn, "confirm_cancel")
+    elif command == "summary":
+        if state.active is None:
+            flow.show_menu(turn)
+            return
+        turn.say(turn.t("summary_current") + "\n" + views.summary_text(turn, turn.dialog))
+        prompting.reprompt(turn)
+    elif command == "back":
+        back(turn)
+    elif command == "examples" and state.mode in ("ask", "followup"):
+        views.examples(turn)
+        prompting.reprompt(turn)
+    elif command == "skip" and state.mode == "more":
+        answering.more(turn, False)
+    elif state.mode == "ask" and command in ("skip", "keep"):
+        skip_or_keep(turn, command)
+    elif state.mode == "followup" and command == "keep":
+        answering.move_on(turn)
+    else:
+        prompting.reprompt(turn)
+
+
+def back(turn: Turn) -> None:
+    """Go back to the previous question, offering the old answer as default."""
+    state = turn.state
+    cursor = state.active
+    if state.mode == "group_edit":
+        flow.show_summary(turn)
+        return
+    if state.mode == "group_remove" and state.target is not None:
+        group = turn.dialog.step(state.target)
+        assert isinstance(group, Group)
+        flow.show_group_edit(turn, group)
+        return
+    if (
+        cursor is None
+        or not cursor.back
+        or state.mode not in ("ask", "more", "summary", "followup")
+    ):
+        turn.say(turn.t("no_previous"))
+        prompting.reprompt(turn)
+        return
+    current = cursor.pos
+    pos = cursor.back.pop()
+    if pos.item is not None and (current is None or current.item != pos.item):
+        group = turn.dialog.step(pos.step)
+        assert isinstance(group, Group)
+        entries = turn.answer(turn.dialog.id, group.field) or []
+        cursor.entry = dict(entries[pos.item]) if pos.item < len(entries) else {}
+    cursor.pos = pos
+    state.mode = "ask"
+    turn.new_question()
+    views.ask(turn)
+
+
+def skip_or_keep(turn: Turn, command: str) -> None:
+    """Skip an optional question, or keep the previous answer."""
+    question, _group = views.current_question(turn)
+    if command == "keep":
+        if views.existing_value(turn) is None:
+            prompting.reprompt(turn)
+            return
+        turn.say(turn.t("kept"))
+        answering.move_on(turn)
+        return
+    if not question.optional:
+        turn.say(turn.t("cannot_skip"))
+        prompting.reprompt(turn)
+        return
+    turn.say(turn.t("skipped"))
+    answering.move_on(turn)
+
+
+def handle_payload(turn: Turn, payload: str) -> None:
+    """A button bound to a question: refuse it politely if the question is closed."""
+    parts = payload.split("|", 2)
+    if len(parts) != 3 or parts[0] != str(turn.state.seq):
+        turn.say(turn.t("stale_button"))
+        prompting.reprompt(turn)
+        return
+    _seq, kind, value = parts
+    mode = turn.state.mode
+    if mode == "confirm_cancel":
+        answering.answer_confirm_cancel(turn, Inbound(person_id="", payload=payload))
+    elif kind == "x":
+        action(turn, value)
+    elif mode == "ask" and kind in ("a", "t"):
+        answering.answer_button(turn, kind, value)
+    elif mode == "more" and kind == "a":
+        answering.more(turn, value == "yes")
+    elif mode == "summary" and kind == "e":
+        edit(turn, value)
+    elif mode == "group_edit" and kind == "g" and value.isdigit():
+        group = flow.target_group(turn)
+        entries = turn.answer(turn.dialog.id, group.field) or []
+        if int(value) < len(entries):
+            turn.cursor.edit_return = True
+            flow.start_entry(turn, group, int(value), entries[int(value)])
+        else:
+            prompting.reprompt(turn)
+    elif mode == "group_remove" and kind == "r" and value.isdigit():
+        remove_entry(turn, int(value))
+    else:
+        prompting.reprompt(turn)
+
+
+def action(turn: Turn, action: str) -> None:
+    """An action button (keep, skip, draft, done, confirm, group edits …)."""
+    mode = turn.state.mode
+    if action == "help":
+        turn.say(turn.t("help"))
+        prompting.reprompt(turn)
+        return
+    if action in ("keep", "skip", "examples", "pause", "back"):
+        command(turn, action)
+        return
+    if mode == "ask" and action in ("use_draft", "extend_draft"):
+        answering.use_draft(turn, extend=action == "extend_draft")
+    elif mode == "ask" and action == "done":
+        question, _ = views.current_question(turn)
+        assert isinstance(question.answer, MultiChoiceAnswer)
+        numbers = [
+            str(index)
+            for index, option in enumerate(question.answer.options, 1)
+            if option.value in turn.state.selection
+        ]
+        answering.take(
+            turn, question.answer.parse(",".join(numbers), answering.parse_context(turn))
+        )
+    elif mode == "summary" and action == "confirm":
+        flow.finish_dialog(turn)
+    elif mode == "group_edit":
+        group = flow.target_group(turn)
+        entries = turn.answer(turn.dialog.id, group.field) or []
+        if action == "add" and len(entries) < group.max_count:
+            turn.cursor.edit_return = True
+            flow.start_entry(turn, group, len(entries), {})
+        elif action == "remove" and entries:
+            turn.state.mode = "group_remove"
+            turn.new_question()
+            views.group_remove(turn, group)
+        elif action == "done":
+            flow.show_summary(turn)
+        else:
+            prompting.reprompt(turn)
+    else:
+        prompting.reprompt(turn)
+
+
+def edit(turn: Turn, step_id: str) -> None:
+    """Edit one answer from the summary."""
+    dialog = turn.dialog
+    if not dialog.has_step(step_id):
+        prompting.reprompt(turn)
+        return
+    if isinstance(dialog.step(step_id), Say):
+        prompting.reprompt(turn)
+        return
+    flow.edit_step(turn, dialog.id, step_id)
+
+
+def remove_entry(turn: Turn, index: int) -> None:
+    """Remove one entry of the group being edited."""
+    group = flow.target_group(turn)
+    entries = list(turn.answer(turn.dialog.id, group.field) or [])
+    if index >= len(entries):
+        prompting.reprompt(turn)
+        return
+    del entries[index]
+    turn.save(turn.dialog.id, group.field, entries)
+    turn.say(turn.t("group_removed", number=index + 1))
+    flow.show_group_edit(turn, group)

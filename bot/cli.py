@@ -193,8 +193,12 @@ def _channel(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.bootstrap import build_runtime
 
-    module = importlib.import_module(f"bot.channels.{args.command}")
-    module.check_settings(settings)  # a missing token is reported before anything starts
+    try:
+        module = importlib.import_module(f"bot.channels.{args.command}")
+    except ImportError:
+        print(f"jobcard: install jobcard-coach[{args.command}] first", file=sys.stderr)
+        return 2
+    module.check_settings(settings, args)  # a missing token is reported before anything starts
     return int(module.run(build_runtime(settings), args))
 
 

@@ -78,6 +78,14 @@ EffectHandler = Callable[[EffectContext, Any], Sequence[Outbound]]
 
 
 @dataclass(frozen=True, slots=True)
+class Reply:
+    """The replies to one message, and the language they are in."""
+
+    outbound: list[Outbound]
+    lang: Lang
+
+
+@dataclass(frozen=True, slots=True)
 class ActionResult:
     """What a service action did: replies, and optionally what the conversation does next.
 
@@ -175,6 +183,10 @@ class ConversationService:
 
     def handle(self, inbound: Inbound) -> list[Outbound]:
         """Handle one message; on an internal error, say so plainly (nothing is lost)."""
+        return self.reply(inbound).outbound
+
+    def reply(self, inbound: Inbound) -> Reply:
+        """Handle one message and also say which language the replies are in."""
         lock = self._locks.acquire(inbound.person_id)
         try:
             for attempt in range(5):
@@ -189,26 +201,35 @@ class ConversationService:
             # Never log the message text or answers: only what failed and where.
             frames = "".join(traceback.format_tb(exc.__traceback__))
             log.error("turn failed for a person: %s\n%s", type(exc).__name__, frames)
-            return [Text(t("error", as_lang(inbound.lang_hint)))]
+            lang = self._known_language(inbound)
+            return Reply([Text(t("error", lang))], lang)
         finally:
             self._locks.release(inbound.person_id, lock)
 
-    def _handle_once(self, inbound: Inbound) -> list[Outbound]:
+    def _known_language(self, inbound: Inbound) -> Lang:
+        try:
+            with self._sessions() as session:
+                record = repo.find_person(session, inbound.person_id)
+        except Exception:  # the database itself may be what failed
+            record = None
+        return as_lang(record.lang if record is not None else inbound.lang_hint)
+
+    def _handle_once(self, inbound: Inbound) -> Reply:
         now = self._clock()
         with self._sessions.begin() as session:
             if inbound.delivery_id is not None and not repo.claim_delivery(
                 session, inbound.delivery_id, now
             ):
-                return []
+                return Reply([], as_lang(inbound.lang_hint))
             record = repo.lock_conversation(
                 session, inbound.person_id, now, as_lang(inbound.lang_hint)
             )
             state = ConversationState.from_json(record.state)
-            state, outbound, deleted = self._turn(session, record, state, inbound, now)
+            state, reply, deleted = self._turn(session, record, state, inbound, now)
             if not deleted:
                 self._pin(session, state, now)
                 repo.save_state(session, inbound.person_id, state.to_json(), record.revision, now)
-        return outbound
+        return reply
 
     def _turn(
         self,
@@ -218,7 +239,7 @@ class ConversationService:
         inbound: Inbound,
         now: datetime,
         depth: int = 0,
-    ) -> tuple[ConversationState, list[Outbound], bool]:
+    ) -> tuple[ConversationState, Reply, bool]:
         """Advance the engine and run its effects; an action's outcome is fed back once."""
         catalog = self._catalog_for(session, state)
         person = PersonView(
@@ -248,10 +269,10 @@ class ConversationService:
                 state, more, deleted = self._turn(
                     session, record, transition.state, event, now, depth + 1
                 )
-                return state, kept + more, deleted
+                return state, Reply(kept + more.outbound, more.lang), deleted
             outbound[position:position] = result.outbound
             inserted += len(result.outbound)
-        return transition.state, outbound, deleted
+        return transition.state, Reply(outbound, as_lang(effect_ctx.lang)), deleted
 
     def _advance(
         self,

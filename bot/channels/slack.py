@@ -1,0 +1,369 @@
+"""The Slack channel: a slack-bolt app for DMs, answer buttons, a text-box modal and App Home."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import re
+import signal
+import sys
+import traceback
+from collections.abc import AsyncIterator, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+
+from bot.bootstrap import Runtime
+from bot.channels import slack_blocks as kit
+from bot.config import Settings
+from bot.engine import Inbound, Lang, Outbound, as_lang
+from bot.service import ConversationService
+
+log = logging.getLogger(__name__)
+
+SLACK_API_URL = "https://slack.com/api/"
+EVENTS_PATH = "/slack/events"
+PRUNE_EVERY_SECONDS = 6 * 3600
+Body = dict[str, Any]
+
+
+def check_settings(settings: Settings, args: argparse.Namespace | None = None) -> None:
+    """Fail with a message naming the first missing variable for the chosen mode.
+
+    Without ``args`` the mode is unknown, so only the token both modes need is checked;
+    ``run`` checks the rest before it connects.
+    """
+    settings.require("SLACK_BOT_TOKEN")
+    if args is not None:
+        settings.require("SLACK_SIGNING_SECRET" if args.http else "SLACK_APP_TOKEN")
+
+
+@dataclass(frozen=True, slots=True)
+class Pressed:
+    """The question message a person answered, to be rewritten without its buttons."""
+
+    ts: str
+    blocks: list[kit.Block]
+    label: str
+    option: bool
+
+
+def _person(body: Body, user: str) -> str:
+    team = (
+        body.get("team_id")
+        or (body.get("team") or {}).get("id")
+        or (body.get("user") or {}).get("team_id")
+        or body.get("enterprise_id")
+        or "-"
+    )
+    return f"slack:{team}:{user}"
+
+
+def _error(exc: BaseException) -> str:
+    """What failed, without anything the person wrote (Slack errors may echo the request)."""
+    if isinstance(exc, SlackApiError):
+        return f"SlackApiError {exc.response.get('error')}"
+    return type(exc).__name__
+
+
+class SlackChannel:
+    """Translates Slack events into ``Inbound`` messages and replies into Block Kit.
+
+    Listeners only acknowledge and start a tracked task; the turn (database work) and every
+    Web API call run in that task, one person at a time and in arrival order.
+    """
+
+    def __init__(
+        self,
+        service: ConversationService,
+        *,
+        token: str,
+        signing_secret: str | None = None,
+        base_url: str = SLACK_API_URL,
+    ) -> None:
+        self._service = service
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        http = signing_secret is not None
+        self.app = AsyncApp(
+            name="jobcard-coach",
+            token=token,
+            signing_secret=signing_secret or "",
+            request_verification_enabled=http,
+            url_verification_enabled=http,
+            ssl_check_enabled=http,
+            # Safe because every listener returns right after ack(): Bolt then awaits our
+            # listeners instead of leaving them in futures nobody tracks.
+            process_before_response=True,
+        )
+        self.client = self.app.client
+        self.client.base_url = base_url
+        self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+        self.app.event("message")(self._on_message)
+        self.app.event("app_home_opened")(self._on_home_opened)
+        self.app.action(re.compile(r"^jc:(opt|act):\d+$"))(self._on_button)
+        self.app.action(kit.TEXT_BOX)(self._on_text_box)
+        self.app.action(re.compile(r"^jc:home:"))(self._on_home_button)
+        self.app.view(kit.ANSWER_VIEW)(self._on_submission)
+
+    def web_app(self, path: str = EVENTS_PATH) -> web.Application:
+        """An aiohttp application serving the Events API and interactivity at ``path``."""
+
+        async def events(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(
+                await self.app.async_dispatch(await to_bolt_request(request))
+            )
+
+        async def health(_request: web.Request) -> web.Response:
+            return web.Response(text="ok")
+
+        application = web.Application()
+        application.add_routes([web.post(path, events), web.get("/healthz", health)])
+        return application
+
+    async def idle(self) -> None:
+        """Wait until every started turn has been handled and its replies sent."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    # Listeners: translate, acknowledge, hand over.
+
+    async def _on_message(self, ack: AsyncAck, body: Body, event: Body) -> None:
+        await ack()
+        user = event.get("user")
+        if (
+            event.get("channel_type") != "im"
+            or event.get("subtype")  # edits, deletions, joins, file shares …
+            or event.get("bot_id")
+            or not user
+            or not (event.get("text") or "").strip()
+        ):
+            return
+        inbound = Inbound(
+            _person(body, user),
+            text=kit.unescape(event["text"]),
+            delivery_id=f"slack:event:{body['event_id']}",
+        )
+        self._spawn(self._turn(inbound, user, event["channel"]))
+
+    async def _on_button(self, ack: AsyncAck, body: Body, action: Body) -> None:
+        await ack()
+        user = body["user"]["id"]
+        message = body.get("message") or {}
+        pressed = Pressed(
+            message.get("ts", ""),
+            message.get("blocks", []),
+            action["text"]["text"],
+            action["action_id"].startswith(kit.OPTION_PREFIX),
+        )
+        inbound = Inbound(
+            _person(body, user),
+            payload=action["value"],
+            delivery_id=f"slack:action:{user}:{action['action_ts']}",
+        )
+        self._spawn(self._turn(inbound, user, body["container"]["channel_id"], pressed))
+
+    async def _on_home_button(self, ack: AsyncAck, body: Body, action: Body) -> None:
+        await ack()
+        user = body["user"]["id"]
+        delivery_id = f"slack:action:{user}:{action['action_ts']}"
+        if action["action_id"] == kit.HOME_START:
+            inbound = Inbound(_person(body, user), text="/start", delivery_id=delivery_id)
+        else:
+            inbound = Inbound(
+                _person(body, user), payload=action["value"], delivery_id=delivery_id
+            )
+        self._spawn(self._turn(inbound, user, None))
+
+    async def _on_text_box(self, ack: AsyncAck, body: Body, action: Body) -> None:
+        await ack()
+        message = body.get("message") or {}
+        metadata = {"channel": body["container"]["channel_id"], "ts": message.get("ts", "")}
+        view = kit.text_box_modal(
+            message.get("blocks", []), as_lang(action.get("value")), json.dumps(metadata)
+        )
+        # The trigger_id expires three seconds after the click: open now, not behind a turn.
+        self._spawn(self._call(self.client.views_open(trigger_id=body["trigger_id"], view=view)))
+
+    async def _on_submission(self, ack: AsyncAck, body: Body, view: Body) -> None:
+        await ack()
+        user = body["user"]["id"]
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        text = kit.submitted_text(view)
+        excerpt = kit.clip(" ".join(text.split()), kit.ANSWER_EXCERPT)
+        pressed = Pressed(
+            metadata.get("ts", ""), kit.question_blocks(view.get("blocks", [])), excerpt, True
+        )
+        inbound = Inbound(_person(body, user), text=text, delivery_id=f"slack:view:{view['id']}")
+        self._spawn(self._turn(inbound, user, metadata.get("channel"), pressed))
+
+    async def _on_home_opened(self, ack: AsyncAck, body: Body, event: Body) -> None:
+        await ack()
+        if event.get("tab") == "home":
+            self._spawn(self._publish_home(_person(body, event["user"]), event["user"]))
+
+    # Work after the acknowledgement.
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(self._guarded(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _guarded(work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception as exc:
+            frames = "".join(traceback.format_tb(exc.__traceback__))
+            log.error("slack work failed: %s\n%s", _error(exc), frames)
+
+    @staticmethod
+    async def _call(request: Coroutine[Any, Any, Any]) -> None:
+        await request
+
+    @contextlib.asynccontextmanager
+    async def _serial(self, person_id: str) -> AsyncIterator[None]:
+        """One person's turns run one at a time, in arrival order, replies included."""
+        lock, users = self._locks.get(person_id, (asyncio.Lock(), 0))
+        self._locks[person_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            _, users = self._locks[person_id]
+            if users <= 1:
+                del self._locks[person_id]
+            else:
+                self._locks[person_id] = (lock, users - 1)
+
+    def _handle(self, inbound: Inbound) -> tuple[list[Outbound], Lang]:
+        reply = self._service.reply(inbound)
+        return reply.outbound, reply.lang
+
+    async def _turn(
+        self, inbound: Inbound, user: str, channel: str | None, pressed: Pressed | None = None
+    ) -> None:
+        async with self._serial(inbound.person_id):
+            replies, lang = await asyncio.to_thread(self._handle, inbound)
+            if not replies:  # a re-delivery the service has already handled
+                return
+            if channel is None:
+                opened = await self.client.conversations_open(users=user)
+                channel = str(opened["channel"]["id"])
+            if pressed is not None and pressed.ts:
+                # chat.update has a far lower rate limit than posting: never let a wait for
+                # it hold back the replies the person is waiting for.
+                self._spawn(self._mark_answered(channel, pressed, lang))
+            await self._send(channel, replies, lang)
+
+    async def _mark_answered(self, channel: str, pressed: Pressed, lang: Lang) -> None:
+        line = kit.answer_line(pressed.label, option=pressed.option, lang=lang)
+        message = kit.answered(pressed.blocks, line)
+        try:
+            await self.client.chat_update(
+                channel=channel, ts=pressed.ts, text=message.text, blocks=message.blocks
+            )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("chat.update failed: %s", _error(exc))
+
+    async def _send(self, channel: str, replies: list[Outbound], lang: Lang) -> None:
+        for item in kit.plan(replies, lang):
+            try:
+                if isinstance(item, kit.SlackMessage):
+                    await self.client.chat_postMessage(
+                        channel=channel, text=item.text, blocks=item.blocks
+                    )
+                else:
+                    await self.client.files_upload_v2(
+                        channel=channel,
+                        content=item.content,
+                        filename=item.filename,
+                        title=item.filename,
+                        initial_comment=item.caption or None,
+                    )
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+                log.warning("sending a reply failed: %s", _error(exc))
+                # The answer is stored; tell the person how to see the question again.
+                text = kit.phrase("send_failed", lang)
+                with contextlib.suppress(SlackApiError, aiohttp.ClientError, TimeoutError):
+                    await self.client.chat_postMessage(channel=channel, text=kit.escape(text))
+                return
+
+    async def _publish_home(self, person_id: str, user: str) -> None:
+        overview = await asyncio.to_thread(self._service.overview, person_id)
+        await self.client.views_publish(user_id=user, view=kit.home_view(overview))
+
+
+def run(runtime: Runtime, args: argparse.Namespace) -> int:
+    """Run the Slack app until SIGINT or SIGTERM; returns the exit code."""
+    check_settings(runtime.settings, args)
+    return asyncio.run(serve(runtime, args))
+
+
+async def serve(
+    runtime: Runtime, args: argparse.Namespace, stop: asyncio.Event | None = None
+) -> int:
+    """Serve Slack (HTTP with ``args.http``, else Socket Mode) until ``stop`` or a signal."""
+    settings = runtime.settings
+    secret = settings.require("SLACK_SIGNING_SECRET") if args.http else None
+    channel = SlackChannel(
+        runtime.service,
+        token=settings.require("SLACK_BOT_TOKEN"),
+        signing_secret=secret,
+        base_url=SLACK_API_URL,
+    )
+    try:
+        await channel.client.auth_test()
+    except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+        print(f"jobcard: Slack did not accept SLACK_BOT_TOKEN ({_error(exc)})", file=sys.stderr)
+        return 1
+    loop = asyncio.get_running_loop()
+    if stop is None:
+        stop = asyncio.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # not on Windows
+                loop.add_signal_handler(signum, stop.set)
+    pruning = loop.create_task(_prune_deliveries(runtime.service))
+    try:
+        if args.http:
+            runner = web.AppRunner(channel.web_app())
+            await runner.setup()
+            await web.TCPSite(runner, args.listen, args.port).start()
+            print(f"jobcard: Slack events at http://{args.listen}:{args.port}{EVENTS_PATH}")
+            await stop.wait()
+            await runner.cleanup()
+        else:
+            handler = AsyncSocketModeHandler(channel.app, settings.require("SLACK_APP_TOKEN"))
+            try:
+                await handler.connect_async()  # type: ignore[no-untyped-call]
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+                print(f"jobcard: Socket Mode did not start ({_error(exc)})", file=sys.stderr)
+                return 1
+            print("jobcard: connected to Slack (Socket Mode)")
+            await stop.wait()
+            await handler.close_async()  # type: ignore[no-untyped-call]
+        # Answers taken before the stop are stored; send their replies before leaving.
+        await channel.idle()
+    finally:
+        pruning.cancel()
+    return 0
+
+
+async def _prune_deliveries(service: ConversationService) -> None:
+    """Forget old delivery ids now and then; Slack retries stop within minutes."""
+    while True:
+        try:
+            await asyncio.to_thread(service.prune)
+        except Exception as exc:
+            log.warning("pruning delivery ids failed: %s", _error(exc))
+        await asyncio.sleep(PRUNE_EVERY_SECONDS)

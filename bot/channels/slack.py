@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 SLACK_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
 PRUNE_EVERY_SECONDS = 6 * 3600
+OUTBOX_EVERY_SECONDS = 30
 Body = dict[str, Any]
 
 
@@ -266,6 +267,17 @@ class SlackChannel:
                 self._spawn(self._mark_answered(channel, pressed, lang))
             await self._send(channel, replies, lang)
 
+    async def deliver_outbox(self) -> int:
+        """Send due reminders and notices from the outbox; returns how many went out."""
+        deliveries = await asyncio.to_thread(self._service.deliver_due, "slack")
+        for person_id, replies in deliveries:
+            user = person_id.rsplit(":", 1)[-1]
+            async with self._serial(person_id):
+                lang = (await asyncio.to_thread(self._service.overview, person_id)).lang
+                opened = await self.client.conversations_open(users=user)
+                await self._send(str(opened["channel"]["id"]), replies, lang)
+        return len(deliveries)
+
     async def _mark_answered(self, channel: str, pressed: Pressed, lang: Lang) -> None:
         line = kit.answer_line(pressed.label, option=pressed.option, lang=lang)
         message = kit.answered(pressed.blocks, line)
@@ -334,6 +346,7 @@ async def serve(
             with contextlib.suppress(NotImplementedError):  # not on Windows
                 loop.add_signal_handler(signum, stop.set)
     pruning = loop.create_task(_prune_deliveries(runtime.service))
+    delivering = loop.create_task(_deliver_outbox(channel))
     try:
         if args.http:
             runner = web.AppRunner(channel.web_app())
@@ -356,7 +369,18 @@ async def serve(
         await channel.idle()
     finally:
         pruning.cancel()
+        delivering.cancel()
     return 0
+
+
+async def _deliver_outbox(channel: SlackChannel) -> None:
+    """Send reminders and notices when they fall due (the outbox sends each one once)."""
+    while True:
+        try:
+            await channel.deliver_outbox()
+        except Exception as exc:
+            log.warning("delivering reminders failed: %s", _error(exc))
+        await asyncio.sleep(OUTBOX_EVERY_SECONDS)
 
 
 async def _prune_deliveries(service: ConversationService) -> None:

@@ -593,3 +593,33 @@ def test_cli_without_tokens_exits_with_one_line(
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and named in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_due_reminders_are_sent_in_a_dm_once(
+    person: SlackPerson, api: MockSlackApi, channel: SlackChannel, runtime: Runtime
+) -> None:
+    from datetime import timedelta
+
+    from storage import outbox
+
+    await person.say("/start")
+    await person.press("日本語")
+    await person.press("はい")
+    now = runtime.service._clock()
+    with runtime.sessions.begin() as session:
+        outbox.schedule(
+            session,
+            PERSON,
+            due_at=now - timedelta(minutes=1),
+            kind="message",
+            payload={"ja": "明日は相談日です。", "en": "Your consultation is tomorrow."},
+            now=now,
+            key="test:reminder",
+        )
+    before = len(api.to("chat.postMessage"))
+    assert await channel.deliver_outbox() == 1
+    assert await channel.deliver_outbox() == 0
+    posted = api.to("chat.postMessage")[before:]
+    assert len(posted) == 1 and "明日は相談日です。" in json.dumps(
+        posted[0].params, ensure_ascii=False
+    )

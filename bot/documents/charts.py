@@ -1,0 +1,267 @@
+"""The life-line chart and the Will/Can/Must diagram: matplotlib (Agg), with Japanese text."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+from functools import cache
+from typing import Literal
+
+from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Circle
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox, ScaledTranslation
+
+from bot.documents.context import Charts, chart_points, has_will_can_must
+from bot.documents.typography import font_path, shorten
+from bot.jobcard import JobCard, LifelinePoint, WillCanMust
+
+LABEL_SIZE = 7.5
+# Label offsets from their point, in typographic points, nearest first: above for a high,
+# below for a low, then further out and to the sides until the label touches nothing.
+_RISES = (20, 38, 56, 74, 92)
+_SIDES = (0, -34, 34, -68, 68, -102, 102)
+_COLORS = {"will": "#e8a33d", "can": "#4f8fc0", "must": "#6aa86a"}
+
+
+@cache
+def _font() -> FontProperties:
+    # Given to each text explicitly instead of changing matplotlib's global rcParams, so
+    # charts drawn in several threads never disturb each other.
+    return FontProperties(fname=str(font_path()))
+
+
+def _figure(width: float, height: float) -> tuple[Figure, FigureCanvasAgg]:
+    # Fixed margins rather than constrained layout: the layout pass measured every text
+    # twice and cost more than drawing the chart.
+    figure = Figure(figsize=(width, height), dpi=100)
+    return figure, FigureCanvasAgg(figure)
+
+
+def _overlaps(box: Bbox, others: Sequence[Bbox]) -> bool:
+    return any(box.overlaps(other) for other in others)
+
+
+def _inside(box: Bbox, frame: Bbox) -> bool:
+    return bool(
+        frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 <= box.y1 <= frame.y1
+    )
+
+
+def _candidates(score: int) -> list[tuple[int, int]]:
+    up = 1 if score >= 0 else -1
+    order = [(dx, up * rise) for rise in _RISES[:2] for dx in _SIDES[:3]]
+    order += [(dx, -up * rise) for rise in _RISES[:2] for dx in _SIDES[:3]]
+    order += [(dx, sign * rise) for rise in _RISES for sign in (up, -up) for dx in _SIDES]
+    return list(dict.fromkeys(order))
+
+
+def lifeline_figure(points: Sequence[LifelinePoint]) -> tuple[Figure, list[Text]]:
+    """The life-line chart (age → satisfaction, -100…+100) and its event labels.
+
+    Labels are placed one by one at the nearest free spot, so none covers another label or
+    a point; a label that finds no free spot is left out of the chart (the table below the
+    chart lists every event in full).
+    """
+    drawn = sorted(chart_points(points), key=lambda p: p.age or 0)
+    figure, canvas = _figure(7.0, 3.5)
+    axes = figure.add_subplot()
+    ages = [p.age or 0 for p in drawn]
+    scores = [p.score or 0 for p in drawn]
+    low, high = (min(ages), max(ages)) if ages else (0, 60)
+    axes.set_xlim(max(0, low - 4), high + 4 if high > low else low + 8)
+    axes.set_ylim(-112, 112)
+    axes.set_yticks([-100, -50, 0, 50, 100])
+    axes.axhline(0, color="#444444", linewidth=0.9)
+    axes.grid(True, color="#dddddd", linewidth=0.5)
+    axes.fill_between(
+        ages,
+        scores,
+        0,
+        where=[s >= 0 for s in scores],
+        interpolate=True,
+        color=_COLORS["can"],
+        alpha=0.12,
+    )
+    axes.fill_between(
+        ages,
+        scores,
+        0,
+        where=[s < 0 for s in scores],
+        interpolate=True,
+        color="#c0504d",
+        alpha=0.12,
+    )
+    axes.plot(ages, scores, color="#2f5f8a", linewidth=1.6, marker="o", markersize=4, zorder=3)
+    font = _font()
+    axes.set_xlabel("年齢（歳）", fontproperties=font)
+    axes.set_ylabel("満足度", fontproperties=font)
+    axes.set_title("ライフラインチャート", fontproperties=font, fontsize=11)
+    figure.subplots_adjust(left=0.1, right=0.985, top=0.9, bottom=0.135)
+    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+    frame = axes.get_window_extent(renderer)
+    taken = (
+        [
+            Bbox.from_bounds(x - 4, y - 4, 8, 8)
+            for x, y in axes.transData.transform(list(zip(ages, scores, strict=True)))
+        ]
+        if drawn
+        else []
+    )
+    labels: list[Text] = []
+    for point in drawn:
+        label = _place(axes, point, frame, taken, renderer)
+        if label is not None:
+            labels.append(label)
+    return figure, labels
+
+
+def _place(
+    axes: Axes, point: LifelinePoint, frame: Bbox, taken: list[Bbox], renderer: RendererBase
+) -> Text | None:
+    text = shorten(point.event or "", 16, 2, balance=True)
+    if not text:
+        return None
+    xy = (point.age or 0, point.score or 0)
+    label = axes.text(
+        *xy,
+        text,
+        ha="center",
+        va="center",
+        fontproperties=_font(),
+        fontsize=LABEL_SIZE,
+        zorder=4,
+        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "#999999", "lw": 0.6},
+    )
+    # The label's size does not depend on where it goes: measure it once, then try spots
+    # by arithmetic (measuring a text for every spot cost most of the chart's time).
+    size = label.get_window_extent(renderer).padded(3)
+    x, y = axes.transData.transform(xy)
+    figure = axes.get_figure(root=True)
+    assert figure is not None
+    scale = figure.dpi / 72  # pixels per typographic point
+    for dx, dy in _candidates(point.score or 0):
+        cx, cy = x + dx * scale, y + dy * scale
+        box = Bbox.from_bounds(cx - size.width / 2, cy - size.height / 2, size.width, size.height)
+        if _inside(box, frame) and not _overlaps(box, taken):
+            taken.append(box)
+            offset = ScaledTranslation(dx / 72, dy / 72, figure.dpi_scale_trans)
+            label.set_transform(axes.transData + offset)
+            axes.annotate(
+                "",
+                xy=xy,
+                xytext=(dx, dy),
+                textcoords="offset points",
+                zorder=2,
+                arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.6, "shrinkB": 3},
+            )
+            return label
+    label.remove()
+    return None
+
+
+def will_can_must_figure(wcm: WillCanMust) -> Figure:
+    """Three overlapping circles with the person's own words, shortened to fit each circle."""
+    figure, _ = _figure(6.4, 4.2)
+    axes = figure.add_axes((0.0, 0.0, 1.0, 0.93))
+    axes.set_xlim(-2.3, 2.3)
+    axes.set_ylim(-2.0, 1.75)
+    axes.set_aspect("equal")
+    axes.axis("off")
+    font = _font()
+    circles = (
+        ("will", "Will", "やりたいこと", (-0.62, 0.3), (-1.12, 0.5), wcm.will),
+        ("can", "Can", "できること", (0.62, 0.3), (1.12, 0.5), wcm.can),
+        ("must", "Must", "求められること", (0.0, -0.72), (0.0, -1.2), wcm.must),
+    )
+    for key, name, gloss, center, spot, words in circles:
+        color = _COLORS[key]
+        axes.add_patch(Circle(center, 1.0, facecolor=color, alpha=0.22, edgecolor=color, lw=1.5))
+        x, y = spot
+        heading_y = y + 0.55 if key != "must" else y + 0.42
+        axes.text(
+            x,
+            heading_y,
+            f"{name}（{gloss}）",
+            ha="center",
+            va="center",
+            fontproperties=font,
+            fontsize=9.5,
+            fontweight="bold",
+            color="#333333",
+        )
+        axes.text(
+            x,
+            y - 0.08,
+            shorten(words or "", 16, 5),
+            ha="center",
+            va="center",
+            fontproperties=font,
+            fontsize=7.5,
+            color="#222222",
+            linespacing=1.35,
+        )
+    axes.text(
+        0.0, 0.0, "★", ha="center", va="center", fontproperties=font, fontsize=12, color="#b03a2e"
+    )
+    if wcm.direction:
+        axes.text(
+            0.0,
+            -1.95,
+            "★ 方向性：" + shorten(wcm.direction, 56, 2),
+            ha="center",
+            va="bottom",
+            fontproperties=font,
+            fontsize=7.5,
+            color="#333333",
+        )
+    axes.set_title("Will・Can・Must", fontproperties=font, fontsize=11)
+    return figure
+
+
+def png(figure: Figure, dpi: int = 150) -> bytes:
+    """The figure as PNG (for chat)."""
+    buffer = io.BytesIO()
+    # Light compression: the best one took longer than drawing the chart, for a few KB.
+    figure.savefig(
+        buffer, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1}
+    )
+    return buffer.getvalue()
+
+
+def svg(figure: Figure) -> bytes:
+    """The figure as SVG, text drawn as outlines so it looks the same without the font."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None}, facecolor="white")
+    return buffer.getvalue()
+
+
+def data_uri(media_type: str, content: bytes) -> str:
+    """A ``data:`` URI for ``<img src>``: the SVG can run no script there, unlike inline SVG."""
+    return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def lifeline_png(points: Sequence[LifelinePoint]) -> bytes | None:
+    """The life-line chart as PNG, or None when no point has both an age and a score."""
+    return png(lifeline_figure(points)[0]) if chart_points(points) else None
+
+
+def will_can_must_png(wcm: WillCanMust) -> bytes | None:
+    """The Will/Can/Must diagram as PNG, or None when none of the three was written."""
+    return png(will_can_must_figure(wcm)) if has_will_can_must(wcm) else None
+
+
+def chart_images(card: JobCard, image_format: Literal["svg", "png"] = "svg") -> Charts:
+    """Both charts as ``data:`` URIs for a document (SVG stays sharp in print)."""
+    save, media_type = (svg, "image/svg+xml") if image_format == "svg" else (png, "image/png")
+    lifeline = will_can_must = ""
+    if chart_points(card.lifeline):
+        lifeline = data_uri(media_type, save(lifeline_figure(card.lifeline)[0]))
+    if has_will_can_must(card.will_can_must):
+        will_can_must = data_uri(media_type, save(will_can_must_figure(card.will_can_must)))
+    return Charts(lifeline, will_can_must)

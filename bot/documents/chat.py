@@ -1,0 +1,82 @@
+"""The 「ジョブ・カードを作成」 effect: a short preview, the life-line chart and the PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.documents.context import SHEET_KEYS, Charts
+from bot.documents.preview import CHAT_LIMIT, split_message
+from bot.documents.renderer import CardDocuments
+from bot.engine import Document, Image, MakeCard, Outbound, Text, as_lang
+from bot.engine.localized import Lang
+from bot.jobcard.loading import load_jobcard
+from bot.service import JST, EffectContext
+
+OFFICIAL_SHEETS = tuple(key for key in SHEET_KEYS if key != "ref")
+PDF_NAME = "jobcard.pdf"
+LIFELINE_NAME = "lifeline.png"
+
+_TEXTS: dict[str, dict[Lang, str]] = {
+    "intro": {
+        "ja": "ジョブ・カードを作成しました。いまの回答を、様式1〜3-2の形にまとめています。",
+        "en": "Here is your Job Card, made from your answers so far "
+        "(the form itself is in Japanese).",
+    },
+    "more": {
+        "ja": "（続きはPDFをご覧ください）",
+        "en": "(The rest is in the PDF.)",
+    },
+    "lifeline": {
+        "ja": "ライフラインチャートです。",
+        "en": "Your life-line chart.",
+    },
+    "pdf": {
+        "ja": "ジョブ・カード（A4・PDF）です。印刷して面談や応募にお使いいただけます。"
+        "＜キャリアコンサルティング実施者の記入欄＞は、キャリアコンサルタントが記入する欄のため"
+        "空欄にしています。",
+        "en": "Your Job Card as an A4 PDF, ready to print for a consultation or an "
+        "application. The ＜キャリアコンサルティング実施者の記入欄＞ box is left blank: "
+        "a career consultant fills it in.",
+    },
+    "nothing": {
+        "ja": "まだ回答がありません。メニューから項目を選んで、記入を始めてください。",
+        "en": "There are no answers yet. Choose a section from the menu to begin.",
+    },
+}
+
+
+def _preview(intro: str, text: str, more: str) -> str:
+    """The intro and the preview's first part, with room kept so it fits one message."""
+    # One message: within Telegram's limit and a Slack section's, intro and "more" included.
+    chunks = split_message(text, CHAT_LIMIT - len(intro) - len(more) - 4)
+    return f"{intro}\n\n{chunks[0]}" + (f"\n\n{more}" if len(chunks) > 1 else "")
+
+
+def make_card(
+    ctx: EffectContext, effect: MakeCard, *, documents: CardDocuments
+) -> Sequence[Outbound]:
+    """Build the person's card and reply with a preview, the life-line chart and the PDF.
+
+    The life-line PNG sent in chat is the same image embedded in the PDF, drawn once.
+    """
+    # matplotlib is imported on first use: start-up of every other command stays quick.
+    from bot.documents.charts import data_uri, lifeline_png, will_can_must_png
+
+    del effect  # carries no data: the card is read from what is stored
+    lang = as_lang(ctx.lang)
+    card = load_jobcard(ctx.session, ctx.person_id, ctx.now.astimezone(JST).date())
+    if card is None:
+        return (Text(_TEXTS["nothing"][lang]),)
+    text = documents.preview(card, OFFICIAL_SHEETS)
+    replies: list[Outbound] = [Text(_preview(_TEXTS["intro"][lang], text, _TEXTS["more"][lang]))]
+    chart = lifeline_png(card.lifeline)
+    diagram = will_can_must_png(card.will_can_must)
+    charts = Charts(
+        lifeline=data_uri("image/png", chart) if chart else "",
+        will_can_must=data_uri("image/png", diagram) if diagram else "",
+    )
+    if chart is not None:
+        replies.append(Image(LIFELINE_NAME, chart, _TEXTS["lifeline"][lang]))
+    pdf = documents.pdf(card, charts=charts)
+    replies.append(Document(PDF_NAME, "application/pdf", pdf, _TEXTS["pdf"][lang]))
+    return replies

@@ -1,0 +1,150 @@
+"""One object that renders a card in every format; the composition root builds it once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from bot.documents.context import SHEET_KEYS, Charts, DocumentContext
+from bot.documents.sheets import document_context
+from bot.jobcard import JobCard
+from jobcard_templates import TEMPLATES_DIR
+
+DOCUMENT_TEMPLATE = "jobcard.html.j2"
+STYLESHEET = "jobcard.css"
+
+
+def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+    """A Jinja2 environment for the card templates.
+
+    Every template is autoescaped (answers are shown literally, never as markup) and an
+    undefined name is an error rather than an empty string.
+    """
+    return Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(environment: Environment, context: DocumentContext) -> str:
+    """The whole document (every sheet in ``context``) as one HTML page."""
+    return environment.get_template(DOCUMENT_TEMPLATE).render(doc=context)
+
+
+class Printer:
+    """WeasyPrint, set up once: the bundled font and the print stylesheet, then PDF after PDF.
+
+    The font configuration (which copies the 4 MB font for fontconfig) and the parsed
+    stylesheet are kept between documents; PDFs are made one at a time, as WeasyPrint's
+    font state is shared. Only ``data:`` and ``file:`` URLs are fetched (the charts and the
+    font), so a document can never make the server reach the network; a resource that
+    fails to load stops the rendering instead of silently printing missing glyphs.
+    """
+
+    def __init__(self, stylesheet: str) -> None:
+        # WeasyPrint takes a second or two to import: only when the first PDF is made.
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
+
+        from bot.documents.typography import FONT_FAMILY, font_url
+
+        self._fetcher = URLFetcher(allowed_protocols=("data", "file"), fail_on_errors=True)
+        self._fonts = FontConfiguration()
+        font_face = f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{font_url()}"); }}'
+        self._css = CSS(
+            string=f"{font_face}\n{stylesheet}", font_config=self._fonts, url_fetcher=self._fetcher
+        )
+        self._lock = threading.Lock()
+
+    def pdf(self, html: str) -> bytes:
+        """The PDF of ``html``: A4 pages as the stylesheet says, text embedded and extractable."""
+        from weasyprint import HTML
+
+        with self._lock:
+            document = HTML(string=html, url_fetcher=self._fetcher)
+            pdf: bytes = document.write_pdf(stylesheets=[self._css], font_config=self._fonts)
+        return pdf
+
+
+class CardDocuments:
+    """Renders a ``JobCard`` as HTML, PDF, Excel, Markdown or a chat preview.
+
+    Holds the Jinja2 environment, so templates are loaded and compiled once. The heavy
+    libraries (WeasyPrint, matplotlib, openpyxl) are imported on first use only, so
+    building this costs nothing at start-up.
+    """
+
+    def __init__(self, environment: Environment | None = None) -> None:
+        self._environment = environment or make_environment()
+        self._printer: Printer | None = None
+        self._printer_lock = threading.Lock()
+
+    def context(
+        self, card: JobCard, sheets: Sequence[str] = SHEET_KEYS, *, charts: Charts | None = None
+    ) -> DocumentContext:
+        """The plain context the templates, the Excel writer and the previews read."""
+        return document_context(card, sheets, charts=charts)
+
+    def charts(self, card: JobCard, image_format: str = "png") -> Charts:
+        """The life-line chart and the Will/Can/Must diagram as ``data:`` URIs.
+
+        PNG for PDF: WeasyPrint draws an SVG chart's many glyph outlines about four times
+        slower than it places a PNG. SVG for HTML, which a browser zooms sharply.
+        """
+        from bot.documents.charts import chart_images
+
+        return chart_images(card, "png" if image_format == "png" else "svg")
+
+    def html(
+        self, card: JobCard, sheets: Sequence[str] = SHEET_KEYS, *, charts: Charts | None = None
+    ) -> str:
+        """A self-contained HTML page (charts embedded; the reader's own Japanese font)."""
+        drawn = charts if charts is not None else self._charts_for(card, sheets, "svg")
+        return render_html(self._environment, self.context(card, sheets, charts=drawn))
+
+    def pdf(
+        self, card: JobCard, sheets: Sequence[str] = SHEET_KEYS, *, charts: Charts | None = None
+    ) -> bytes:
+        """A4 PDF with the bundled IPAexGothic font embedded."""
+        drawn = charts if charts is not None else self._charts_for(card, sheets, "png")
+        # The stylesheet is the printer's, parsed once, rather than a <style> in each page.
+        context = replace(self.context(card, sheets, charts=drawn), inline_css=False)
+        return self._printer_for().pdf(render_html(self._environment, context))
+
+    def xlsx(self, card: JobCard, sheets: Sequence[str] = SHEET_KEYS) -> bytes:
+        """An Excel workbook, one worksheet per sheet, set up to print on A4."""
+        from bot.documents.xlsx import render_xlsx
+
+        return render_xlsx(self.context(card, sheets))
+
+    def markdown(self, card: JobCard, sheets: Sequence[str] = SHEET_KEYS) -> str:
+        """Markdown, with every answer escaped so it reads literally."""
+        from bot.documents.preview import render_markdown
+
+        return render_markdown(self.context(card, sheets))
+
+    def preview(self, card: JobCard, sheets: Sequence[str] = SHEET_KEYS) -> str:
+        """Plain text for a chat message (split it with ``split_message``)."""
+        from bot.documents.preview import render_text
+
+        return render_text(self.context(card, sheets))
+
+    def _printer_for(self) -> Printer:
+        with self._printer_lock:
+            if self._printer is None:
+                stylesheet = self._environment.get_template(STYLESHEET).render()
+                self._printer = Printer(stylesheet)
+            return self._printer
+
+    def _charts_for(self, card: JobCard, sheets: Sequence[str], image_format: str) -> Charts:
+        # Charts appear only on the reference page: don't draw them for other sheets.
+        return self.charts(card, image_format) if "ref" in sheets else Charts()

@@ -1,0 +1,713 @@
+"""The Telegram channel: real python-telegram-bot, real HTTP, a fake Bot API on loopback."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import httpx
+import pytest
+from telegram import Bot, Update
+from telegram.error import NetworkError
+from telegram.ext import ContextTypes, TypeHandler
+
+from bot.bootstrap import Runtime
+from bot.channels.telegram import (
+    COMMANDS,
+    GROUP_NOTICE,
+    ChatLocks,
+    Handler,
+    check_settings,
+    coalesce,
+    keyboard,
+    run,
+    split_text,
+)
+from bot.channels.telegram_webhook import (
+    SECRET_HEADER,
+    AiohttpRequest,
+    ServeOptions,
+    build_application,
+    serve,
+)
+from bot.config import MissingSettingError, Settings
+from bot.engine import Button, Choices, Document, Image, Inbound, Outbound, Text
+from bot.engine.commands import parse_command
+from bot.engine.texts import t
+from storage import repositories
+from tests.channels.fake_bot_api import (
+    BOT_ID,
+    BOT_USERNAME,
+    ApiCall,
+    FakeBotApi,
+    callback_update,
+    message_update,
+    user,
+)
+
+TOKEN = "123456:TEST-token"
+SECRET = "test_secret-42"
+ROOT = Path(__file__).parent.parent.parent
+UPDATE_IDS = itertools.count(1)
+
+
+class Harness:
+    """Our application serving in the test's event loop, talking HTTP to the fake Bot API."""
+
+    def __init__(self, fake: FakeBotApi, handle: Handler, mode: str) -> None:
+        self.fake = fake
+        self.mode = mode
+        self.application = build_application(
+            handle, TOKEN, api_url=fake.url, polling=mode == "polling"
+        )
+        # Runs after our handlers (group 0) are done with an update: "fully processed".
+        self.application.add_handler(TypeHandler(Update, self._processed), group=1)
+        self._done: dict[int, asyncio.Event] = {}
+        self._stop = asyncio.Event()
+        self._sock = socket.create_server(("127.0.0.1", 0)) if mode == "webhook" else None
+        self._task: asyncio.Task[None] | None = None
+        self.client = httpx.AsyncClient(timeout=30)
+
+    @property
+    def webhook_url(self) -> str:
+        assert self._sock is not None
+        return f"http://127.0.0.1:{self._sock.getsockname()[1]}/telegram/hook"
+
+    def next_id(self) -> int:
+        # One sequence for every bot in a test, as Telegram numbers a bot's updates.
+        return next(UPDATE_IDS)
+
+    async def __aenter__(self) -> Harness:
+        webhook = self.mode == "webhook"
+        options = (
+            ServeOptions(self.webhook_url, SECRET, sock=self._sock) if webhook else ServeOptions()
+        )
+        self._task = asyncio.create_task(serve(self.application, options, self._stop))
+        ready = "setWebhook" if webhook else "getUpdates"
+        await self.fake.wait_for(lambda: bool(self.fake.calls(ready)) or self._task.done())
+        if self._task.done():
+            self._task.result()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._stop.set()
+        assert self._task is not None
+        await self._task
+        await self.client.aclose()
+        if self._sock is not None:
+            self._sock.close()
+
+    async def _processed(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._done.setdefault(update.update_id, asyncio.Event()).set()
+
+    async def post(self, update: dict[str, Any], secret: str | None = SECRET) -> httpx.Response:
+        headers = {SECRET_HEADER: secret} if secret is not None else {}
+        return await self.client.post(self.webhook_url, json=update, headers=headers)
+
+    async def deliver(self, *updates: dict[str, Any]) -> list[ApiCall]:
+        """Hand updates to the bot as Telegram would; return the calls made meanwhile."""
+        before = len(self.fake.calls())
+        events = [self._done.setdefault(u["update_id"], asyncio.Event()) for u in updates]
+        for update in updates:
+            if self.mode == "webhook":
+                assert (await self.post(update)).status_code == 200
+            else:
+                self.fake.push_update(update)
+        for event in events:
+            await asyncio.wait_for(event.wait(), 10)
+        for update in updates:
+            del self._done[update["update_id"]]
+        return [c for c in self.fake.calls()[before:] if c.method != "getUpdates"]
+
+
+class Person:
+    """Someone chatting with the bot in a private chat."""
+
+    def __init__(self, harness: Harness, user_id: int = 1001, language_code: str = "ja") -> None:
+        self.harness = harness
+        self.id = user_id
+        self.user = user(user_id, language_code)
+        self.pressed: list[int] = []
+
+    def typed(self, text: str | None, **extra: Any) -> dict[str, Any]:
+        return message_update(self.harness.next_id(), self.user, text, **extra)
+
+    async def say(self, text: str) -> list[ApiCall]:
+        return await self.harness.deliver(self.typed(text))
+
+    def button(self, label: str) -> dict[str, Any]:
+        message, data = self.harness.fake.newest_button(self.id, label)
+        return callback_update(self.harness.next_id(), self.user, data, message)
+
+    async def press(self, label: str) -> list[ApiCall]:
+        update = self.button(label)
+        self.pressed.append(update["callback_query"]["message"]["message_id"])
+        return await self.harness.deliver(update)
+
+
+def texts(calls: list[ApiCall]) -> list[str]:
+    return [c.params["text"] for c in calls if c.method == "sendMessage" and c.status == 200]
+
+
+def answers(runtime: Runtime, person_id: str = "telegram:1001") -> dict[str, Any]:
+    with runtime.sessions() as session:
+        return repositories.current_answers(session, person_id)
+
+
+def history(runtime: Runtime, key: str, person_id: str = "telegram:1001") -> list[Any]:
+    with runtime.sessions() as session:
+        data = repositories.export_person(session, person_id) or {"history": []}
+    return [entry["value"] for entry in data["history"] if entry["key"] == key]
+
+
+def stored(runtime: Runtime, person_id: str) -> bool:
+    with runtime.sessions() as session:
+        return repositories.person_exists(session, person_id)
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any HTTP request beyond loopback (by either HTTP client in play) fails the test."""
+    send = httpx.AsyncHTTPTransport.handle_async_request
+    connect = aiohttp.BaseConnector.connect
+
+    async def guarded_send(
+        self: httpx.AsyncHTTPTransport, request: httpx.Request
+    ) -> httpx.Response:
+        assert request.url.host == "127.0.0.1", f"network access to {request.url.host}"
+        return await send(self, request)
+
+    async def guarded_connect(
+        self: aiohttp.BaseConnector, request: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        assert request.url.host == "127.0.0.1", f"network access to {request.url.host}"
+        return await connect(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", guarded_send)
+    monkeypatch.setattr(aiohttp.BaseConnector, "connect", guarded_connect)
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeBotApi]:
+    with FakeBotApi(TOKEN) as api:
+        yield api
+
+
+@pytest.fixture
+async def webhook(runtime: Runtime, fake_api: FakeBotApi) -> AsyncIterator[Harness]:
+    async with Harness(fake_api, runtime.service.handle, "webhook") as harness:
+        yield harness
+
+
+@pytest.fixture(params=["webhook", "polling"])
+async def harness(
+    request: pytest.FixtureRequest, runtime: Runtime, fake_api: FakeBotApi
+) -> AsyncIterator[Harness]:
+    async with Harness(fake_api, runtime.service.handle, request.param) as harness:
+        yield harness
+
+
+async def consented(harness: Harness, user_id: int = 1001) -> Person:
+    person = Person(harness, user_id)
+    await person.say("/start")
+    await person.press("日本語")
+    await person.press("はい")
+    return person
+
+
+# A whole conversation ---------------------------------------------------------------------
+
+
+async def test_a_whole_job_card_conversation(harness: Harness, runtime: Runtime) -> None:
+    fake, person = harness.fake, Person(harness)
+    welcome = await person.say("/start")
+    assert "ジョブ・カード作成コーチ" in "\n".join(texts(welcome))
+    assert welcome[-1].params["reply_markup"]["inline_keyboard"] == [
+        [{"text": "日本語", "callback_data": "1|a|ja"}],
+        [{"text": "English（英語）", "callback_data": "1|a|en"}],
+    ]
+    assert "同意して" in texts(await person.press("日本語"))[-1]
+    assert "お名前（氏名）" in texts(await person.press("はい"))[-1]
+    assert "ふりがな" in texts(await person.say("山田 太郎"))[-1]
+    assert "年代" in texts(await person.say("やまだ たろう"))[-1]
+    assert "いまのお仕事" in texts(await person.press("50代"))[-1]
+    assert "働いた経験" in texts(await person.press("在職中（正社員）"))[-1]
+    assert "主な目的" in texts(await person.press("はい"))[-1]
+    summary = texts(await person.press("転職"))[-1]
+    assert "1. 氏名：山田 太郎" in summary and "3. 年代：50代" in summary
+    finished = "\n".join(texts(await person.press("確定する")))
+    assert "「プロフィール」を保存しました" in finished
+
+    assert answers(runtime) == {
+        "onboarding._completed": True,
+        "profile.name": "山田 太郎",
+        "profile.furigana": "やまだ たろう",
+        "profile.age_band": "50s",
+        "profile.employment_status": "employed",
+        "profile.has_experience": True,
+        "profile.purpose": "job_change",
+        "profile._completed": True,
+    }
+    payloads = [data for call in fake.calls("sendMessage") for data in call.callback_data]
+    assert len(payloads) > 20 and all(len(data.encode()) <= 64 for data in payloads)
+    # Every press was answered, and the pressed message lost its keyboard.
+    assert len(fake.calls("answerCallbackQuery")) == len(person.pressed) == 7
+    edits = fake.calls("editMessageReplyMarkup")
+    assert [int(c.params["message_id"]) for c in edits] == person.pressed
+    assert all("reply_markup" not in fake.message(person.id, m) for m in person.pressed)
+    assert isinstance(harness.application.bot.request, AiohttpRequest)
+
+
+async def test_commands_are_registered_in_japanese_and_english(webhook: Harness) -> None:
+    calls = webhook.fake.calls("setMyCommands")
+    assert [c.params.get("language_code") for c in calls] == [None, "en"]
+    japanese, english = ([c["command"] for c in call.params["commands"]] for call in calls)
+    assert japanese == english == [c.name for c in COMMANDS]
+    assert calls[0].params["commands"][0]["description"] == "はじめる・続きから再開する"
+    assert calls[1].params["commands"][1]["description"] == "Open the menu"
+    # Only commands the engine understands are offered: built-in ones, or a dialog's own words.
+    from bot.engine import load_dialogs
+    from bot.engine.controls import dialog_for_command
+    from dialogs import DIALOGS_DIR
+
+    catalog = load_dialogs([DIALOGS_DIR]).catalog
+    for command in COMMANDS:
+        built_in = not str(parse_command(f"/{command.name}")).startswith("/")
+        assert built_in or dialog_for_command(catalog, f"/{command.name}") is not None, command
+    assert {c.name for c in COMMANDS} >= {"card", "book"}
+
+
+async def test_english_speakers_and_deep_links_start_the_same_way(webhook: Harness) -> None:
+    english = Person(webhook, 3003, language_code="en")
+    assert "Hello, I'm the Job Card coach." in "\n".join(texts(await english.say("/start")))
+    linked = Person(webhook, 3004)
+    assert "ジョブ・カード作成コーチ" in "\n".join(texts(await linked.say("/start from-flyer")))
+
+
+# Webhook -----------------------------------------------------------------------------------
+
+
+async def test_webhook_checks_the_secret_header(webhook: Harness, runtime: Runtime) -> None:
+    registered = webhook.fake.calls("setWebhook")[0].params
+    assert registered["url"] == webhook.webhook_url and registered["secret_token"] == SECRET
+    assert registered["allowed_updates"] == ["message", "callback_query"]
+    update = Person(webhook).typed("/start")
+    assert (await webhook.post(update, secret=None)).status_code == 403
+    assert (await webhook.post(update, secret="not-the-secret")).status_code == 403
+    assert not webhook.fake.calls("sendMessage") and not stored(runtime, "telegram:1001")
+    garbage = await webhook.client.post(
+        webhook.webhook_url, content=b"{", headers={SECRET_HEADER: SECRET}
+    )
+    assert garbage.status_code == 400
+    assert texts(await webhook.deliver(update)) and stored(runtime, "telegram:1001")
+
+
+async def test_a_redelivered_update_is_processed_once(webhook: Harness, runtime: Runtime) -> None:
+    person = await consented(webhook)
+    update = person.typed("山田 太郎")
+    first = await webhook.deliver(update)
+    again = await webhook.deliver(update)
+    assert "ふりがな" in texts(first)[-1]
+    assert not [c for c in again if c.method.startswith("send")]
+    assert history(runtime, "profile.name") == ["山田 太郎"]
+
+
+# Buttons -------------------------------------------------------------------------------------
+
+
+async def test_double_and_stale_presses_are_answered_and_counted_once(
+    webhook: Harness, runtime: Runtime
+) -> None:
+    person = await consented(webhook)
+    await person.say("山田 太郎")
+    await person.say("/skip")
+    age = person.button("50代")
+    first = await webhook.deliver(age)
+    double = await webhook.deliver({**age, "update_id": webhook.next_id()})
+    assert "いまのお仕事" in texts(first)[-1]
+    [reply] = texts(double)
+    assert reply.startswith(t("stale_button", "ja"))
+    assert "いまのお仕事" in reply  # still the same question: the press counted once
+    status = {c.method: c.status for c in double}
+    assert status["answerCallbackQuery"] == 200
+    assert status["editMessageReplyMarkup"] == 400  # its keyboard was already gone
+    assert history(runtime, "profile.age_band") == ["50s"]
+    assert answers(runtime).get("profile.employment_status") is None
+
+
+def test_keyboards_share_rows_for_short_labels_and_refuse_long_payloads() -> None:
+    ages = ["20歳未満", "20代", "30代", "40代", "50代", "60代以上"]
+    choices = Choices(
+        "年代を教えてください。",
+        tuple(Button(label, f"5|a|{n}") for n, label in enumerate(ages)),
+        (Button("スキップ", "5|x|skip"),),
+    )
+    markup = keyboard(choices)
+    assert markup is not None
+    assert [[b.text for b in row] for row in markup.inline_keyboard] == [
+        ages[:3],
+        ages[3:],
+        ["スキップ"],
+    ]
+    long = Choices("q", (Button("転職も視野に入れて考えたい", "8|a|x"), Button("はい", "8|a|y")))
+    assert [len(row) for row in keyboard(long).inline_keyboard] == [1, 1]  # type: ignore[union-attr]
+    assert keyboard(Choices("q", ())) is None
+    with pytest.raises(ValueError, match="64 bytes"):
+        keyboard(Choices("q", (Button("x", "é" * 33),)))
+
+
+# Outbound limits and files ----------------------------------------------------------------
+
+
+# PTB 22.8 itself warns when it builds RetryAfter (int seconds → timedelta, opt-in by env).
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_429_is_retried_after_retry_after_and_the_message_arrives(webhook: Harness) -> None:
+    webhook.fake.fail_next("sendMessage", status=429, retry_after=1)
+    calls = [c for c in await Person(webhook).say("/start") if c.method == "sendMessage"]
+    assert [c.status for c in calls[:2]] == [429, 200]
+    assert calls[0].params == calls[1].params  # the same message, sent again
+    assert calls[-1].callback_data == ["1|a|ja", "1|a|en"]
+
+
+def test_texts_before_a_question_join_it_in_one_message_when_they_fit() -> None:
+    question = Choices("年代を教えてください。", (Button("20代", "5|a|20s"),))
+    document = Document("my-data.json", "application/json", b"{}")
+    joined = coalesce([Text("【プロフィール】"), Text("まず…"), question, document, Text("x")])
+    assert joined == [
+        Choices("【プロフィール】\n\nまず…\n\n年代を教えてください。", question.options),
+        document,
+        Text("x"),
+    ]
+    too_long = [Text("あ" * 4090), question]
+    assert coalesce(too_long) == too_long
+    assert coalesce([question, Text("after")]) == [question, Text("after")]
+
+
+async def test_transport_errors_do_not_carry_the_token() -> None:
+    broken = Bot(TOKEN, base_url="http://127.0.0.1:notaport/bot", request=AiohttpRequest())
+    with pytest.raises(NetworkError) as raised:
+        await broken.initialize()
+    assert "InvalidUrl" in str(raised.value) and TOKEN not in str(raised.value)
+    assert raised.value.__cause__ is None
+    await broken.shutdown()
+
+
+def test_split_text_cuts_at_line_ends_and_hard_splits_a_long_line() -> None:
+    lines = [f"{n:04d} " + "あ" * 95 for n in range(100)]  # 100 lines of 100 characters
+    chunks = split_text("\n".join(lines))
+    assert [len(c) for c in chunks] == [4039, 4039, 2019]  # 40 + 40 + 20 whole lines
+    assert "\n".join(chunks) == "\n".join(lines)
+    assert [len(c) for c in split_text("い" * 9000)] == [4096, 4096, 808]
+    assert split_text("😀" * 3000) == ["😀" * 2048, "😀" * 952]  # two UTF-16 units each
+    assert split_text("\n \n") == [] and split_text("a\n\nb") == ["a\n\nb"]
+
+
+async def test_long_texts_photos_and_files_over_http(
+    runtime: Runtime, fake_api: FakeBotApi
+) -> None:
+    text = "\n".join(f"{n:04d} " + "あ" * 95 for n in range(100))
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+
+    def handle(inbound: Inbound) -> list[Outbound]:
+        return [
+            Text(text),
+            Choices("う" * 5000, (Button("はい", "1|a|yes"),)),
+            Image("chart.png", png, caption="グラフ"),
+            Document("card.pdf", "application/pdf", b"%PDF-1.7", caption="え" * 1500),
+        ]
+
+    async with Harness(fake_api, handle, "webhook") as harness:
+        calls = await Person(harness).say("hello")
+    messages = [c for c in calls if c.method == "sendMessage"]
+    assert [len(c.params["text"]) for c in messages] == [4039, 4039, 2019, 4096, 904, 1500]
+    assert [bool(c.callback_data) for c in messages] == [False] * 4 + [True, False]
+    photo = next(c for c in calls if c.method == "sendPhoto")
+    assert photo.files["photo"].content == png and photo.params["caption"] == "グラフ"
+    document = next(c for c in calls if c.method == "sendDocument")
+    assert document.files["document"].filename == "card.pdf"
+    assert "caption" not in document.params  # too long for a caption: sent as a message after
+    assert [c.method for c in calls][-2:] == ["sendDocument", "sendMessage"]
+
+
+async def test_mydata_arrives_as_a_json_document(webhook: Harness) -> None:
+    person = await consented(webhook)
+    await person.say("山田 太郎")
+    calls = await person.say("/mydata")
+    document = next(c for c in calls if c.method == "sendDocument")
+    upload = document.files["document"]
+    assert upload.filename == "my-data.json"
+    data = json.loads(upload.content)
+    assert data["person"]["id"] == "telegram:1001"
+    assert data["answers"]["profile.name"] == "山田 太郎"
+
+
+# Groups, errors and ordering ----------------------------------------------------------------
+
+
+async def test_groups_are_told_politely_to_use_a_direct_chat(
+    webhook: Harness, runtime: Runtime
+) -> None:
+    member, group = user(2002), -500
+
+    async def in_group(text: str | None, **extra: Any) -> list[str]:
+        update = message_update(webhook.next_id(), member, text, chat_id=group, **extra)
+        calls = await webhook.deliver(update)
+        assert all(c.chat_id == group for c in calls)
+        return texts(calls)
+
+    assert "個別のチャット" in GROUP_NOTICE and "direct chat" in GROUP_NOTICE
+    assert await in_group("/start") == [GROUP_NOTICE]
+    assert await in_group(f"@{BOT_USERNAME} 使えますか") == [GROUP_NOTICE]
+    bot_member = {"id": BOT_ID, "is_bot": True, "first_name": "JobCard"}
+    assert await in_group(None, new_chat_members=[bot_member]) == [GROUP_NOTICE]
+    assert await in_group("今日の会議は15時からです") == []
+    assert await in_group("/start@another_bot") == []
+    assert not stored(runtime, "telegram:2002")
+
+
+async def test_a_failure_is_told_plainly_and_logged_without_the_text(
+    webhook: Harness, runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    person = await consented(webhook)
+    caplog.set_level(logging.INFO)
+    webhook.fake.fail_next("sendMessage", status=400, description="Bad Request: chat not found")
+    calls = await person.say("山田 太郎")
+    assert texts(calls) == [t("error", "ja")]
+    assert answers(runtime)["profile.name"] == "山田 太郎"  # stored before the reply failed
+    failures = [r for r in caplog.records if r.name == "bot.channels.telegram"]
+    assert [r.getMessage().splitlines()[0] for r in failures] == [
+        "telegram update failed: BadRequest"
+    ]
+    assert "山田" not in caplog.text
+
+
+async def test_one_chat_stays_in_order_while_chats_run_side_by_side(
+    runtime: Runtime, fake_api: FakeBotApi
+) -> None:
+    def slow_first_answer(inbound: Inbound) -> list[Outbound]:
+        if inbound.text == "佐藤 花子":
+            time.sleep(0.3)  # a slow turn: the same chat's next update must wait for it
+        return runtime.service.handle(inbound)
+
+    async with Harness(fake_api, slow_first_answer, "polling") as harness:
+        hanako, ken = await consented(harness, 1001), await consented(harness, 1002)
+        calls = await harness.deliver(
+            hanako.typed("佐藤 花子"), ken.typed("鈴木 健"), hanako.typed("さとう はなこ")
+        )
+    sent = [c for c in calls if c.method == "sendMessage"]
+    assert sent[0].chat_id == 1002  # the other chat did not wait
+    to_hanako = texts([c for c in sent if c.chat_id == 1001])
+    assert "ふりがな" in to_hanako[0] and "年代" in to_hanako[-1]
+    assert answers(runtime, "telegram:1001")["profile.name"] == "佐藤 花子"
+    assert answers(runtime, "telegram:1001")["profile.furigana"] == "さとう はなこ"
+    assert answers(runtime, "telegram:1002")["profile.name"] == "鈴木 健"
+
+
+@pytest.mark.postgres
+async def test_two_workers_share_one_postgresql_database(
+    make_runtime: Callable[[str], Runtime], pg_url: str, fake_api: FakeBotApi
+) -> None:
+    first, second = make_runtime(pg_url), make_runtime(pg_url)
+    async with (
+        Harness(fake_api, first.service.handle, "webhook") as one,
+        Harness(fake_api, second.service.handle, "webhook") as other,
+    ):
+        # The load balancer sends each update to either worker.
+        await Person(one).say("/start")
+        await Person(other).press("日本語")
+        await Person(one).press("はい")
+        answer = Person(one).typed("山田 太郎")
+        before = len(fake_api.calls("sendMessage"))
+        # Telegram re-delivers an update while the first delivery is still being handled.
+        await asyncio.gather(one.deliver(answer), other.deliver(answer))
+        replies = fake_api.calls("sendMessage")[before:]
+        assert len(replies) == 1 and "ふりがな" in replies[0].params["text"]
+        assert "年代" in texts(await Person(other).say("やまだ たろう"))[-1]
+    assert history(second, "profile.name") == ["山田 太郎"]
+    assert answers(first)["profile.furigana"] == "やまだ たろう"
+
+
+async def test_chat_locks_are_fifo_per_chat_and_independent_across_chats() -> None:
+    locks, events, gate = ChatLocks(), [], asyncio.Event()
+
+    async def work(chat_id: int, name: str, wait: asyncio.Event | None = None) -> None:
+        async with locks.hold(chat_id):
+            events.append(f"{name} start")
+            if wait is not None:
+                await wait.wait()
+            events.append(f"{name} end")
+
+    first = asyncio.create_task(work(1, "a1", gate))
+    second = asyncio.create_task(work(1, "a2"))
+    await asyncio.sleep(0)  # both tasks are now at chat 1's lock
+    await work(2, "b")  # another chat goes ahead while chat 1 is busy
+    assert events == ["a1 start", "b start", "b end"]
+    gate.set()
+    await asyncio.gather(first, second)
+    assert events[3:] == ["a1 end", "a2 start", "a2 end"]
+    assert len(locks) == 0
+
+
+# Settings and the command line ---------------------------------------------------------------
+
+
+def test_check_settings_names_what_is_missing() -> None:
+    with pytest.raises(MissingSettingError, match="TELEGRAM_BOT_TOKEN"):
+        check_settings(Settings(database_url="sqlite://"))
+    webhook = argparse.Namespace(webhook="https://bot.example.org/hook")
+    token_only = Settings(database_url="sqlite://", environ={"TELEGRAM_BOT_TOKEN": TOKEN})
+    check_settings(token_only)
+    with pytest.raises(MissingSettingError, match="TELEGRAM_WEBHOOK_SECRET"):
+        check_settings(token_only, webhook)
+    bad = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": "has spaces!"}
+    with pytest.raises(MissingSettingError, match="TELEGRAM_WEBHOOK_SECRET must be"):
+        check_settings(Settings(database_url="sqlite://", environ=bad), webhook)
+
+
+def jobcard_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env["JOBCARD_DATABASE_URL"] = database_url
+    env["PYTHONPATH"] = str(ROOT)
+    return env | extra
+
+
+def jobcard(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "bot", "telegram", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, cwd=ROOT)
+
+
+def test_cli_without_the_token_says_so_in_one_line(tmp_path: Path) -> None:
+    result = jobcard(jobcard_env(f"sqlite:///{tmp_path / 'bot.sqlite3'}"))
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1 and "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def with_environ(runtime: Runtime, **environ: str) -> Runtime:
+    settings = replace(runtime.settings, environ=environ)
+    return replace(runtime, settings=settings)
+
+
+def test_run_in_webhook_mode_needs_the_secret(runtime: Runtime) -> None:
+    # The CLI prints this error as its one line (shown above for the token).
+    args = argparse.Namespace(webhook="https://bot.example.org/hook", listen="::", port=8443)
+    with pytest.raises(MissingSettingError, match="TELEGRAM_WEBHOOK_SECRET"):
+        run(with_environ(runtime, TELEGRAM_BOT_TOKEN=TOKEN), args)
+
+
+def test_run_with_a_rejected_token_says_so_without_printing_it(
+    runtime: Runtime, fake_api: FakeBotApi, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rejected = with_environ(runtime, TELEGRAM_BOT_TOKEN="999:wrong", TELEGRAM_API_URL=fake_api.url)
+    assert run(rejected, argparse.Namespace(webhook=None, listen="::", port=8443)) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "jobcard: Telegram rejected TELEGRAM_BOT_TOKEN; check it and try again"
+    ]
+    assert [c.status for c in fake_api.calls()] == [401]  # getMe, and nothing after it
+
+
+@pytest.fixture
+def bot_process(
+    runtime: Runtime, fake_api: FakeBotApi
+) -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """``jobcard telegram`` in a subprocess, on the (already migrated) test database."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(*args: str) -> subprocess.Popen[str]:
+        env = jobcard_env(
+            runtime.settings.database_url,
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_WEBHOOK_SECRET=SECRET,
+            TELEGRAM_API_URL=fake_api.url,
+        )
+        command = [sys.executable, "-m", "bot", "telegram", *args]
+        process = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
+def stopped(process: subprocess.Popen[str], signum: int) -> tuple[int, str]:
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=30)
+    return process.returncode, stderr
+
+
+async def test_cli_polls_answers_and_stops_on_sigint(
+    runtime: Runtime, fake_api: FakeBotApi, bot_process: Callable[..., subprocess.Popen[str]]
+) -> None:
+    process = bot_process()
+    await fake_api.wait_for(lambda: bool(fake_api.calls("getUpdates")), timeout=30)
+    fake_api.push_update(message_update(1, user(1001), "/start"))
+    await fake_api.wait_for(lambda: any(c.callback_data for c in fake_api.calls("sendMessage")))
+    assert len(fake_api.calls("setMyCommands")) == 2
+    assert stopped(process, signal.SIGINT) == (0, "")
+    assert stored(runtime, "telegram:1001")
+
+
+async def test_cli_serves_the_webhook_and_stops_on_sigterm(
+    fake_api: FakeBotApi, bot_process: Callable[..., subprocess.Popen[str]]
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/hook"
+    process = bot_process("--webhook", url, "--listen", "127.0.0.1", "--port", str(port))
+    await fake_api.wait_for(lambda: bool(fake_api.calls("setWebhook")), timeout=30)
+    update = message_update(1, user(1001), "/start")
+    async with httpx.AsyncClient(timeout=30) as client:
+        for _ in range(200):  # until uvicorn is listening
+            try:
+                response = await client.post(url, json=update, headers={SECRET_HEADER: SECRET})
+                break
+            except httpx.ConnectError:
+                await asyncio.sleep(0.05)
+    assert response.status_code == 200
+    assert any(c.callback_data for c in fake_api.calls("sendMessage"))
+    assert stopped(process, signal.SIGTERM) == (0, "")
+
+
+async def test_due_reminders_are_sent_once(webhook: Harness, runtime: Runtime) -> None:
+    from datetime import timedelta
+
+    from bot.channels.telegram_webhook import deliver_outbox
+    from storage import outbox
+
+    await consented(webhook)
+    now = runtime.service._clock()
+    with runtime.sessions.begin() as session:
+        outbox.schedule(
+            session,
+            "telegram:1001",
+            due_at=now - timedelta(minutes=1),
+            kind="message",
+            payload={"ja": "明日は相談日です。", "en": "Your consultation is tomorrow."},
+            now=now,
+            key="test:reminder",
+        )
+    bot = webhook.application.bot
+    before = len(webhook.fake.calls("sendMessage"))
+    assert await deliver_outbox(bot, runtime.service.deliver_due) == 1
+    assert await deliver_outbox(bot, runtime.service.deliver_due) == 0
+    sent = webhook.fake.calls("sendMessage")[before:]
+    assert texts(sent) == ["明日は相談日です。"]

@@ -1,0 +1,1 @@
+"""Consultation booking: configuration, free slots, bookings, reminders, reports and CLI."""

@@ -1,0 +1,1 @@
+"""Counselor review of submitted Job Cards: states, use-cases, diff, accounts, chat."""

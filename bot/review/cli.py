@@ -1,0 +1,174 @@
+"""Command line for the review: ``jobcard counselor``, ``jobcard centre`` and ``jobcard web``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.config import Settings
+from bot.review.states import STAFF_ROLES
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+# The heavier imports (SQLAlchemy, argon2, uvicorn) happen when a command runs, so that
+# building the parser stays quick for every other ``jobcard`` command.
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy database URL (default: $JOBCARD_DATABASE_URL, "
+        "else SQLite in your user data directory)",
+    )
+
+
+def register(commands: Any) -> None:
+    """Add the ``counselor`` (alias ``staff``), ``centre`` and ``web`` subcommands."""
+    staff = commands.add_parser(
+        "counselor",
+        aliases=["staff"],
+        help="manage dashboard accounts (counselors, facilitators, admins)",
+        description="Manage dashboard accounts. The password is read from a prompt (or the "
+        "first line of stdin when it is not a terminal), never from the command line.",
+    )
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_commands.add_parser("add", help="create an account (asks for the password)")
+    add.add_argument("login", help="login id, e.g. sato.hanako")
+    add.add_argument("--name", required=True, help="name shown in the dashboard and in chat")
+    add.add_argument("--role", choices=[r.value for r in STAFF_ROLES], default="counselor")
+    add.add_argument("--centre", metavar="CODE", help="centre code (not needed for admin)")
+    _db_option(add)
+    listing = staff_commands.add_parser("list", help="list the accounts")
+    _db_option(listing)
+    for verb, text in (("disable", "stop an account from logging in"), ("enable", "undo it")):
+        parser = staff_commands.add_parser(verb, help=text)
+        parser.add_argument("login")
+        _db_option(parser)
+
+    centre = commands.add_parser("centre", help="manage the centres people submit to")
+    centre_commands = centre.add_subparsers(dest="centre_command", required=True)
+    centre_add = centre_commands.add_parser("add", help="add a centre")
+    centre_add.add_argument("code", help="short code, e.g. yokohama")
+    centre_add.add_argument("name", help="name people see, e.g. ハローワーク横浜 相談コーナー")
+    _db_option(centre_add)
+    _db_option(centre_commands.add_parser("list", help="list the centres"))
+
+    web = commands.add_parser(
+        "web",
+        help="run the counselor dashboard",
+        description="Run the counselor dashboard (a web app; no build step). Listens on "
+        "127.0.0.1 by default: put it behind HTTPS before opening it to a network.",
+    )
+    web.add_argument("--host", default="127.0.0.1", help="listen address")
+    web.add_argument("--port", type=int, default=8080, help="listen port")
+    _db_option(web)
+
+
+class _PasswordMismatchError(ValueError):
+    """The two passwords typed at the prompt differ."""
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password (again): ") != first:
+        raise _PasswordMismatchError("the two passwords differ")
+    return first
+
+
+def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
+    """Run a review command; None when ``args`` is another module's command."""
+    if args.command in ("counselor", "staff"):
+        return _staff(args, settings)
+    if args.command == "centre":
+        return _centre(args, settings)
+    if args.command == "web":
+        return _web(args, settings)
+    return None
+
+
+def _sessions(settings: Settings) -> sessionmaker[Session]:
+    from storage import ensure_schema, make_engine, make_session_factory
+
+    engine = make_engine(settings.database_url)
+    ensure_schema(engine)
+    return make_session_factory(engine)
+
+
+def _now() -> datetime:
+    from bot.service import utc_now
+
+    return utc_now()
+
+
+def _staff(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.review import accounts
+
+    sessions = _sessions(settings)
+    try:
+        if args.staff_command == "add":
+            password = _read_password()
+            with sessions.begin() as session:
+                accounts.add_staff(
+                    session,
+                    login=args.login,
+                    name=args.name,
+                    role=args.role,
+                    centre_code=args.centre,
+                    password=password,
+                    now=_now(),
+                )
+            print(f"added {args.role} {args.login.strip().lower()}")
+            return 0
+        if args.staff_command == "list":
+            with sessions() as session:
+                for staff, centre in accounts.staff_list(session):
+                    status = "disabled" if staff.disabled else "active"
+                    where = centre.code if centre is not None else "-"
+                    print(f"{staff.login}\t{staff.role}\t{where}\t{status}\t{staff.name}")
+            return 0
+        with sessions.begin() as session:
+            found = accounts.set_disabled(session, args.login, args.staff_command == "disable")
+        if not found:
+            print(f"jobcard: there is no account '{args.login}'", file=sys.stderr)
+            return 1
+        print(f"{args.staff_command}d {args.login}")
+        return 0
+    except (accounts.AccountError, _PasswordMismatchError) as exc:
+        print(f"jobcard: {exc}", file=sys.stderr)
+        return 2
+
+
+def _centre(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.review import accounts
+
+    sessions = _sessions(settings)
+    if args.centre_command == "list":
+        with sessions() as session:
+            for centre in accounts.centres(session):
+                print(f"{centre.code}\t{centre.name}")
+        return 0
+    try:
+        with sessions.begin() as session:
+            accounts.add_centre(session, args.code, args.name, _now())
+    except accounts.AccountError as exc:
+        print(f"jobcard: {exc}", file=sys.stderr)
+        return 2
+    print(f"added centre {args.code}")
+    return 0
+
+
+def _web(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from bot.web import create_app
+
+    app = create_app(_sessions(settings))
+    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=False, log_level="info")
+    return 0

@@ -1,0 +1,139 @@
+"""Template contexts for the queue, a submission and a diff (plain values, no database rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.review import layout, queries
+from bot.review.diff import Change, diff_cards
+from bot.review.states import STATE_LABELS, Role, State, allowed_actions
+from bot.web.security import Login
+from storage.review import CentreRow, SubmissionRow
+
+# Queue filters: what is waiting for a counselor first, then each state, then everything.
+FILTERS: dict[str, tuple[str, list[State] | None]] = {
+    "todo": ("要対応", [State.SUBMITTED, State.RESUBMITTED, State.IN_REVIEW]),
+    **{state.value: ("", [state]) for state in State if state != State.DRAFT},
+    "all": ("すべて", None),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CommentView:
+    """A comment as shown beside the field it is about."""
+
+    id: int
+    target: str
+    where: str
+    body: str
+    author: str
+    version: int
+    resolved: bool
+    resolved_by: str | None
+    created_at: datetime
+
+
+def queue_context(session: Session, login: Login, key: str) -> dict[str, Any]:
+    """The queue page: the submissions this account may see, filtered by state."""
+    key = key if key in FILTERS else "todo"
+    return {
+        "login": login,
+        "csrf": login.csrf,
+        "items": queries.queue(session, login.staff, FILTERS[key][1]),
+        "filters": [
+            (name, label or STATE_LABELS[State(name)].ja) for name, (label, _) in FILTERS.items()
+        ],
+        "active": key,
+        "show_centre": login.staff.role == Role.ADMIN.value,
+    }
+
+
+def _name(card: dict[str, Any], login: Login) -> str | None:
+    """The person's name, for the centre's own staff (an admin sees progress only)."""
+    if login.staff.role == Role.ADMIN.value:
+        return None
+    name = (card.get("person") or {}).get("name")
+    return name if isinstance(name, str) else None
+
+
+def _number(raw: str | None, latest: int) -> int:
+    return int(raw) if raw is not None and raw.isdigit() and 1 <= int(raw) <= latest else latest
+
+
+def submission_context(
+    session: Session, login: Login, submission: SubmissionRow, shown: str | None
+) -> dict[str, Any]:
+    """The submission page: header, history and, for counselors, the card with comments."""
+    latest = queries.latest_version(session, submission)
+    latest_number = latest.number if latest is not None else 0
+    number = _number(shown, latest_number)
+    version = queries.version(session, submission, number) if number else None
+    card: dict[str, Any] = version.card if version is not None else {}
+    centre = session.get(CentreRow, submission.centre_id)
+    can_read = queries.can_read_card(login.staff)
+    actions = {a.value for a in allowed_actions(State(submission.state), Role.COUNSELOR)}
+    comments = [
+        CommentView(
+            c.id,
+            c.target,
+            layout.describe(c.target, card, "ja"),
+            c.body,
+            c.author_name,
+            c.version_number,
+            c.resolved,
+            c.resolved_by,
+            c.created_at,
+        )
+        for c in queries.comments(session, submission)
+    ]
+    keys = layout.targets(card)
+    by_key: dict[str, list[CommentView]] = {}
+    for comment in comments:
+        by_key.setdefault(comment.target, []).append(comment)
+    entry = queries.consultant_entry(session, submission)
+    return {
+        "login": login,
+        "csrf": login.csrf,
+        "sub": submission,
+        "centre": centre.name if centre is not None else "",
+        "name": _name(latest.card if latest is not None else {}, login),
+        "can_read": can_read,
+        "actions": actions if can_read else set(),
+        "number": number,
+        "latest": latest_number,
+        "is_latest": number == latest_number,
+        "sections": layout.layout(card, "ja") if can_read else [],
+        "by_key": by_key if can_read else {},
+        "orphans": [c for c in comments if c.target not in keys] if can_read else [],
+        "open_count": sum(1 for c in comments if not c.resolved),
+        "entry": entry if can_read else None,
+        "history": queries.history(session, submission),
+    }
+
+
+def diff_context(
+    session: Session, login: Login, submission: SubmissionRow, old: str | None, new: str | None
+) -> dict[str, Any]:
+    """The changes between two versions (by default the previous and the newest)."""
+    latest = queries.latest_version(session, submission)
+    latest_number = latest.number if latest is not None else 0
+    to_number = _number(new, latest_number)
+    from_number = _number(old, max(to_number - 1, 1))
+    before = queries.version(session, submission, from_number)
+    after = queries.version(session, submission, to_number)
+    changes: list[Change] = []
+    if before is not None and after is not None:
+        changes = diff_cards(before.card, after.card, "ja")
+    return {
+        "login": login,
+        "csrf": login.csrf,
+        "sub": submission,
+        "old": from_number,
+        "new": to_number,
+        "numbers": list(range(1, latest_number + 1)),
+        "changes": changes,
+    }

@@ -1,0 +1,112 @@
+"""The card laid out by key (labels, texts, where to revise) and the diff between versions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.jobcard import build_jobcard, card_json
+from bot.review import layout
+from bot.review.diff import diff_cards
+
+
+def _card(**answers: Any) -> dict[str, Any]:
+    values = {key.replace("__", "."): value for key, value in answers.items()}
+    return card_json(build_jobcard(values, created_on=date(2026, 11, 22)))
+
+
+JOB = {
+    "period": {"start": "2015-04", "end": None},
+    "employer": "みなと商事",
+    "employment_type": "regular",
+    "duties": "法人営業",
+    "learned": None,
+}
+
+
+def test_fields_have_official_labels_and_readable_texts() -> None:
+    card = _card(profile__name="山田 花子", work_history__jobs=[JOB])
+    flat = layout.flatten(card, "ja")
+    label, text = flat["work_history.0.period"]
+    assert label == "様式2 職務経歴シート › 勤務先 1：みなと商事 › 期間"
+    assert text == "2015年4月 〜 現在"
+    assert flat["work_history.0.employment_type"][1] == "正社員"
+    assert flat["work_history.0.learned"] == (
+        "様式2 職務経歴シート › 勤務先 1：みなと商事 › "
+        "＜職務の中で学んだこと、得られた知識・技能等＞",
+        None,
+    )
+    assert flat["career_plan.strengths"][0].endswith("› 強みなど")
+    assert layout.flatten(card, "en")["work_history.0.period"][1] == "2015-04 〜 present"
+
+
+def test_form_1_2_uses_its_own_headings_and_questions() -> None:
+    card = _card(profile__has_experience=False, career_plan__good_at="人と話すこと")
+    assert layout.describe("career_plan.strengths", card, "ja").endswith("得意なこと・苦手なこと")
+    assert layout.text_at("career_plan.strengths", card, "ja") == "人と話すこと"
+    assert layout.follow_for("career_plan.strengths", card) == "f|career_plan|good_at"
+    assert layout.follow_for("career_plan.strengths", _card()) == "f|career_plan|strengths"
+
+
+def test_keys_lead_to_the_answer_to_revise() -> None:
+    card = _card(work_history__jobs=[JOB], lifeline__points=[{"age": 20, "event": "入社"}])
+    assert layout.follow_for("work_history.0.duties", card) == "f|work_history|jobs"
+    assert layout.follow_for("work_history", card) == "f|work_history|jobs"
+    assert layout.follow_for("lifeline.0.event", card) == "f|lifeline|points"
+    assert layout.follow_for("training", card) == "f|education_training|training"
+    assert layout.follow_for("person.name", card) == "f|profile|name"
+    assert layout.follow_for("will_can_must.direction", card) == "f|will_can_must|direction"
+    assert layout.follow_for("career_plan", card) == "m|career_plan"
+    assert layout.follow_for("nowhere.at.all", card) is None
+
+
+def test_comment_targets_are_sections_entries_and_fields_only() -> None:
+    card = _card(work_history__jobs=[JOB])
+    keys = layout.targets(card)
+    assert {"work_history", "work_history.0", "work_history.0.duties", "licenses"} <= keys
+    assert "work_history.1.duties" not in keys  # there is one job only
+    assert "career_plan.consultant_entry" not in keys  # the counselor's own box
+    assert "person.created_on" not in keys
+
+
+def test_text_at_an_entry_lists_its_answered_fields() -> None:
+    card = _card(work_history__jobs=[JOB])
+    text = layout.text_at("work_history.0", card, "ja")
+    assert (
+        text == "期間：2015年4月 〜 現在\n会社名：みなと商事\n雇用形態：正社員\n"
+        "＜職務の内容＞：法人営業"
+    )
+    assert layout.text_at("work_history", card, "ja") == "勤務先 1：みなと商事"
+
+
+def test_diff_lists_changed_added_and_removed_fields_in_card_order() -> None:
+    old = _card(career_plan__strengths="粘り強い", work_history__jobs=[JOB, {"employer": "旧社"}])
+    new = card_json(
+        build_jobcard(
+            {
+                "career_plan.strengths": "粘り強い。3年間改善を続けた。",
+                "career_plan.next_steps": "簿記の勉強",
+                "work_history.jobs": [JOB],
+            },
+            created_on=date(2027, 1, 5),  # a later date is not a change of content
+        )
+    )
+    changes = diff_cards(old, new, "ja")
+    summary = [(c.key, c.kind, c.before, c.after) for c in changes]
+    assert summary == [
+        ("career_plan.strengths", "changed", "粘り強い", "粘り強い。3年間改善を続けた。"),
+        ("career_plan.next_steps", "added", None, "簿記の勉強"),
+        ("work_history.1.employer", "removed", "旧社", None),
+    ]
+    assert changes[0].label.endswith("› 強みなど")
+    assert diff_cards(new, new, "ja") == []
+
+
+def test_entries_are_named_by_their_title_field() -> None:
+    card = _card(
+        licenses__licenses=[{"name": "日商簿記2級", "status": "acquired", "acquired": "2019-06"}],
+        education_training__training=[{"provider": "職業訓練校", "course": "経理実務科"}],
+    )
+    assert layout.describe("licenses.0", card, "ja").endswith("免許・資格 1：日商簿記2級")
+    assert layout.describe("training.0", card, "en").endswith("Course 1: 経理実務科")
+    assert layout.text_at("licenses.0.acquired", card, "ja") == "2019年6月"

@@ -1,0 +1,1 @@
+"""いきいきキャリアプラン塾: cohorts, homework, reminders, money plan, career design."""

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.booking.config import load_config as load_booking_config
+from bot.booking.wiring import booking_actions, booking_sources
 from bot.config import Settings
-from bot.engine import LoadedDialogs, load_dialogs
+from bot.documents import CardDocuments
+from bot.documents.chat import make_card
+from bot.engine import LoadedDialogs, MakeCard, load_dialogs
+from bot.juku.wiring import juku_actions, juku_sources
+from bot.review.wiring import review_actions, review_sources
 from bot.service import Clock, ConversationService, utc_now
 from storage import ensure_schema, make_engine, make_session_factory
 
@@ -22,6 +29,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     dialogs: LoadedDialogs
     service: ConversationService
+    documents: CardDocuments = field(default_factory=CardDocuments)
 
 
 def build_runtime(
@@ -37,5 +45,15 @@ def build_runtime(
         ensure_schema(engine)
     sessions = make_session_factory(engine)
     loaded = dialogs or load_dialogs(settings.dialogs_dirs, start=settings.start_dialog)
-    service = ConversationService(sessions, loaded.catalog, loaded.specs, clock=clock)
-    return Runtime(settings, engine, sessions, loaded, service)
+    documents = CardDocuments()
+    booking = load_booking_config(settings.environ)
+    service = ConversationService(
+        sessions,
+        loaded.catalog,
+        loaded.specs,
+        clock=clock,
+        handlers={MakeCard: partial(make_card, documents=documents)},
+        actions={**booking_actions(booking), **juku_actions(), **review_actions()},
+        sources={**booking_sources(booking), **juku_sources(), **review_sources()},
+    )
+    return Runtime(settings, engine, sessions, loaded, service, documents)

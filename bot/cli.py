@@ -6,14 +6,20 @@ import argparse
 import getpass
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from bot.config import MissingSettingError, Settings, load_settings
 from bot.engine import DialogLoadError, load_dialogs
 from bot.engine.graph import mermaid
 from dialogs import DIALOGS_DIR
+
+if TYPE_CHECKING:
+    from bot.documents import CardDocuments
+    from bot.jobcard import JobCard
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +29,25 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
         help="SQLAlchemy database URL (default: $JOBCARD_DATABASE_URL, "
         "else SQLite in your user data directory)",
     )
+
+
+def _sheets(value: str) -> tuple[str, ...]:
+    from bot.documents import parse_sheets
+
+    try:
+        return parse_sheets(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+class FeatureCli(Protocol):
+    """A feature's command line: it adds its commands and handles them."""
+
+    def register(self, commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+        """Add the feature's commands."""
+
+    def dispatch(self, args: argparse.Namespace, settings: Settings) -> int | None:
+        """Run the command if it is the feature's (None if not)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,12 +116,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
-        help="print a person's Job Card (or all their stored data)",
-        description="Print a person's Job Card. json: the card in the jobcard-coach/1 "
-        "format; data: everything stored about the person, with answer history.",
+        help="export a person's Job Card (JSON, Markdown, HTML, PDF, Excel) or stored data",
+        description="Export a person's Job Card. json: the card in the jobcard-coach/1 "
+        "format; data: everything stored about the person, with answer history; md, html: "
+        "the filled sheets as text (stdout unless -o); pdf, xlsx: the filled sheets as a "
+        "file (-o, or jobcard-<user>.<format> here), whose path is printed.",
     )
     export.add_argument("--user", required=True, help="person id, e.g. console:hanako")
-    export.add_argument("--format", choices=["json", "data"], default="json")
+    export.add_argument(
+        "--format", choices=["json", "data", "md", "html", "pdf", "xlsx"], default="json"
+    )
+    export.add_argument(
+        "--sheets",
+        type=_sheets,
+        metavar="LIST",
+        help="sheets for md/html/pdf/xlsx, e.g. 1,2,3-1,3-2 (ref: the life-line and "
+        "Will/Can/Must page; default: all)",
+    )
     export.add_argument("-o", "--output", type=Path, help="write to this file")
     _db_option(export)
 
@@ -104,7 +140,18 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--user", required=True, help="person id, e.g. telegram:12345")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     _db_option(delete)
+    for feature in _features():
+        feature.register(commands)
     return parser
+
+
+def _features() -> list[FeatureCli]:
+    """Feature command lines (bookings, reports, cohorts …): each adds its own commands."""
+    from bot.booking import cli as booking_cli
+    from bot.juku import cli as juku_cli
+    from bot.review import cli as review_cli
+
+    return [booking_cli, juku_cli, review_cli]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,6 +172,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "dialogs":
         return _dialogs_check(args) if args.dialogs_command == "check" else _dialogs_graph(args)
     settings = load_settings(database_url=getattr(args, "db", None))
+    for feature in _features():
+        handled = feature.dispatch(args, settings)
+        if handled is not None:
+            return handled
     if args.command == "db":
         return _db_upgrade(settings)
     if args.command == "chat":
@@ -213,17 +264,44 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     with runtime.sessions() as session:
         if args.format == "data":
             data = repositories.export_person(session, args.user)
+            card = None
         else:
             card = load_jobcard(session, args.user, utc_now().astimezone(JST).date())
             data = None if card is None else card_json(card)
     if data is None:
         print(f"jobcard: nothing is stored for '{args.user}'", file=sys.stderr)
         return 1
+    if card is not None and args.format not in ("json", "data"):
+        return _export_document(args, runtime.documents, card)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _export_document(args: argparse.Namespace, documents: CardDocuments, card: JobCard) -> int:
+    """Markdown and HTML go to stdout (or -o); PDF and Excel always to a file, path printed."""
+    from bot.documents import SHEET_KEYS
+
+    sheets = args.sheets or SHEET_KEYS
+    if args.format in ("md", "html"):
+        text = (
+            documents.markdown(card, sheets)
+            if args.format == "md"
+            else documents.html(card, sheets)
+        )
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+    content = documents.pdf(card, sheets) if args.format == "pdf" else documents.xlsx(card, sheets)
+    safe_user = re.sub(r"[^A-Za-z0-9_-]+", "-", args.user).strip("-") or "card"
+    path: Path = args.output or Path(f"jobcard-{safe_user}.{args.format}")
+    path.write_bytes(content)
+    print(path)
     return 0
 
 

@@ -109,6 +109,7 @@ class SourceContext:
     answers: Mapping[str, Any]
     lang: Lang
     now: datetime
+    person_id: str = ""
 
 
 Action = Callable[[EffectContext], ActionResult]
@@ -295,7 +296,12 @@ class ConversationService:
                 if provider is None:
                     raise LookupError(f"no provider for options source {request.name!r}")
                 source_ctx = SourceContext(
-                    session, person.consented is True, request.answers, person.lang, now
+                    session,
+                    person.consented is True,
+                    request.answers,
+                    person.lang,
+                    now,
+                    inbound.person_id,
                 )
                 sources[request.name] = tuple(provider(source_ctx))
         raise RuntimeError("the engine kept asking for more options")
@@ -344,6 +350,10 @@ class ConversationService:
         state = ConversationState.from_json(record.state if record else None)
         open_dialogs = set(state.suspended) | ({state.active.dialog} if state.active else set())
         return Overview(lang, consented, section_statuses(self._catalog, answers, open_dialogs))
+
+    def now(self) -> datetime:
+        """The service's current time (its clock is replaceable in tests)."""
+        return self._clock()
 
     def deliver_due(self, channel: str, limit: int = 50) -> list[tuple[str, list[Outbound]]]:
         """Claim due outbox messages of ``channel`` and return what to send to whom.

@@ -1,5 +1,8 @@
 """Persistence: SQLAlchemy models, repository functions and Alembic migrations."""
 
+import storage.booking  # registers the booking tables on Base.metadata
+import storage.juku  # registers the juku tables on Base.metadata
+import storage.review  # noqa: F401  (registers the review tables on Base.metadata)
 from storage.db import make_engine, make_session_factory
 from storage.migrate import ensure_schema, upgrade
 

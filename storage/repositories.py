@@ -11,6 +11,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage.booking import BookingRow
 from storage.models import (
     AnswerRow,
     ConversationRow,
@@ -241,6 +242,21 @@ def export_person(session: Session, person_id: str) -> dict[str, Any] | None:
             for version in answer_history(session, person_id)
         ],
         "conversation": conversation.state if conversation is not None else None,
+        "bookings": [
+            {
+                "id": row.id,
+                "starts_at": row.starts_at.isoformat(),
+                "ends_at": row.ends_at.isoformat(),
+                "location": row.location_id,
+                "mode": row.mode,
+                "status": row.status,
+                "purpose": row.purpose,
+                "note": row.note,
+            }
+            for row in session.scalars(
+                select(BookingRow).where(BookingRow.person_id == person_id).order_by(BookingRow.id)
+            )
+        ],
     }
 
 

@@ -131,3 +131,16 @@ def test_an_action_can_continue_at_another_answer(runtime: Runtime) -> None:
     reply = chat.press("はい")
     assert "お名前を確認してください。" in reply and "前回の回答：山田" in reply
     assert "メニュー" not in reply
+
+
+def test_keeping_the_answer_of_a_question_with_an_action_runs_it(errand: Chat, desk: Desk) -> None:
+    errand.send("用事")
+    errand.press("南")
+    errand.press("09:00〜")
+    errand.press("はい")
+    desk.taken.clear()
+    errand.send("用事")
+    errand.press("そのまま")
+    errand.press("09:00〜")
+    reply = errand.press("そのまま")  # "book it?" kept as yes: the booking is made again
+    assert "予約しました：0900" in reply

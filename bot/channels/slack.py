@@ -11,8 +11,9 @@ import re
 import signal
 import sys
 import traceback
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -27,6 +28,7 @@ from bot.bootstrap import Runtime
 from bot.channels import slack_blocks as kit
 from bot.config import Settings
 from bot.engine import Inbound, Lang, Outbound, as_lang
+from bot.review.notices import SubmissionNotice, claim_new_submissions
 from bot.service import ConversationService
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 SLACK_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
 PRUNE_EVERY_SECONDS = 6 * 3600
+REVIEW_CHANNELS_VARIABLE = "SLACK_REVIEW_CHANNELS"
+NoticeSource = Callable[[set[str] | None], list[SubmissionNotice]]
 OUTBOX_EVERY_SECONDS = 30
 Body = dict[str, Any]
 
@@ -91,8 +95,14 @@ class SlackChannel:
         token: str,
         signing_secret: str | None = None,
         base_url: str = SLACK_API_URL,
+        review_channels: Mapping[str, str] | None = None,
+        web_url: str | None = None,
+        notices: NoticeSource | None = None,
     ) -> None:
         self._service = service
+        self._review_channels = dict(review_channels or {})
+        self._web_url = web_url
+        self._notices = notices
         self._tasks: set[asyncio.Task[None]] = set()
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
         http = signing_secret is not None
@@ -115,6 +125,7 @@ class SlackChannel:
         self.app.action(re.compile(r"^jc:(opt|act):\d+$"))(self._on_button)
         self.app.action(kit.TEXT_BOX)(self._on_text_box)
         self.app.action(re.compile(r"^jc:home:"))(self._on_home_button)
+        self.app.action(kit.REVIEW_LINK)(self._on_link)
         self.app.view(kit.ANSWER_VIEW)(self._on_submission)
 
     def web_app(self, path: str = EVENTS_PATH) -> web.Application:
@@ -267,6 +278,23 @@ class SlackChannel:
                 self._spawn(self._mark_answered(channel, pressed, lang))
             await self._send(channel, replies, lang)
 
+    async def _on_link(self, ack: AsyncAck) -> None:
+        await ack()  # a link button: Slack opens the URL itself
+
+    async def announce_submissions(self) -> int:
+        """Post each new submission to its centre's counselor channel, once."""
+        if not self._review_channels or self._notices is None:
+            return 0
+        centres = None if "*" in self._review_channels else set(self._review_channels)
+        notices = await asyncio.to_thread(self._notices, centres)
+        for notice in notices:
+            channel = self._review_channels.get(notice.centre_code) or self._review_channels["*"]
+            blocks = kit.submission_notice(notice, self._web_url)
+            await self.client.chat_postMessage(
+                channel=channel, text=kit.submission_notice_text(notice), blocks=blocks
+            )
+        return len(notices)
+
     async def deliver_outbox(self) -> int:
         """Send due reminders and notices from the outbox; returns how many went out."""
         deliveries = await asyncio.to_thread(self._service.deliver_due, "slack")
@@ -333,6 +361,9 @@ async def serve(
         token=settings.require("SLACK_BOT_TOKEN"),
         signing_secret=secret,
         base_url=SLACK_API_URL,
+        review_channels=review_channels(settings.environ.get(REVIEW_CHANNELS_VARIABLE, "")),
+        web_url=settings.environ.get("JOBCARD_WEB_URL"),
+        notices=partial(_claim_notices, runtime),
     )
     try:
         await channel.client.auth_test()
@@ -373,11 +404,23 @@ async def serve(
     return 0
 
 
+def review_channels(spec: str) -> dict[str, str]:
+    """Parse ``centre=CHANNEL,…`` (``*=CHANNEL`` for every centre) into a mapping."""
+    pairs = (item.split("=", 1) for item in spec.split(",") if "=" in item)
+    return {centre.strip(): channel.strip() for centre, channel in pairs if channel.strip()}
+
+
+def _claim_notices(runtime: Runtime, centres: set[str] | None) -> list[SubmissionNotice]:
+    with runtime.sessions.begin() as session:
+        return claim_new_submissions(session, "slack", runtime.service.now(), centres)
+
+
 async def _deliver_outbox(channel: SlackChannel) -> None:
-    """Send reminders and notices when they fall due (the outbox sends each one once)."""
+    """Send reminders and notices when they fall due, and announce new submissions."""
     while True:
         try:
             await channel.deliver_outbox()
+            await channel.announce_submissions()
         except Exception as exc:
             log.warning("delivering reminders failed: %s", _error(exc))
         await asyncio.sleep(OUTBOX_EVERY_SECONDS)

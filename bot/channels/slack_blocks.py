@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.engine import Choices, Document, Image, Lang, Localized, Outbound, Text
+from bot.review.notices import SubmissionNotice
 from bot.service import Overview
 
 Block = dict[str, Any]
@@ -311,3 +312,37 @@ def home_view(overview: Overview) -> Block:
     blocks.extend(actions([start, *features]) if started else actions([start]))
     blocks.append({"type": "context", "elements": [_plain(phrase("home_help", lang))]})
     return {"type": "home", "blocks": blocks[:VIEW_BLOCKS]}
+
+
+REVIEW_LINK = "jc:review:open"
+_STATES = {"submitted": ("新規提出", "new"), "resubmitted": ("再提出", "resubmitted")}
+
+
+def submission_notice_text(notice: SubmissionNotice) -> str:
+    """The plain-text line of a new-submission notice (for notifications and screen readers)."""
+    ja, en = _STATES.get(notice.state, (notice.state, notice.state))
+    version = f"・第{notice.version}版" if notice.version is not None else ""
+    return (
+        f"ジョブ・カードの{ja}があります（{notice.centre_name}{version}）。"
+        f" / A Job Card was {en} to {notice.centre_name}."
+    )
+
+
+def submission_notice(notice: SubmissionNotice, web_url: str | None) -> list[Block]:
+    """A new-submission notice for a counselors' channel, with a button to its review."""
+    blocks: list[Block] = [
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": escape(submission_notice_text(notice))},
+        }
+    ]
+    if web_url:
+        url = f"{web_url.rstrip('/')}/s/{notice.public_id}"
+        button = {
+            "type": "button",
+            "action_id": REVIEW_LINK,
+            "text": {"type": "plain_text", "text": "レビューを開く / Open the review"},
+            "url": url,
+        }
+        blocks.append({"type": "actions", "elements": [button]})
+    return blocks

@@ -170,8 +170,14 @@ def skip_or_keep(turn: Turn, command: str) -> None:
     """Skip an optional question, or keep the previous answer."""
     question, _group = views.current_question(turn)
     if command == "keep":
-        if views.existing_value(turn) is None:
+        value = views.existing_value(turn)
+        if value is None:
             prompting.reprompt(turn)
+            return
+        if question.emit is not None:
+            # Keeping the answer of a question with an action (e.g. "book it?") means
+            # answering it again: the action must run.
+            answering.accept(turn, value)
             return
         turn.say(turn.t("kept"))
         answering.move_on(turn)
@@ -180,7 +186,7 @@ def skip_or_keep(turn: Turn, command: str) -> None:
         turn.say(turn.t("cannot_skip"))
         prompting.reprompt(turn)
         return
-    turn.say(turn.t("skipped"))
+    turn.say(turn.t("skipped" if turn.dialog.summary else "skipped_plain"))
     answering.move_on(turn)
 
 

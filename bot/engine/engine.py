@@ -98,8 +98,8 @@ def handle(turn: Turn, inbound: Inbound) -> None:
         prompting.reprompt(turn)
         return
     if command == "card":
-        turn.emit(MakeCard())
         turn.say(turn.t("making_card"))
+        turn.emit(MakeCard())
         prompting.reprompt(turn)
         return
     if state.mode == "start":

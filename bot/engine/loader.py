@@ -332,6 +332,7 @@ def build_dialog(spec: Any, file: str, lines: Mapping[Path_, int] | None = None)
         then=spec.get("then"),
         summary=spec.get("summary", True),
         repeatable=spec.get("repeatable", False),
+        progress=spec.get("progress", True),
         commands=tuple(spec.get("commands", ())),
         events={
             name: DialogEvent(goto=event["goto"], say=Localized(**event["say"]))

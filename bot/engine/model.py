@@ -124,6 +124,7 @@ class Dialog:
         menu: Position in the main menu; None keeps the dialog out of the menu.
         then: The dialog to continue with once this one is confirmed.
         repeatable: Each opening starts afresh (e.g. a booking), even after completion.
+        progress: Whether the section counts toward the Job Card's progress in the menu.
         commands: Words that open the dialog from anywhere (e.g. ``book``, 予約).
         events: Outcomes the service may report back, by name.
     """
@@ -138,6 +139,7 @@ class Dialog:
     then: str | None = None
     summary: bool = True
     repeatable: bool = False
+    progress: bool = True
     commands: tuple[str, ...] = ()
     events: Mapping[str, DialogEvent] = field(default_factory=dict)
     source: str = ""

@@ -20,6 +20,7 @@ class SectionStatus:
     dialog_id: str
     title: Localized
     status: Status
+    counts: bool = True
 
 
 def _started(dialog: Dialog, answers: Mapping[str, Any]) -> bool:
@@ -39,10 +40,10 @@ def section_statuses(
             status = "partial"
         else:
             status = "todo"
-        statuses.append(SectionStatus(dialog.id, dialog.title, status))
+        statuses.append(SectionStatus(dialog.id, dialog.title, status, dialog.progress))
     return statuses
 
 
 def suggested_next(statuses: list[SectionStatus]) -> SectionStatus | None:
-    """The first section in menu order that is not done yet."""
-    return next((section for section in statuses if section.status != "done"), None)
+    """The first Job Card section in menu order that is not done yet."""
+    return next((s for s in statuses if s.counts and s.status != "done"), None)

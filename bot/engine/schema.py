@@ -130,6 +130,7 @@ DIALOG: dict[str, Any] = {
         "then": _ID,
         "summary": {"type": "boolean"},
         "repeatable": {"type": "boolean"},
+        "progress": {"type": "boolean"},
         "commands": {"type": "array", "items": {"type": "string", "minLength": 1}},
         "events": {
             "type": "object",

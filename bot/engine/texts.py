@@ -62,6 +62,7 @@ MESSAGES: dict[str, Localized] = {
         "スキップしました。あとでまとめ画面から回答できます。",
         "Skipped. You can answer it later from the summary.",
     ),
+    "skipped_plain": L("スキップしました。", "Skipped."),
     "kept": L("前回の回答のままにしました。", "Kept your previous answer."),
     "no_previous": L(
         "これが最初の質問です。これより前には戻れません。",

@@ -263,8 +263,9 @@ def menu(turn: Turn) -> None:
         for section in sections
     ]
     suggestion = suggested_next(sections)
-    done = sum(section.status == "done" for section in sections)
-    lines.append(turn.t("menu_progress", done=done, total=len(sections)))
+    counted = [section for section in sections if section.counts]
+    done = sum(section.status == "done" for section in counted)
+    lines.append(turn.t("menu_progress", done=done, total=len(counted)))
     if suggestion is not None:
         lines.append(turn.t("menu_suggest", title=suggestion.title.get(turn.lang)))
     else:

@@ -623,3 +623,35 @@ async def test_due_reminders_are_sent_in_a_dm_once(
     assert len(posted) == 1 and "明日は相談日です。" in json.dumps(
         posted[0].params, ensure_ascii=False
     )
+
+
+async def test_new_submissions_are_announced_to_the_centres_channel(
+    api: MockSlackApi, runtime: Runtime
+) -> None:
+    from functools import partial
+
+    from bot.channels.slack import _claim_notices, review_channels
+    from bot.review.service import submit
+    from tests.review.helpers import fill_card, seed_accounts
+
+    now = runtime.service.now()
+    with runtime.sessions.begin() as session:
+        seed_accounts(session, now)
+        fill_card(session, "console:hanako", now)
+        submit(session, "console:hanako", "yokohama", now)
+    slack = SlackChannel(
+        runtime.service,
+        token="xoxb-test",
+        base_url=api.url,
+        review_channels=review_channels("yokohama=C-YOKO, kawasaki=C-KAWA"),
+        web_url="https://review.example.org/",
+        notices=partial(_claim_notices, runtime),
+    )
+    assert await slack.announce_submissions() == 1
+    assert await slack.announce_submissions() == 0
+    [post] = api.to("chat.postMessage")
+    assert post.params["channel"] == "C-YOKO"
+    assert "ハローワーク横浜" in post.params["text"] and "新規提出" in post.params["text"]
+    [button] = next(b for b in post.params["blocks"] if b["type"] == "actions")["elements"]
+    assert button["url"].startswith("https://review.example.org/s/")
+    assert "法人営業" not in json.dumps(post.params, ensure_ascii=False)  # no answers in Slack

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from bot.config import MissingSettingError, Settings, load_settings
+from bot.config import MissingSettingError, Settings, add_db_option, load_settings
 from bot.engine import DialogLoadError, load_dialogs
 from bot.engine.graph import mermaid
 from dialogs import DIALOGS_DIR
@@ -20,15 +20,6 @@ from dialogs import DIALOGS_DIR
 if TYPE_CHECKING:
     from bot.documents import CardDocuments
     from bot.jobcard import JobCard
-
-
-def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="URL",
-        help="SQLAlchemy database URL (default: $JOBCARD_DATABASE_URL, "
-        "else SQLite in your user data directory)",
-    )
 
 
 def _sheets(value: str) -> tuple[str, ...]:
@@ -69,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=["ja", "en"], help="language (default: ja)")
     chat.add_argument("--start", metavar="DIALOG_ID", help="open this dialog first")
     chat.add_argument("--out-dir", type=Path, default=Path("."), help="where files are saved")
-    _db_option(chat)
+    add_db_option(chat)
 
     telegram = commands.add_parser(
         "telegram",
@@ -81,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     telegram.add_argument("--webhook", metavar="URL", help="public HTTPS URL of the webhook")
     telegram.add_argument("--listen", default="0.0.0.0", help="webhook listen address")
     telegram.add_argument("--port", type=int, default=8443, help="webhook listen port")
-    _db_option(telegram)
+    add_db_option(telegram)
 
     slack = commands.add_parser(
         "slack",
@@ -93,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     slack.add_argument("--http", action="store_true", help="serve HTTP events instead")
     slack.add_argument("--listen", default="0.0.0.0", help="HTTP listen address")
     slack.add_argument("--port", type=int, default=3000, help="HTTP listen port")
-    _db_option(slack)
+    add_db_option(slack)
 
     dialogs = commands.add_parser("dialogs", help="check or draw dialog files")
     dialog_commands = dialogs.add_subparsers(dest="dialogs_command", required=True)
@@ -112,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations")
-    _db_option(upgrade)
+    add_db_option(upgrade)
 
     export = commands.add_parser(
         "export",
@@ -134,12 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Will/Can/Must page; default: all)",
     )
     export.add_argument("-o", "--output", type=Path, help="write to this file")
-    _db_option(export)
+    add_db_option(export)
 
     delete = commands.add_parser("delete", help="delete everything stored about a person")
     delete.add_argument("--user", required=True, help="person id, e.g. telegram:12345")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    _db_option(delete)
+    add_db_option(delete)
     for feature in _features():
         feature.register(commands)
     return parser

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,3 +57,13 @@ def load_settings(
     dialogs_dirs = tuple(Path(part) for part in dirs.split(os.pathsep)) if dirs else (DIALOGS_DIR,)
     start = env.get("JOBCARD_START_DIALOG", "onboarding")
     return Settings(database_url=url, dialogs_dirs=dialogs_dirs, start_dialog=start, environ=env)
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """Add the ``--db URL`` option every database command takes."""
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy database URL (default: $JOBCARD_DATABASE_URL, "
+        "else SQLite in your user data directory)",
+    )

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.booking import ledger, reports
 from bot.booking.calendar import at_jst, jst, reiwa
 from bot.booking.config import BookingConfig, BookingConfigError, load_config
-from bot.config import Settings, load_settings
+from bot.config import Settings, add_db_option, load_settings
 from bot.service import utc_now
 from storage import ensure_schema, make_engine, make_session_factory
 from storage.booking import BookingRow
@@ -24,10 +24,6 @@ from storage.migrate import SchemaOutdatedError
 
 _OUTCOMES = {"held": "held", "no-show": "no_show"}
 _MODES = {"in_person": "対面", "online": "オンライン"}
-
-
-def _db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", help="database URL (default: as for chat)")
 
 
 def register(subparsers: Any) -> None:
@@ -38,14 +34,14 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--date", type=date.fromisoformat, help="only this day (YYYY-MM-DD)")
     listing.add_argument("--location", help="place id, report name (横浜) or part of its name")
     listing.add_argument("--status", help="booked, held, no_show, cancelled or rescheduled")
-    _db(listing)
+    add_db_option(listing)
     show = commands.add_parser("show", help="one booking with the note and attached Job Card")
     show.add_argument("id", type=int)
-    _db(show)
+    add_db_option(show)
     mark = commands.add_parser("mark", help="record that a consultation was held or missed")
     mark.add_argument("id", type=int)
     mark.add_argument("outcome", choices=sorted(_OUTCOMES))
-    _db(mark)
+    add_db_option(mark)
 
     report = subparsers.add_parser("report", help="the centre's monthly figures")
     kinds = report.add_subparsers(dest="report_command", required=True)
@@ -53,11 +49,11 @@ def register(subparsers: Any) -> None:
     table.add_argument("--fiscal-year", type=int, required=True, help="e.g. 2025 (令和7年度)")
     table.add_argument("--format", choices=["md", "csv", "xlsx"], default="md")
     table.add_argument("-o", "--output", type=Path, help="file to write (needed for xlsx)")
-    _db(table)
+    add_db_option(table)
     survey = kinds.add_parser("survey", help="post-consultation survey tallies")
     survey.add_argument("--fiscal-year", type=int, help="only answers of this fiscal year")
     survey.add_argument("--format", choices=["md", "csv"], default="md")
-    _db(survey)
+    add_db_option(survey)
 
 
 def dispatch(

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
+from bot.config import Settings, add_db_option
 from bot.juku import cohorts, roster
 from bot.juku.facilitator import to_csv, to_data
 from bot.juku.schedule import HOMEWORK, JST, due_date
@@ -20,12 +20,6 @@ from bot.juku.texts import HOMEWORK_TITLES, MODES, SEASONS, STATUS_LABELS, theme
 
 _SEASON_WORDS = {**{s: s for s in SEASONS}, **{label.ja: key for key, label in SEASONS.items()}}
 _MODE_WORDS = {**{m: m for m in MODES}, **{label.ja: key for key, label in MODES.items()}}
-
-
-def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", metavar="URL", help="SQLAlchemy database URL (default: $JOBCARD_DATABASE_URL)"
-    )
 
 
 def register(subparsers: Any) -> None:
@@ -55,11 +49,11 @@ def register(subparsers: Any) -> None:
         help="a theme other than the standard one for session N (repeatable)",
     )
     create.add_argument("--code", help="a join code of your own (4–20 letters or digits)")
-    _db_option(create)
-    _db_option(commands.add_parser("list", help="list cohorts with their member counts"))
+    add_db_option(create)
+    add_db_option(commands.add_parser("list", help="list cohorts with their member counts"))
     show = commands.add_parser("show", help="a cohort's sessions, homework and progress")
     show.add_argument("code")
-    _db_option(show)
+    add_db_option(show)
     export = commands.add_parser(
         "export",
         help="the facilitator's progress table (participant × session)",
@@ -69,12 +63,12 @@ def register(subparsers: Any) -> None:
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--lang", choices=["ja", "en"], default="ja")
     export.add_argument("-o", "--output", type=Path, help="write to this file")
-    _db_option(export)
+    add_db_option(export)
     remind = commands.add_parser(
         "remind",
         help="schedule missing reminders and cancel those of finished homework (for cron)",
     )
-    _db_option(remind)
+    add_db_option(remind)
 
 
 def dispatch(

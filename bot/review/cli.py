@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.config import Settings
+from bot.config import Settings, add_db_option
 from bot.review.states import STAFF_ROLES
 
 if TYPE_CHECKING:
@@ -16,15 +16,6 @@ if TYPE_CHECKING:
 
 # The heavier imports (SQLAlchemy, argon2, uvicorn) happen when a command runs, so that
 # building the parser stays quick for every other ``jobcard`` command.
-
-
-def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="URL",
-        help="SQLAlchemy database URL (default: $JOBCARD_DATABASE_URL, "
-        "else SQLite in your user data directory)",
-    )
 
 
 def register(commands: Any) -> None:
@@ -42,21 +33,21 @@ def register(commands: Any) -> None:
     add.add_argument("--name", required=True, help="name shown in the dashboard and in chat")
     add.add_argument("--role", choices=[r.value for r in STAFF_ROLES], default="counselor")
     add.add_argument("--centre", metavar="CODE", help="centre code (not needed for admin)")
-    _db_option(add)
+    add_db_option(add)
     listing = staff_commands.add_parser("list", help="list the accounts")
-    _db_option(listing)
+    add_db_option(listing)
     for verb, text in (("disable", "stop an account from logging in"), ("enable", "undo it")):
         parser = staff_commands.add_parser(verb, help=text)
         parser.add_argument("login")
-        _db_option(parser)
+        add_db_option(parser)
 
     centre = commands.add_parser("centre", help="manage the centres people submit to")
     centre_commands = centre.add_subparsers(dest="centre_command", required=True)
     centre_add = centre_commands.add_parser("add", help="add a centre")
     centre_add.add_argument("code", help="short code, e.g. yokohama")
     centre_add.add_argument("name", help="name people see, e.g. ハローワーク横浜 相談コーナー")
-    _db_option(centre_add)
-    _db_option(centre_commands.add_parser("list", help="list the centres"))
+    add_db_option(centre_add)
+    add_db_option(centre_commands.add_parser("list", help="list the centres"))
 
     web = commands.add_parser(
         "web",
@@ -66,7 +57,7 @@ def register(commands: Any) -> None:
     )
     web.add_argument("--host", default="127.0.0.1", help="listen address")
     web.add_argument("--port", type=int, default=8080, help="listen port")
-    _db_option(web)
+    add_db_option(web)
 
 
 class _PasswordMismatchError(ValueError):

@@ -124,7 +124,7 @@ _LIST_SECTIONS = (
         (
             Field("name", L("免許・資格の名称", "Name")),
             Field("acquired", L("取得年月", "Obtained in")),
-            Field("issuer", L("実施・認定機関の名称", "Issued by")),
+            Field("issuer", L("免許・資格の実施・認定機関の名称", "Issued by")),
             Field("description", L("免許・資格の内容等", "Description")),
         ),
         "licenses",

@@ -86,10 +86,11 @@ class HomeAction:
     payload: str
 
 
-# The one place for App Home's feature buttons. "Create the card" (the Job Card document) and
-# "Book a consultation" go here once those features exist; until then there is nothing they
-# could do, so no button is shown.
-HOME_ACTIONS: tuple[HomeAction, ...] = ()
+# The one place for App Home's feature buttons; each payload is one the engine understands.
+HOME_ACTIONS: tuple[HomeAction, ...] = (
+    HomeAction(Localized("ジョブ・カードを作成", "Make my Job Card"), "c|card"),
+    HomeAction(Localized("相談を予約する", "Book a consultation"), "m|booking"),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -543,7 +543,49 @@ def test_block_kit_limits_are_respected() -> None:
 
 
 def test_home_offers_no_dead_buttons() -> None:
-    assert kit.HOME_ACTIONS == ()  # card creation and booking add their buttons here
+    from bot.engine import load_dialogs
+    from bot.engine.commands import parse_command
+    from dialogs import DIALOGS_DIR
+
+    catalog = load_dialogs([DIALOGS_DIR]).catalog
+    payloads = {action.payload for action in kit.HOME_ACTIONS}
+    assert payloads == {"c|card", "m|booking"}
+    for payload in payloads:
+        kind, _, value = payload.partition("|")
+        known = parse_command("/" + value) == value if kind == "c" else value in catalog.latest
+        assert known, payload
+
+
+async def test_home_buttons_make_the_card_and_open_booking(
+    person: SlackPerson, api: MockSlackApi, channel: SlackChannel
+) -> None:
+    await person.say("/start")
+    await person.press("日本語")
+    await person.press("はい")
+    await person.say("山田 太郎")
+    for action in kit.HOME_ACTIONS:
+        body = interaction(
+            {
+                "type": "block_actions",
+                "actions": [
+                    {
+                        "action_id": f"{kit.HOME_SEND_PREFIX}x",
+                        "value": action.payload,
+                        "action_ts": f"1700000100.{next(_ids):06d}",
+                        "type": "button",
+                    }
+                ],
+            }
+        )
+        response = await channel.app.async_dispatch(
+            AsyncBoltRequest(body=body, headers=signed(body, FORM))
+        )
+        assert response.status == 200
+        await asyncio.wait_for(channel.idle(), 60)  # the PDF takes a moment
+    names = [call.params.get("filename") for call in api.to("files.getUploadURLExternal")]
+    assert "jobcard.pdf" in names
+    posted = json.dumps([c.params for c in api.to("chat.postMessage")], ensure_ascii=False)
+    assert "対面" in posted and "オンライン" in posted  # the booking's first question
 
 
 def test_manifest_asks_for_exactly_what_is_used() -> None:

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from bot.jobcard import JobCard
 from bot.service import Clock, utc_now
-from bot.web import forms, pages
+from bot.web import cohorts, forms, pages
 from bot.web.deps import PdfRenderer, WebState
 from bot.web.render import make_templates, page
 from bot.web.security import LoginRequiredError, SecurityHeaders
@@ -66,6 +66,10 @@ def create_app(
         Route("/s/{public_id}/request-changes", forms.request_changes, methods=["POST"]),
         Route("/s/{public_id}/approve", forms.approve, methods=["POST"]),
         Route("/s/{public_id}/consultant", forms.consultant_entry, methods=["POST"]),
+        Route("/cohorts", cohorts.cohort_list),
+        # The CSV route first: "{code}" alone would also match "K7M2QP.csv".
+        Route("/cohorts/{code}.csv", cohorts.cohort_csv),
+        Route("/cohorts/{code}", cohorts.cohort_table),
     ]
     app = Starlette(
         routes=routes,

@@ -1,0 +1,146 @@
+"""The いきいきキャリアプラン塾 facilitator view: cohorts, and each cohort's progress table.
+
+Progress only: the table comes from ``roster.facilitator_table``, which reads each homework
+dialog's progress and never hands an answer on, so no answer text can reach these pages.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.juku.cohorts import list_cohorts
+from bot.juku.facilitator import to_csv
+from bot.juku.roster import facilitator_table
+from bot.juku.schedule import JST, next_session
+from bot.juku.texts import MODES, SEASONS, STATUS_LABELS, format_date, session_title, theme
+from bot.review.states import Role
+from bot.web.deps import web
+from bot.web.render import page
+from bot.web.security import Login, current_login
+
+# Who may open the juku pages (counselors work with cards, not with cohorts).
+COHORT_ROLES = frozenset({Role.FACILITATOR.value, Role.ADMIN.value})
+
+
+def can_see_cohorts(login: Login | None) -> bool:
+    """Whether the account may open the cohort pages (base.html checks the same roles)."""
+    return login is not None and login.staff.role in COHORT_ROLES
+
+
+def _staff(session: Session, request: Request) -> tuple[Login, date]:
+    """The logged-in facilitator or admin and today in Japan.
+
+    Raises:
+        LoginRequiredError: Not logged in (answered with a redirect to the login page).
+        HTTPException: 403 for any other role.
+    """
+    now = web(request).clock()
+    login = current_login(session, request, now)
+    if not can_see_cohorts(login):
+        raise HTTPException(403)
+    return login, now.astimezone(JST).date()
+
+
+def _list_context(session: Session, today: date) -> list[dict[str, Any]]:
+    items = []
+    for cohort, members in list_cohorts(session):
+        upcoming = next_session(cohort, today)
+        items.append(
+            {
+                "code": cohort.code,
+                "name": cohort.name,
+                "season": SEASONS[cohort.season].ja,
+                "mode": MODES[cohort.mode].ja,
+                "members": members,
+                "next": session_title(upcoming, "ja", today) if upcoming else None,
+            }
+        )
+    return items
+
+
+async def cohort_list(request: Request) -> Response:
+    """Every cohort with its join code, member count and next session."""
+    state = web(request)
+
+    def load() -> dict[str, object]:
+        with state.sessions() as session:
+            login, today = _staff(session, request)
+            items = _list_context(session, today)
+            return {"login": login, "csrf": login.csrf, "items": items}
+
+    return page(request, "cohorts.html", await run_in_threadpool(load))
+
+
+async def cohort_table(request: Request) -> Response:
+    """One cohort: participant × session, each cell a status word (済・途中・未着手・遅れ)."""
+    state = web(request)
+    code = request.path_params["code"]
+
+    def load() -> dict[str, object]:
+        with state.sessions() as session:
+            login, today = _staff(session, request)
+            found = facilitator_table(session, code, today)
+            if found is None:
+                raise HTTPException(404)
+            cohort, rows = found
+            sessions = [
+                {
+                    "number": s.number,
+                    "date": format_date(s.held_on, "ja", today),
+                    "theme": theme(s, "ja"),
+                }
+                for s in sorted(cohort.sessions, key=lambda s: s.number)
+            ]
+            people = [
+                {
+                    "name": row.name,
+                    "joined_on": row.joined_on.isoformat(),
+                    "cells": [(status, STATUS_LABELS[status].ja) for status in row.statuses],
+                }
+                for row in rows
+            ]
+            return {
+                "login": login,
+                "csrf": login.csrf,
+                "cohort": {
+                    "code": cohort.code,
+                    "name": cohort.name,
+                    "season": SEASONS[cohort.season].ja,
+                    "mode": MODES[cohort.mode].ja,
+                },
+                "today": format_date(today, "ja", today),
+                "sessions": sessions,
+                "rows": people,
+            }
+
+    return page(request, "cohort.html", await run_in_threadpool(load))
+
+
+async def cohort_csv(request: Request) -> Response:
+    """The same table as CSV, statuses in words; a download, never answers."""
+    state = web(request)
+    code = request.path_params["code"]
+
+    def build() -> tuple[str, str]:
+        with state.sessions() as session:
+            _, today = _staff(session, request)
+            found = facilitator_table(session, code, today)
+            if found is None:
+                raise HTTPException(404)
+            cohort, rows = found
+            return to_csv(cohort, rows), cohort.code
+
+    text, found_code = await run_in_threadpool(build)
+    filename = f"juku-{found_code}.csv"  # the code is letters and digits only
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )

@@ -10,9 +10,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from bot.booking.config import BookingConfig
 from bot.jobcard import JobCard
 from bot.service import Clock, utc_now
-from bot.web import cohorts, forms, pages
+from bot.web import bookings, cohorts, forms, pages
 from bot.web.deps import PdfRenderer, WebState
 from bot.web.render import make_templates, page
 from bot.web.security import LoginRequiredError, SecurityHeaders
@@ -44,11 +45,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    sessions: sessionmaker[Session], *, clock: Clock = utc_now, pdf: PdfRenderer | None = None
+    sessions: sessionmaker[Session],
+    *,
+    clock: Clock = utc_now,
+    pdf: PdfRenderer | None = None,
+    booking_config: BookingConfig | None = None,
 ) -> Starlette:
     """Build the dashboard on ``sessions`` (the schema must be up to date).
 
     ``pdf`` renders the approved card; by default the Job Card documents' PDF renderer.
+    ``booking_config`` names the bookings' places; by default it is loaded when needed.
     """
     routes = [
         Route("/", pages.home),
@@ -66,6 +72,8 @@ def create_app(
         Route("/s/{public_id}/request-changes", forms.request_changes, methods=["POST"]),
         Route("/s/{public_id}/approve", forms.approve, methods=["POST"]),
         Route("/s/{public_id}/consultant", forms.consultant_entry, methods=["POST"]),
+        Route("/bookings", bookings.booking_list),
+        Route("/bookings/{id}/mark", bookings.mark_booking, methods=["POST"]),
         Route("/cohorts", cohorts.cohort_list),
         # The CSV route first: "{code}" alone would also match "K7M2QP.csv".
         Route("/cohorts/{code}.csv", cohorts.cohort_csv),
@@ -78,4 +86,5 @@ def create_app(
     )
     app.state.web = WebState(sessions, clock, pdf or _default_pdf)
     app.state.templates = make_templates()
+    app.state.booking_config = booking_config
     return app

@@ -35,7 +35,7 @@ def test_forged_forms_are_refused(dashboard: Dashboard) -> None:
         assert login(client, "sato").status_code == 303
         token = csrf_of(client, f"/s/{dashboard.mine}")
         paths = _post_paths(dashboard)
-        assert len(paths) == 7  # logout and the six review forms
+        assert len(paths) == 8  # logout, the six review forms and marking a booking
         for path in paths:
             data = {"comment": "1", "target": "person.name", "body": "x", "version": "1"}
             assert client.post(path, data=data).status_code == 403, path

@@ -21,13 +21,12 @@ from bot.booking.calendar import at_jst, jst
 from bot.booking.config import BookingConfig, BookingConfigError, load_config
 from bot.booking.texts import PURPOSES
 from bot.review.states import Role
-from bot.web.deps import form_text, web
+from bot.web.deps import BOOKING_ROLES, form_text, staff_with_role, web
 from bot.web.render import page
-from bot.web.security import Login, check_csrf, current_login
+from bot.web.security import Login, check_csrf
 from storage.booking import BookingRow
 from storage.review import CentreRow
 
-BOOKING_ROLES = frozenset({Role.COUNSELOR.value, Role.FACILITATOR.value, Role.ADMIN.value})
 RECENT_DAYS = 14  # without a date filter: from two weeks ago on
 MARKABLE = ("booked", "held", "no_show")
 _OUTCOMES = {"held": "held", "no_show": "no_show"}
@@ -41,23 +40,9 @@ _STATUSES = {
 }
 
 
-def can_see_bookings(login: Login | None) -> bool:
-    """Whether the account may open the bookings page (base.html checks the same roles)."""
-    return login is not None and login.staff.role in BOOKING_ROLES
-
-
 def _staff(session: Session, request: Request) -> tuple[Login, datetime]:
-    """The logged-in counselor, facilitator or admin, and now.
-
-    Raises:
-        LoginRequiredError: Not logged in (answered with a redirect to the login page).
-        HTTPException: 403 for any other role.
-    """
-    now = web(request).clock()
-    login = current_login(session, request, now)
-    if not can_see_bookings(login):
-        raise HTTPException(403)
-    return login, now
+    """The logged-in counselor, facilitator or admin, and now."""
+    return staff_with_role(session, request, BOOKING_ROLES)
 
 
 def _location_scope(session: Session, login: Login) -> str | None:

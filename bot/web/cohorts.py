@@ -20,31 +20,14 @@ from bot.juku.facilitator import to_csv
 from bot.juku.roster import facilitator_table
 from bot.juku.schedule import JST, next_session
 from bot.juku.texts import MODES, SEASONS, STATUS_LABELS, format_date, session_title, theme
-from bot.review.states import Role
-from bot.web.deps import web
+from bot.web.deps import COHORT_ROLES, staff_with_role, web
 from bot.web.render import page
-from bot.web.security import Login, current_login
-
-# Who may open the juku pages (counselors work with cards, not with cohorts).
-COHORT_ROLES = frozenset({Role.FACILITATOR.value, Role.ADMIN.value})
-
-
-def can_see_cohorts(login: Login | None) -> bool:
-    """Whether the account may open the cohort pages (base.html checks the same roles)."""
-    return login is not None and login.staff.role in COHORT_ROLES
+from bot.web.security import Login
 
 
 def _staff(session: Session, request: Request) -> tuple[Login, date]:
-    """The logged-in facilitator or admin and today in Japan.
-
-    Raises:
-        LoginRequiredError: Not logged in (answered with a redirect to the login page).
-        HTTPException: 403 for any other role.
-    """
-    now = web(request).clock()
-    login = current_login(session, request, now)
-    if not can_see_cohorts(login):
-        raise HTTPException(403)
+    """The logged-in facilitator or admin and today in Japan."""
+    login, now = staff_with_role(session, request, COHORT_ROLES)
     return login, now.astimezone(JST).date()
 
 

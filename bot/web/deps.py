@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,10 +14,15 @@ from starlette.responses import RedirectResponse
 
 from bot.jobcard import JobCard
 from bot.review import queries
-from bot.web.security import Login
+from bot.review.states import Role
+from bot.web.security import Login, current_login
 from storage.review import SubmissionRow
 
 PdfRenderer = Callable[[JobCard], bytes]
+
+# Who may open which pages; the layout's navigation reads the same sets.
+BOOKING_ROLES = frozenset({Role.COUNSELOR.value, Role.FACILITATOR.value, Role.ADMIN.value})
+COHORT_ROLES = frozenset({Role.FACILITATOR.value, Role.ADMIN.value})  # not cards: cohorts
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,28 @@ def submission_for(
     if submission is None:
         raise HTTPException(404)
     return submission
+
+
+def has_role(login: Login | None, roles: Collection[str]) -> bool:
+    """Whether someone is logged in with one of ``roles`` (templates check the same sets)."""
+    return login is not None and login.staff.role in roles
+
+
+def staff_with_role(
+    session: Session, request: Request, roles: Collection[str]
+) -> tuple[Login, datetime]:
+    """The logged-in account, which must have one of ``roles``, and the time now.
+
+    Raises:
+        LoginRequiredError: Not logged in (answered with a redirect to the login page).
+        HTTPException: 403 for any other role.
+    """
+    now = web(request).clock()
+    login = current_login(session, request, now)
+    if not has_role(login, roles):
+        raise HTTPException(403)
+    assert login is not None
+    return login, now
 
 
 def require_counselor(login: Login) -> None:

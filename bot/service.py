@@ -8,7 +8,7 @@ import threading
 import traceback
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ from bot.engine import (
 )
 from bot.engine.choices import Option
 from bot.engine.localized import Lang, Localized
+from bot.engine.payloads import Outcome, Payload, encode
 from bot.engine.progress import SectionStatus, section_statuses
 from bot.engine.texts import t
 from storage import outbox
@@ -91,13 +92,13 @@ class ActionResult:
 
     Attributes:
         event: An outcome for the emitting dialog's ``events`` (e.g. ``slot_taken``).
-        follow: A button payload to continue with (e.g. ``f|work_history|jobs`` to open a
-            commented answer); ``event`` wins if both are set.
+        follow: What the conversation does next (e.g. ``JumpTo("work_history", "jobs")`` to
+            open a commented answer); ``event`` wins if both are set.
     """
 
     outbound: Sequence[Outbound] = ()
     event: str | None = None
-    follow: str | None = None
+    follow: Payload | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,11 +189,17 @@ class ConversationService:
 
     def reply(self, inbound: Inbound) -> Reply:
         """Handle one message and also say which language the replies are in."""
+        inbound, altered = storable_inbound(inbound)
         lock = self._locks.acquire(inbound.person_id)
         try:
             for attempt in range(5):
                 try:
-                    return self._handle_once(inbound)
+                    reply = self._handle_once(inbound)
+                    if altered and reply.outbound:
+                        # The person is told before anything else that the text was changed.
+                        notice = Text(t("unreadable_chars", reply.lang))
+                        return Reply([notice, *reply.outbound], reply.lang)
+                    return reply
                 except OperationalError:
                     # SQLite "database is locked" after the busy timeout: try again.
                     if attempt == 4:
@@ -261,12 +268,12 @@ class ConversationService:
             position = anchor + inserted
             follow = result.follow
             if result.event is not None and isinstance(effect, Emit):
-                follow = f"e|{effect.dialog}|{result.event}"
+                follow = Outcome(effect.dialog, result.event)
             if follow is not None and depth == 0:
                 # The outcome changes what comes next: drop what the turn said after this
                 # point and continue from the outcome instead.
                 kept = [*outbound[:position], *result.outbound]
-                event = Inbound(record.person_id, payload=follow)
+                event = Inbound(record.person_id, payload=encode(follow), origin="service")
                 state, more, deleted = self._turn(
                     session, record, transition.state, event, now, depth + 1
                 )
@@ -342,6 +349,7 @@ class ConversationService:
 
     def overview(self, person_id: str) -> Overview:
         """The person's language, consent and progress per menu section (e.g. for App Home)."""
+        person_id = storable(person_id)
         with self._sessions() as session:
             record = repo.find_person(session, person_id)
             answers = repo.current_answers(session, person_id) if record else {}
@@ -374,7 +382,10 @@ class ConversationService:
         for item in items:
             if item.kind == "inbound":
                 inbound = Inbound(
-                    item.person_id, payload=str(item.payload), delivery_id=f"outbox:{item.id}"
+                    item.person_id,
+                    payload=str(item.payload),
+                    delivery_id=f"outbox:{item.id}",
+                    origin="service",
                 )
                 deliveries.append((item.person_id, self.handle(inbound)))
             else:
@@ -393,6 +404,42 @@ class ConversationService:
         """Forget old delivery ids; returns how many were removed."""
         with self._sessions.begin() as session:
             return repo.prune_deliveries(session, self._clock() - DELIVERY_MEMORY)
+
+
+def storable(value: str) -> str:
+    """``value`` with what no database can store (lone surrogates, NUL) replaced by U+FFFD.
+
+    Channels hand over whatever their JSON held: a lone UTF-16 surrogate (``\\ud800``) cannot
+    be encoded as UTF-8, so it breaks every later export, card and PDF, and PostgreSQL refuses
+    it and NUL outright. A valid surrogate pair is joined into its character, not replaced.
+    """
+    if "\x00" not in value:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return value
+    joined = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return joined.replace("\x00", "\ufffd")
+
+
+def storable_inbound(inbound: Inbound) -> tuple[Inbound, bool]:
+    """The message with every string made storable, and whether typed characters were lost."""
+    typed = inbound.text or ""
+    text = None if inbound.text is None else storable(inbound.text)
+    payload = None if inbound.payload is None else storable(inbound.payload)
+    delivery = None if inbound.delivery_id is None else storable(inbound.delivery_id)
+    hint = None if inbound.lang_hint is None else storable(inbound.lang_hint)
+    cleaned = replace(
+        inbound,
+        person_id=storable(inbound.person_id),
+        text=text,
+        payload=payload,
+        delivery_id=delivery,
+        lang_hint=hint,
+    )
+    return cleaned, (text or "").count("\ufffd") > typed.count("\ufffd")
 
 
 def _save_answer(ctx: EffectContext, effect: SaveAnswer) -> Sequence[Outbound]:

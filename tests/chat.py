@@ -52,6 +52,13 @@ class Chat:
         )
         return text_of(self._deliver(inbound))
 
+    def follow(self, payload: str) -> str:
+        """Feed a payload as the service itself does (an action's outcome, a reminder)."""
+        inbound = Inbound(
+            self.person_id, payload=payload, delivery_id=f"t{next(_ids)}", origin="service"
+        )
+        return text_of(self._deliver(inbound))
+
     def button(self, label: str) -> str:
         """The payload of the newest button whose label contains ``label``."""
         for message in reversed(self.history):

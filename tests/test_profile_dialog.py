@@ -152,9 +152,22 @@ def test_jump_to_one_answer_then_back_to_its_summary(chat: Chat) -> None:
     for answer in ("山田 太郎", "/skip", "40代", "求職中", "はい", "/skip"):
         chat.send(answer)
     chat.press("確定する")
-    reply = chat.payload("f|profile|age_band")  # e.g. from a counselor's comment
+    reply = chat.follow("f|profile|age_band")  # the service opens a commented answer
     assert "年代" in reply and "前回の回答：40代" in reply
     reply = chat.press("50代")
     assert "【プロフィール】の回答です" in reply and "50代" in reply
     assert chat.answers()["profile.age_band"] == "50s"
-    assert "ダイアログ" not in chat.payload("f|profile|no_such_step")  # ignored, re-asked
+    assert "ダイアログ" not in chat.follow("f|profile|no_such_step")  # ignored, re-asked
+
+
+def test_a_forged_jump_or_outcome_from_a_person_is_a_stale_button(chat: Chat) -> None:
+    chat.start_profile()
+    chat.send("山田 太郎")
+    before = chat.answers()
+    for forged in ("f|profile|age_band", "e|booking|slot_taken", "f|booking|share_card", "x|y"):
+        reply = chat.payload(forged)
+        assert "すでに終わっています" in reply
+        assert "ふりがな" in reply  # the open question is shown again
+    assert chat.answers() == before
+    chat.send("やまだ たろう")
+    assert chat.answers()["profile.furigana"] == "やまだ たろう"

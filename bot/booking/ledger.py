@@ -19,6 +19,7 @@ from bot.booking import texts
 from bot.booking.calendar import at_jst, jst
 from bot.booking.config import BookingConfig, Mode
 from bot.booking.slots import Busy, Opening, free_slots, openings
+from bot.engine import OpenSection, encode
 from storage import outbox
 from storage.booking import SLOT_HOLDING, BookingRow
 
@@ -194,7 +195,7 @@ def mark(session: Session, booking: BookingRow, outcome: str, now: datetime) -> 
             booking.person_id,
             due_at=max(now, booking.ends_at),
             kind="inbound",
-            payload="m|consultation_survey",
+            payload=encode(OpenSection("consultation_survey")),
             now=now,
             key=f"booking:{booking.id}:survey",
         )

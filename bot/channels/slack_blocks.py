@@ -6,7 +6,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.engine import Choices, Document, Image, Lang, Localized, Outbound, Text
+from bot.engine import (
+    Choices,
+    Document,
+    Image,
+    Lang,
+    Localized,
+    OpenSection,
+    Outbound,
+    RunCommand,
+    Text,
+    encode,
+)
 from bot.review.notices import SubmissionNotice
 from bot.service import Overview
 
@@ -88,8 +99,8 @@ class HomeAction:
 
 # The one place for App Home's feature buttons; each payload is one the engine understands.
 HOME_ACTIONS: tuple[HomeAction, ...] = (
-    HomeAction(Localized("ジョブ・カードを作成", "Make my Job Card"), "c|card"),
-    HomeAction(Localized("相談を予約する", "Book a consultation"), "m|booking"),
+    HomeAction(Localized("ジョブ・カードを作成", "Make my Job Card"), encode(RunCommand("card"))),
+    HomeAction(Localized("相談を予約する", "Book a consultation"), encode(OpenSection("booking"))),
 )
 
 
@@ -292,7 +303,9 @@ def home_view(overview: Overview) -> Block:
         for index, section in enumerate(overview.sections[:room]):
             text = f"{section.title.get(lang)}\n{phrase('status_' + section.status, lang)}"
             open_button = button(
-                phrase("home_open", lang), f"m|{section.dialog_id}", f"{HOME_SEND_PREFIX}m{index}"
+                phrase("home_open", lang),
+                encode(OpenSection(section.dialog_id)),
+                f"{HOME_SEND_PREFIX}m{index}",
             )
             block: Block = {"type": "section", "text": _plain(text)}
             if open_button is not None:

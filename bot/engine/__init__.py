@@ -30,6 +30,16 @@ from bot.engine.messages import (
     TurnContext,
 )
 from bot.engine.model import Dialog, DialogCatalog, Group, Question, Say
+from bot.engine.payloads import (
+    JumpTo,
+    OpenSection,
+    Outcome,
+    Payload,
+    Reply,
+    RunCommand,
+    decode,
+    encode,
+)
 from bot.engine.progress import COMPLETED
 from bot.engine.prompting import consent_dialog
 from bot.engine.state import ConversationState
@@ -52,13 +62,19 @@ __all__ = [
     "Group",
     "Image",
     "Inbound",
+    "JumpTo",
     "Lang",
     "LoadedDialogs",
     "Localized",
     "MakeCard",
+    "OpenSection",
     "Outbound",
+    "Outcome",
+    "Payload",
     "PersonView",
     "Question",
+    "Reply",
+    "RunCommand",
     "SaveAnswer",
     "Say",
     "SetConsent",
@@ -72,5 +88,7 @@ __all__ = [
     "as_lang",
     "build_dialog",
     "consent_dialog",
+    "decode",
+    "encode",
     "load_dialogs",
 ]

@@ -15,9 +15,9 @@ from bot.engine.answers import (
     YesNoAnswer,
 )
 from bot.engine.effects import Emit, SetConsent, SetLanguage
-from bot.engine.messages import Inbound
 from bot.engine.model import Group
 from bot.engine.normalize import normalize_text
+from bot.engine.payloads import Payload, Reply
 from bot.engine.turn import Turn
 
 _STUCK_AFTER = 3
@@ -29,14 +29,11 @@ def parse_context(turn: Turn) -> ParseContext:
     return ParseContext(today=turn.ctx.today, lang=turn.lang)
 
 
-def yes_no(turn: Turn, inbound: Inbound) -> bool | None:
+def yes_no(turn: Turn, text: str, payload: Payload | None = None) -> bool | None:
     """A yes/no decision from a button or typed words (None if neither)."""
-    payload = inbound.payload or ""
-    if payload.endswith("|a|yes"):
-        return True
-    if payload.endswith("|a|no"):
-        return False
-    result = _YES_NO.parse(inbound.text or "", parse_context(turn))
+    if isinstance(payload, Reply) and payload.kind == "a" and payload.value in ("yes", "no"):
+        return payload.value == "yes"
+    result = _YES_NO.parse(text, parse_context(turn))
     return bool(result.value) if isinstance(result, Accepted) else None
 
 
@@ -64,7 +61,7 @@ def text(turn: Turn, text: str) -> None:
             turn.say(turn.t("yes_no_please"))
             prompting.reprompt(turn)
     elif mode == "confirm_cancel":
-        answer_confirm_cancel(turn, Inbound(person_id="", text=text))
+        answer_confirm_cancel(turn, text)
     elif mode == "menu":
         turn.say(turn.t("menu_unknown"))
         prompting.reprompt(turn)
@@ -220,9 +217,9 @@ def more(turn: Turn, add: bool) -> None:
         flow.leave_group(turn, group)
 
 
-def answer_confirm_cancel(turn: Turn, inbound: Inbound) -> None:
+def answer_confirm_cancel(turn: Turn, text: str, payload: Payload | None = None) -> None:
     """Answer "really stop this section?"."""
-    decision = yes_no(turn, inbound)
+    decision = yes_no(turn, text, payload)
     if decision is None:
         turn.say(turn.t("yes_no_please"))
         prompting.reprompt(turn)

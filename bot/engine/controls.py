@@ -8,8 +8,8 @@ from bot.engine import answering, flow, prompting, views
 from bot.engine.answers import MultiChoiceAnswer
 from bot.engine.effects import DeleteData, SetLanguage
 from bot.engine.localized import Lang
-from bot.engine.messages import Inbound
 from bot.engine.model import DialogCatalog, Group, Say
+from bot.engine.payloads import JumpTo, Outcome, Payload, Reply
 from bot.engine.state import ConversationState
 from bot.engine.turn import Turn
 
@@ -26,11 +26,16 @@ def dialog_for_command(catalog: DialogCatalog, text: str) -> str | None:
     return None
 
 
-def event(turn: Turn, payload: str) -> None:
-    """An outcome the service reports back (``e|dialog|name``): say so and ask again."""
-    parts = payload.split("|")
-    dialog = turn.catalog.latest.get(parts[1]) if len(parts) == 3 else None
-    event = dialog.events.get(parts[2]) if dialog is not None else None
+def stale(turn: Turn) -> None:
+    """A button that belongs to no open question (old, pressed twice, or forged)."""
+    turn.say(turn.t("stale_button"))
+    prompting.reprompt(turn)
+
+
+def event(turn: Turn, outcome: Outcome) -> None:
+    """An outcome the service reports back: say so and ask again."""
+    dialog = turn.catalog.latest.get(outcome.dialog)
+    event = dialog.events.get(outcome.event) if dialog is not None else None
     if dialog is None or event is None:
         prompting.reprompt(turn)
         return
@@ -38,14 +43,13 @@ def event(turn: Turn, payload: str) -> None:
     flow.start_at(turn, dialog.id, dialog.index(event.goto))
 
 
-def jump_to_answer(turn: Turn, payload: str) -> None:
-    """Open one answer for revision (``f|dialog|step``), returning to that section's summary."""
-    parts = payload.split("|")
-    dialog = turn.catalog.latest.get(parts[1]) if len(parts) == 3 else None
-    if dialog is None or not dialog.has_step(parts[2]):
+def jump_to_answer(turn: Turn, jump: JumpTo) -> None:
+    """Open one answer for revision, returning to that section's summary."""
+    dialog = turn.catalog.latest.get(jump.dialog)
+    if dialog is None or not dialog.has_step(jump.step):
         prompting.reprompt(turn)
         return
-    flow.edit_step(turn, dialog.id, parts[2])
+    flow.edit_step(turn, dialog.id, jump.step)
 
 
 def open_from_menu(turn: Turn, dialog_id: str) -> None:
@@ -80,9 +84,9 @@ def confirm(turn: Turn, key: str) -> None:
     views.confirm(turn, key, title=title)
 
 
-def answer_confirm_delete(turn: Turn, inbound: Inbound) -> None:
+def answer_confirm_delete(turn: Turn, text: str, payload: Payload | None) -> None:
     """Answer "really delete all my data?"."""
-    decision = answering.yes_no(turn, inbound)
+    decision = answering.yes_no(turn, text, payload)
     if decision is None:
         turn.say(turn.t("yes_no_please"))
         prompting.reprompt(turn)
@@ -190,17 +194,15 @@ def skip_or_keep(turn: Turn, command: str) -> None:
     answering.move_on(turn)
 
 
-def handle_payload(turn: Turn, payload: str) -> None:
+def handle_payload(turn: Turn, payload: Reply) -> None:
     """A button bound to a question: refuse it politely if the question is closed."""
-    parts = payload.split("|", 2)
-    if len(parts) != 3 or parts[0] != str(turn.state.seq):
-        turn.say(turn.t("stale_button"))
-        prompting.reprompt(turn)
+    if payload.seq != turn.state.seq:
+        stale(turn)
         return
-    _seq, kind, value = parts
+    kind, value = payload.kind, payload.value
     mode = turn.state.mode
     if mode == "confirm_cancel":
-        answering.answer_confirm_cancel(turn, Inbound(person_id="", payload=payload))
+        answering.answer_confirm_cancel(turn, "", payload)
     elif kind == "x":
         action(turn, value)
     elif mode == "ask" and kind in ("a", "t"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from bot.engine import answering, controls, flow, prompting
 from bot.engine.commands import parse_command
@@ -15,6 +15,16 @@ from bot.engine.effects import (
 )
 from bot.engine.messages import Inbound, Outbound, TurnContext
 from bot.engine.model import DialogCatalog
+from bot.engine.payloads import (
+    JumpTo,
+    OpenSection,
+    Outcome,
+    Payload,
+    Reply,
+    RunCommand,
+    decode,
+    encode,
+)
 from bot.engine.state import ConversationState
 from bot.engine.turn import NeedSource, PersonView, Turn
 
@@ -60,6 +70,25 @@ def advance(
     return Transition(turn.state, tuple(turn.out), tuple(turn.effects), tuple(turn.anchors))
 
 
+def admissible(turn: Turn, payload: Payload, origin: str) -> bool:
+    """Whether a button payload may act now: the one place that decides what a button may do.
+
+    The service's own follow-ups may do anything. A person's button may answer the question
+    it belongs to (its number is checked when it is handled), run a command, or open a
+    section a person can open anyway; a jump or an outcome only when it is on screen now —
+    otherwise it is forged or stale.
+    """
+    if origin == "service" or isinstance(payload, Reply | RunCommand):
+        return True
+    if isinstance(payload, OpenSection):
+        dialog = turn.catalog.latest.get(payload.dialog)
+        if dialog is None:
+            return False
+        if dialog.menu is not None or dialog.commands or dialog.id == turn.catalog.start:
+            return True
+    return encode(payload) in {button.payload for button in prompting.shown_buttons(turn)}
+
+
 def handle(turn: Turn, inbound: Inbound) -> None:
     """Route one inbound message: commands first, then buttons, then typed answers."""
     state = turn.state
@@ -70,10 +99,26 @@ def handle(turn: Turn, inbound: Inbound) -> None:
         turn.say(turn.t("welcome_back"))
         prompting.reprompt(turn)
         return
+    if inbound.kind != "text":
+        # A sticker, photo, file or an edit is no attempt at the question: say what the bot
+        # reads and show the question again, leaving the attempt count alone.
+        unreadable = inbound.kind == "unsupported"
+        turn.say(turn.t("unsupported_message" if unreadable else "edited_message"))
+        prompting.reprompt(turn)
+        return
     text = inbound.text or ""
-    command = parse_command(text) if inbound.payload is None else None
-    if inbound.payload is not None and inbound.payload.startswith("c|"):
-        command = parse_command("/" + inbound.payload[2:])
+    payload: Payload | None = None
+    if inbound.payload is not None:
+        payload = decode(inbound.payload)
+        if payload is None or not admissible(turn, payload, inbound.origin):
+            controls.stale(turn)
+            return
+    if payload is None:
+        command = parse_command(text)
+    elif isinstance(payload, RunCommand):
+        command = parse_command("/" + payload.command)
+    else:
+        command = None
     if command in ("lang", "lang_ja", "lang_en"):
         controls.set_language(turn, command)
         return
@@ -85,7 +130,7 @@ def handle(turn: Turn, inbound: Inbound) -> None:
         controls.confirm(turn, "confirm_delete")
         return
     if state.mode == "confirm_delete":
-        controls.answer_confirm_delete(turn, inbound)
+        controls.answer_confirm_delete(turn, text, payload)
         return
     if gate is not None and turn.consented is not True:
         active = state.active.dialog if state.active is not None else None
@@ -105,21 +150,12 @@ def handle(turn: Turn, inbound: Inbound) -> None:
     if state.mode == "start":
         prompting.begin(turn)
         return
-    if inbound.payload is not None and inbound.payload.startswith("m|"):
-        controls.open_from_menu(turn, inbound.payload[2:])
-        return
-    if inbound.payload is not None and inbound.payload.startswith("e|"):
-        controls.event(turn, inbound.payload)
-        return
-    if inbound.payload is not None and inbound.payload.startswith("f|"):
-        controls.jump_to_answer(turn, inbound.payload)
+    if payload is not None and not isinstance(payload, RunCommand):
+        press(turn, payload)
         return
     opened = controls.dialog_for_command(turn.catalog, text) if inbound.payload is None else None
     if opened is not None:
         flow.start_dialog(turn, opened)
-        return
-    if inbound.payload is not None and not inbound.payload.startswith("c|"):
-        controls.handle_payload(turn, inbound.payload)
         return
     if isinstance(command, str) and command.startswith("/"):
         turn.say(turn.t("unknown_command", command=text.strip()[:40]))
@@ -129,11 +165,25 @@ def handle(turn: Turn, inbound: Inbound) -> None:
         controls.command(turn, command)
         return
     button = prompting.typed_button(turn, text)
-    if button is not None and button.startswith("m|"):
-        controls.open_from_menu(turn, button[2:])
-    elif button is not None and button.startswith("c|"):
-        controls.command(turn, parse_command("/" + button[2:]) or "help")
+    if isinstance(button, RunCommand):
+        controls.command(turn, parse_command("/" + button.command) or "help")
     elif button is not None:
-        controls.handle_payload(turn, button)
+        press(turn, button)
     else:
         answering.text(turn, text)
+
+
+def press(turn: Turn, payload: Payload) -> None:
+    """Carry out an admissible button (pressed, or typed as its label or number)."""
+    if isinstance(payload, OpenSection):
+        controls.open_from_menu(turn, payload.dialog)
+    elif isinstance(payload, Outcome):
+        controls.event(turn, payload)
+    elif isinstance(payload, JumpTo):
+        controls.jump_to_answer(turn, payload)
+    elif isinstance(payload, Reply):
+        controls.handle_payload(turn, payload)
+    elif isinstance(payload, RunCommand):
+        controls.command(turn, parse_command("/" + payload.command) or "help")
+    else:
+        assert_never(payload)

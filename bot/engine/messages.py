@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 from bot.engine.choices import Option
+
+InboundKind = Literal["text", "unsupported", "edited"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +22,12 @@ class Inbound:
         payload: The payload of a pressed button, if a button was pressed.
         delivery_id: The channel's own id for this delivery, used to drop re-deliveries.
         lang_hint: The language the channel reports for the person, used only at first contact.
+        origin: ``person`` for what a person sent; ``service`` for what the service itself
+            feeds back (an action's outcome, a due reminder), which may carry payloads a
+            person's button never may.
+        kind: What arrived: ``text`` (typed text or a button), ``unsupported`` (a sticker,
+            photo, voice message, file …, which the bot cannot read) or ``edited`` (an edit of
+            an earlier message, which is not taken as an answer).
     """
 
     person_id: str
@@ -26,6 +35,8 @@ class Inbound:
     payload: str | None = None
     delivery_id: str | None = None
     lang_hint: str | None = None
+    origin: Literal["person", "service"] = "person"
+    kind: InboundKind = "text"
 
 
 @dataclass(frozen=True, slots=True)

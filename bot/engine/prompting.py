@@ -5,8 +5,9 @@ from __future__ import annotations
 import unicodedata
 
 from bot.engine import flow, views
-from bot.engine.messages import Choices
+from bot.engine.messages import Button, Choices
 from bot.engine.model import DialogCatalog, Group, Question, Say
+from bot.engine.payloads import Payload, decode
 from bot.engine.turn import Turn
 
 
@@ -105,28 +106,37 @@ def fold(text: str) -> str:
     return folded.removeprefix("☐ ").removeprefix("☑ ")
 
 
-def typed_button(turn: Turn, text: str) -> str | None:
-    """Map a typed button label, or a number typed for a list, to that button's payload."""
+def shown_buttons(turn: Turn) -> list[Button]:
+    """The buttons the person has in front of them now (options first, then actions)."""
+    return [button for message in _rendered(turn) for button in message.options + message.actions]
+
+
+def _rendered(turn: Turn) -> list[Choices]:
+    """Render what is open now without keeping it: the person's current screen."""
     mode = turn.state.mode
     if mode not in ("menu", "confirm_delete") and turn.state.active is None:
-        return None
+        return []
     if mode in ("start", "paused", "no_consent"):
-        return None
+        return []
     mark = len(turn.out)
     render(turn)
     rendered = turn.out[mark:]
     del turn.out[mark:]
+    return [message for message in rendered if isinstance(message, Choices)]
+
+
+def typed_button(turn: Turn, text: str) -> Payload | None:
+    """Map a typed button label, or a number typed for a list, to that button's payload."""
+    mode = turn.state.mode
     folded = fold(text)
-    for message in rendered:
-        if not isinstance(message, Choices):
-            continue
+    for message in _rendered(turn):
         if mode != "ask" and folded.isdigit() and 1 <= int(folded) <= len(message.options):
-            return message.options[int(folded) - 1].payload
+            return decode(message.options[int(folded) - 1].payload)
         buttons = message.actions if mode == "ask" else message.options + message.actions
         for button in buttons:
             label = fold(button.label)
             if folded == label or (
                 mode == "menu" and label.startswith(folded) and len(folded) > 1
             ):
-                return button.payload
+                return decode(button.payload)
     return None

@@ -13,6 +13,7 @@ from bot.engine.effects import Effect, SaveAnswer
 from bot.engine.localized import Lang, Localized
 from bot.engine.messages import Button, Outbound, Text, TurnContext
 from bot.engine.model import Dialog, DialogCatalog, Group, Question, Say
+from bot.engine.payloads import AnswerKind, Reply, encode
 from bot.engine.placeholders import fill
 from bot.engine.progress import COMPLETED
 from bot.engine.state import ConversationState, Cursor
@@ -75,13 +76,13 @@ class Turn:
         """Queue a plain text reply."""
         self.out.append(Text(text))
 
-    def button(self, label_key: str, kind: str, value: str) -> Button:
+    def button(self, label_key: str, kind: AnswerKind, value: str) -> Button:
         """A button bound to the current question (stale once the question changes)."""
         return Button(self.t(label_key), self.payload(kind, value))
 
-    def payload(self, kind: str, value: str) -> str:
+    def payload(self, kind: AnswerKind, value: str) -> str:
         """Encode a button payload tied to the current question number."""
-        return f"{self.state.seq}|{kind}|{value}"
+        return encode(Reply(self.state.seq, kind, value))
 
     # State ------------------------------------------------------------------------------
     @property

@@ -7,6 +7,7 @@ from typing import Any
 from bot.engine.answers import ChoiceAnswer, MultiChoiceAnswer, YesNoAnswer
 from bot.engine.messages import Button, Choices, Text
 from bot.engine.model import Dialog, Group, Question
+from bot.engine.payloads import OpenSection, RunCommand, encode
 from bot.engine.progress import section_statuses, suggested_next
 from bot.engine.turn import Turn
 
@@ -258,7 +259,7 @@ def menu(turn: Turn) -> None:
     options = [
         Button(
             f"{section.title.get(turn.lang)}（{turn.t('status_' + section.status)}）",
-            f"m|{section.dialog_id}",
+            encode(OpenSection(section.dialog_id)),
         )
         for section in sections
     ]
@@ -271,10 +272,10 @@ def menu(turn: Turn) -> None:
     else:
         lines.append(turn.t("menu_all_done"))
     actions = (
-        Button(turn.t("btn_card"), "c|card"),
-        Button(turn.t("btn_language"), "c|lang"),
-        Button(turn.t("btn_mydata"), "c|mydata"),
-        Button(turn.t("btn_help"), "c|help"),
+        Button(turn.t("btn_card"), encode(RunCommand("card"))),
+        Button(turn.t("btn_language"), encode(RunCommand("lang"))),
+        Button(turn.t("btn_mydata"), encode(RunCommand("mydata"))),
+        Button(turn.t("btn_help"), encode(RunCommand("help"))),
     )
     turn.out.append(Choices("\n".join(lines), tuple(options), actions))
 

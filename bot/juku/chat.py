@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from bot.engine import Text, as_lang
+from bot.engine import OpenSection, Text, as_lang
 from bot.engine.choices import Option
 from bot.engine.localized import Localized
 from bot.juku import cohorts
@@ -163,13 +163,13 @@ def juku_go(ctx: EffectContext) -> ActionResult:
         return ActionResult((Text(report),), event="again")
     homework = {d for dialogs in HOMEWORK.values() for d in dialogs}
     if isinstance(choice, str) and choice.startswith("hw.") and choice[3:] in homework:
-        return ActionResult(follow=f"m|{choice[3:]}")
+        return ActionResult(follow=OpenSection(choice[3:]))
     if choice == "booking":
         # The booking dialog is opened by its payload only: nothing here depends on its code.
-        return ActionResult(follow="m|booking")
+        return ActionResult(follow=OpenSection("booking"))
     if choice == "rejoin" or (choice == "schedule" and membership is None):
         _clear(ctx, answers, "code")
-        return ActionResult(follow=f"m|{DIALOG}")
+        return ActionResult(follow=OpenSection(DIALOG))
     return ActionResult()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import Image, Text, as_lang
+from bot.engine import Image, JumpTo, Text, as_lang
 from bot.engine.localized import Localized
 from bot.juku.career import plan_summary
 from bot.juku.money import plan_from_answers, what_ifs
@@ -63,4 +63,4 @@ def career_design_summary(ctx: EffectContext) -> ActionResult:
     # The question was shown before the summary existed: show it again, now with the
     # summary as the answer to keep or rewrite.
     composed = Text(_TEXTS["composed"].get(lang))
-    return ActionResult((composed,), follow="f|career_design|summary")
+    return ActionResult((composed,), follow=JumpTo("career_design", "summary"))

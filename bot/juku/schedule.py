@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from bot.engine import COMPLETED
+from bot.engine import COMPLETED, Outcome, encode
 
 JST = ZoneInfo("Asia/Tokyo")
 SESSION_COUNT = 4
@@ -30,8 +30,8 @@ REMINDER_TIME = time(10, 0)  # Japan time: a reminder should never arrive at nig
 BOOKING_AFTER = (2, 4)
 BOOKING_DAYS_AFTER_LAST = 60
 
-REMINDER_PAYLOAD = "e|juku|reminder"
-BOOKING_PAYLOAD = "e|juku|booking_offer"
+REMINDER_PAYLOAD = encode(Outcome("juku", "reminder"))
+BOOKING_PAYLOAD = encode(Outcome("juku", "booking_offer"))
 
 Progress = Literal["done", "in_progress", "not_started"]
 Status = Literal["done", "in_progress", "not_started", "late"]

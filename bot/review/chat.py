@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.engine import Text
+from bot.engine import OpenSection, Text
 from bot.engine.choices import Option
 from bot.engine.localized import Lang, Localized
 from bot.jobcard import build_jobcard, card_json
@@ -170,8 +170,8 @@ def act(ctx: EffectContext) -> ActionResult:
                 resolve(ctx.session, submission, comment.id, Actor.person(ctx.person_id), ctx.now)
         except ReviewRefused as refused:
             return _say(ctx, refused.reason)
-        return ActionResult((Text(T.RESOLVED.get(_lang(ctx))),), follow="m|review_comments")
-    return ActionResult(follow="m|review_comments")
+        return ActionResult((Text(T.RESOLVED.get(_lang(ctx))),), follow=OpenSection("review_comments"))
+    return ActionResult(follow=OpenSection("review_comments"))
 
 
 def _submit(ctx: EffectContext, centre_code: str) -> ActionResult:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.engine import JumpTo, OpenSection, Payload
 from bot.engine.localized import Lang
 from bot.review.sheets import EMPLOYMENT, Section, sections_of
 
@@ -170,16 +171,16 @@ def text_at(key: str, card: Mapping[str, Any], lang: Lang) -> str | None:
     return None
 
 
-def follow_for(key: str, card: Mapping[str, Any]) -> str | None:
-    """The chat payload that opens the answer behind ``key`` for revision."""
+def follow_for(key: str, card: Mapping[str, Any]) -> Payload | None:
+    """What opens the answer behind ``key`` for revision in chat."""
     head, _, rest = key.partition(".")
     for section in sections_of(card):
         if section.key != head:
             continue
         if section.group is not None:
-            return f"f|{section.dialog}|{section.group}"
+            return JumpTo(section.dialog, section.group)
         field = next((f for f in section.fields if f.name == rest), None)
         if field is not None and field.step is not None:
-            return f"f|{section.dialog}|{field.step}"
-        return f"m|{section.dialog}"
+            return JumpTo(section.dialog, field.step)
+        return OpenSection(section.dialog)
     return None

@@ -40,6 +40,11 @@ class EngineDriver:
 
     def deliver(self, inbound: Inbound) -> str:
         transition = advance(self.catalog, self.state, self.person(), inbound, TurnContext(TODAY))
+        if transition.needs:
+            # Like the service, compute the options asked for (none here) and run it again.
+            sources = {need.name: () for need in transition.needs}
+            context = TurnContext(TODAY, sources=sources)
+            transition = advance(self.catalog, self.state, self.person(), inbound, context)
         self.state = transition.state
         for effect in transition.effects:
             if isinstance(effect, SaveAnswer):

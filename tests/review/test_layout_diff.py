@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.engine import encode
 from bot.jobcard import build_jobcard, card_json
 from bot.review import layout
 from bot.review.diff import diff_cards
+
+
+def _follow(key: str, card: dict[str, Any]) -> str | None:
+    payload = layout.follow_for(key, card)
+    return None if payload is None else encode(payload)
 
 
 def _card(**answers: Any) -> dict[str, Any]:
@@ -44,20 +50,20 @@ def test_form_1_2_uses_its_own_headings_and_questions() -> None:
     card = _card(profile__has_experience=False, career_plan__good_at="人と話すこと")
     assert layout.describe("career_plan.strengths", card, "ja").endswith("得意なこと・苦手なこと")
     assert layout.text_at("career_plan.strengths", card, "ja") == "人と話すこと"
-    assert layout.follow_for("career_plan.strengths", card) == "f|career_plan|good_at"
-    assert layout.follow_for("career_plan.strengths", _card()) == "f|career_plan|strengths"
+    assert _follow("career_plan.strengths", card) == "f|career_plan|good_at"
+    assert _follow("career_plan.strengths", _card()) == "f|career_plan|strengths"
 
 
 def test_keys_lead_to_the_answer_to_revise() -> None:
     card = _card(work_history__jobs=[JOB], lifeline__points=[{"age": 20, "event": "入社"}])
-    assert layout.follow_for("work_history.0.duties", card) == "f|work_history|jobs"
-    assert layout.follow_for("work_history", card) == "f|work_history|jobs"
-    assert layout.follow_for("lifeline.0.event", card) == "f|lifeline|points"
-    assert layout.follow_for("training", card) == "f|education_training|training"
-    assert layout.follow_for("person.name", card) == "f|profile|name"
-    assert layout.follow_for("will_can_must.direction", card) == "f|will_can_must|direction"
-    assert layout.follow_for("career_plan", card) == "m|career_plan"
-    assert layout.follow_for("nowhere.at.all", card) is None
+    assert _follow("work_history.0.duties", card) == "f|work_history|jobs"
+    assert _follow("work_history", card) == "f|work_history|jobs"
+    assert _follow("lifeline.0.event", card) == "f|lifeline|points"
+    assert _follow("training", card) == "f|education_training|training"
+    assert _follow("person.name", card) == "f|profile|name"
+    assert _follow("will_can_must.direction", card) == "f|will_can_must|direction"
+    assert _follow("career_plan", card) == "m|career_plan"
+    assert _follow("nowhere.at.all", card) is None
 
 
 def test_comment_targets_are_sections_entries_and_fields_only() -> None:

@@ -157,6 +157,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DialogLoadError as exc:
         print(f"jobcard: dialog files have errors:\n{exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\njobcard: stopped (Ctrl-C)", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        # An operator's mistake (a wrong URL, a database that is down or not upgraded, a
+        # missing file) gets one line saying what to do; anything else is a bug: re-raised.
+        from bot.cli_errors import describe
+
+        problem = describe(exc, _database_url(args))
+        if problem is None:
+            raise
+        print(f"jobcard: {problem.message}", file=sys.stderr)
+        return problem.status
+
+
+def _database_url(args: argparse.Namespace) -> str | None:
+    """The database URL a command was using (for error messages), if it uses one."""
+    import os
+
+    return getattr(args, "db", None) or os.environ.get("JOBCARD_DATABASE_URL")
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -182,6 +202,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _dialogs_check(args: argparse.Namespace) -> int:
     paths = args.paths or [DIALOGS_DIR]
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        print(f"jobcard: {missing[0]}: no such file or directory", file=sys.stderr)
+        return 1
     try:
         loaded = load_dialogs(paths)
     except DialogLoadError as exc:
@@ -300,7 +324,16 @@ def _delete(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_runtime
     from storage import repositories
 
-    if not args.yes and input(f"Delete everything stored for {args.user}? [y/N] ") != "y":
+    try:
+        agreed = args.yes or _confirmed(f"Delete everything stored for {args.user}? [y/N] ")
+    except _NoAnswerError:
+        print(
+            "jobcard: nothing deleted: the question got no answer "
+            "(run it in a terminal and answer yes, or add --yes)",
+            file=sys.stderr,
+        )
+        return 1
+    if not agreed:
         print("nothing deleted")
         return 1
     runtime = build_runtime(settings)
@@ -311,3 +344,22 @@ def _delete(args: argparse.Namespace, settings: Settings) -> int:
         repositories.delete_person(session, args.user)
     print(f"deleted everything stored for {args.user}")
     return 0
+
+
+class _NoAnswerError(Exception):
+    """A confirmation prompt got no answer (no terminal, Ctrl-D or Ctrl-C)."""
+
+
+def _confirmed(question: str) -> bool:
+    """Ask a yes/no question on the terminal; y, yes and はい count as yes.
+
+    Raises:
+        _NoAnswerError: Nobody can answer (stdin is not a terminal and is empty), or the
+            question was dismissed with Ctrl-C or Ctrl-D.
+    """
+    try:
+        answer = input(question)
+    except (EOFError, KeyboardInterrupt):
+        print()
+        raise _NoAnswerError from None
+    return answer.strip().casefold() in ("y", "yes", "はい")

@@ -64,12 +64,25 @@ class _PasswordMismatchError(ValueError):
     """The two passwords typed at the prompt differ."""
 
 
+class _NoPasswordError(ValueError):
+    """The prompt was left with Ctrl-C or Ctrl-D, or stdin was empty."""
+
+
 def _read_password() -> str:
-    if not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Password (again): ") != first:
-        raise _PasswordMismatchError("the two passwords differ")
+    try:
+        if not sys.stdin.isatty():
+            line = sys.stdin.readline()
+            if not line:
+                raise EOFError
+            return line.rstrip("\r\n")
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Password (again): ") != first:
+            raise _PasswordMismatchError("the two passwords differ")
+    except (EOFError, KeyboardInterrupt):
+        raise _NoPasswordError(
+            "no password was given, so nothing was changed (type it at the prompt, "
+            "or pipe it in on the first line)"
+        ) from None
     return first
 
 
@@ -131,6 +144,10 @@ def _staff(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         print(f"{args.staff_command}d {args.login}")
         return 0
+    except _NoPasswordError as exc:
+        end_prompt = "\n" if sys.stdin.isatty() else ""  # the prompt line was left open
+        print(f"{end_prompt}jobcard: {exc}", file=sys.stderr)
+        return 1
     except (accounts.AccountError, _PasswordMismatchError) as exc:
         print(f"jobcard: {exc}", file=sys.stderr)
         return 2

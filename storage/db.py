@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -9,41 +10,69 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+WRITE = "jobcard_write"  # execution option: this connection's transaction will write
+DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a SQLite writer waits for another one to finish
+
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine for ``url``.
 
-    On SQLite every transaction starts with ``BEGIN IMMEDIATE``, so two processes handling
-    messages of one conversation are serialized instead of failing on a lock upgrade.
+    On SQLite a transaction that will write (a connection with the ``WRITE`` execution
+    option, as every ``sessions.begin()`` of :func:`make_session_factory` has) starts with
+    ``BEGIN IMMEDIATE``, so two processes handling messages of one conversation are
+    serialized instead of failing on a lock upgrade. Reads start with a plain ``BEGIN``:
+    with WAL they never wait for a writer. ``?timeout=SECONDS`` in a SQLite URL sets how
+    long a writer waits for the lock (30 s by default).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, echo=echo, pool_pre_ping=True)
+    raw_timeout = parsed.query.get("timeout")
+    timeout = float(raw_timeout) if isinstance(raw_timeout, str) else DEFAULT_BUSY_TIMEOUT
+    parsed = parsed.difference_update_query(["timeout"])
     in_memory = parsed.database in (None, "", ":memory:")
-    options: dict[str, Any] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    options: dict[str, Any] = {"connect_args": {"timeout": timeout, "check_same_thread": False}}
     if in_memory:
         options["poolclass"] = StaticPool
-    engine = create_engine(url, echo=echo, **options)
+    engine = create_engine(parsed, echo=echo, **options)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own is deferred).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        writes = connection.get_execution_options().get(WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+class SessionFactory(sessionmaker[Session]):
+    """Sessions whose ``begin()`` declares a writing transaction (``BEGIN IMMEDIATE``).
+
+    ``sessions()`` is for reading: on SQLite it never queues behind a writer.
+    ``sessions.begin()`` is the unit of work that writes and commits.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine, expire_on_commit=False)
+        self._writer = engine.execution_options(**{WRITE: True})
+
+    def begin(self) -> contextlib.AbstractContextManager[Session]:
+        """A session in a writing transaction, committed at the end of the block."""
+        session = self(bind=self._writer)
+        return session._maker_context_manager()
+
+
+def make_session_factory(engine: Engine) -> SessionFactory:
     """A session factory; objects stay usable after commit (they never leave storage)."""
-    return sessionmaker(engine, expire_on_commit=False)
+    return SessionFactory(engine)

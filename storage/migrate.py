@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -20,12 +20,29 @@ def _config(engine: Engine) -> Config:
     return config
 
 
+# Any fixed 64-bit number, the same in every worker: PostgreSQL's advisory lock key.
+_UPGRADE_LOCK = 0x6A6F_6263_6172_6401  # "jobcard" + 1
+
+
 def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Upgrade the database to ``revision`` (by default every feature's newest migration).
 
     Features add their tables on their own migration branches, so there may be several heads.
+    Several workers may upgrade at once: the whole upgrade is one transaction that first
+    takes a lock (see :func:`lock_for_upgrade`), so the second waits for the first and then
+    finds nothing left to do.
     """
     command.upgrade(_config(engine), revision)
+
+
+def lock_for_upgrade(connection: Connection) -> None:
+    """Hold the migration lock until ``connection``'s transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: the transaction began with
+    ``BEGIN IMMEDIATE`` (the connection has the write option), which is the lock.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
 
 
 def current_revisions(engine: Engine) -> frozenset[str]:

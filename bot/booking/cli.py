@@ -76,7 +76,9 @@ def dispatch(
             return 2
         sessions = make_session_factory(engine)
         moment = now or utc_now()
-        with sessions.begin() as session:
+        # Only marking writes; reports and lists read (on SQLite they never wait for a writer).
+        writes = args.command == "bookings" and args.bookings_command == "mark"
+        with sessions.begin() if writes else sessions() as session:
             if args.command == "report":
                 return _report(args, session, config, jst(moment).date())
             if args.bookings_command == "list":

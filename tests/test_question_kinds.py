@@ -50,7 +50,7 @@ def test_every_kind_happy_path(chat: Chat) -> None:
     assert answers["kinds.meeting"] == "2026-12-01"
     assert answers["kinds.colors"] == ["blue", "green"]
     assert answers["kinds.pet"] is True
-    assert answers["kinds.story"] == "特にない\n新人5名の指導を担当しました。"
+    assert answers["kinds.story"] == "新人5名の指導を担当しました。"  # replaces 「特にない」
     assert answers["kinds.jobs"] == [
         {"employer": "株式会社テスト", "employment_type": "regular", "bonus": "課長"},
         {"employer": "有限会社サンプル", "employment_type": "contract"},

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine import flow, prompting, views
+from bot.engine import flow, holding, prompting, views
 from bot.engine.answers import (
     Accepted,
     ChoiceAnswer,
+    LongTextAnswer,
     MultiChoiceAnswer,
     NeedMore,
     ParseContext,
     Rejected,
+    TextAnswer,
     YesNoAnswer,
 )
 from bot.engine.effects import Emit, SetConsent, SetLanguage
-from bot.engine.model import Group
-from bot.engine.normalize import normalize_text
+from bot.engine.model import Group, Question
+from bot.engine.normalize import fold, normalize_text, single_line
 from bot.engine.payloads import Payload, Reply
+from bot.engine.suggestions import suggestion
 from bot.engine.turn import Turn
 
 _STUCK_AFTER = 3
@@ -80,9 +83,55 @@ def text(turn: Turn, text: str) -> None:
 
 def answer_text(turn: Turn, text: str) -> None:
     """Parse typed text as the answer to the open question."""
-    question, _group = views.current_question(turn)
-    result = turn.spec(question).parse(text, parse_context(turn), turn.state.partial)
+    question, group = views.current_question(turn)
+    spec = turn.spec(question)
+    if isinstance(spec, TextAnswer | LongTextAnswer) and holding.is_unknown(text):
+        unknown(turn, question, group)
+        return
+    result = spec.parse(text, parse_context(turn), turn.state.partial)
+    if isinstance(result, Rejected) and _keep_instead(turn, question, result, text):
+        return
     take(turn, result)
+
+
+def _keep_instead(turn: Turn, question: Question, result: Rejected, text: str) -> bool:
+    """Keep text that can't be taken as it is (too long, or thin): the person decides."""
+    spec = turn.spec(question)
+    if not isinstance(spec, TextAnswer | LongTextAnswer):
+        return False
+    value = normalize_text(text)
+    if not isinstance(spec, LongTextAnswer) and not spec.multiline:
+        value = single_line(value)
+    if result.reason == "too_long":
+        holding.hold(turn, value, "long")
+        views.ask(turn, notice=over_long_notice(turn, value, spec.max_length))
+        return True
+    if result.reason == "too_short" and question.coach is not None and value:
+        coach(turn, value)
+        return True
+    return False
+
+
+def over_long_notice(turn: Turn, value: str, limit: int) -> str:
+    """What happened to an over-long answer, and what the person can do."""
+    return turn.t("over_long", count=len(value), max=limit, excess=len(value) - limit)
+
+
+def unknown(turn: Turn, question: Question, group: Group | None) -> None:
+    """「わからない」 is not an answer to print: leave it open, suggesting what we can."""
+    entry = turn.cursor.entry if group is not None else None
+    suggested = suggestion(question.field, entry)
+    if suggested is not None:
+        holding.hold(turn, suggested.get(turn.lang), "suggest")
+        views.ask(turn, notice=turn.t("unknown_suggest", suggestion=suggested.get(turn.lang)))
+        return
+    if question.optional:
+        turn.say(turn.t("unknown_optional", label=views.label(turn, question)))
+        move_on(turn)
+        return
+    views.ask(turn, notice=turn.t("unknown_required"))
+    if question.examples:
+        views.examples(turn)
 
 
 def take(turn: Turn, result: Accepted | Rejected | NeedMore) -> None:
@@ -102,10 +151,13 @@ def take(turn: Turn, result: Accepted | Rejected | NeedMore) -> None:
             views.ask(turn, notice=message)
 
 
-def accept(turn: Turn, value: Any) -> None:
-    """Store an accepted answer, run its action, coach once if thin, and move on."""
+def accept(turn: Turn, value: Any, *, confirmed: bool = False) -> None:
+    """Store an accepted answer, run its action, coach once if thin, and move on.
+
+    A thin answer (too short, vague, or a placeholder such as 「特になし」) is kept aside, not
+    stored, while one follow-up asks for more; ``confirmed`` stores it as it is.
+    """
     question, group = views.current_question(turn)
-    cursor = turn.cursor
     if question.action == "set_language":
         turn.lang = "en" if value == "en" else "ja"
         turn.emit(SetLanguage(turn.lang))
@@ -121,6 +173,10 @@ def accept(turn: Turn, value: Any) -> None:
             return
         move_on(turn)
         return
+    if not confirmed and _thin(turn, question, value):
+        coach(turn, value)
+        return
+    holding.release(turn)
     store(turn, value)
     if question.options_from is not None and group is None:
         spec = turn.spec(question)
@@ -131,19 +187,35 @@ def accept(turn: Turn, value: Any) -> None:
         turn.emit(Emit(question.emit, turn.dialog.id))
     if question.after is not None:
         turn.say(question.after.get(turn.lang))
-    coach = question.coach
-    if (
-        coach is not None
-        and isinstance(value, str)
-        and question.id not in cursor.coached
-        and (len(value) < coach.min_length or any(word in value for word in coach.vague))
-    ):
-        cursor.coached.append(question.id)
-        turn.state.mode = "followup"
-        turn.new_question()
-        views.followup(turn)
-        return
     move_on(turn)
+
+
+def _thin(turn: Turn, question: Question, value: Any) -> bool:
+    """Whether an answer gets the question's one follow-up (once per question and entry)."""
+    rule = question.coach
+    pos = turn.cursor.pos
+    if rule is None or not isinstance(value, str) or pos is None:
+        return False
+    if holding.position_key(pos) in turn.cursor.coached:
+        return False
+    return (
+        len(value) < rule.min_length
+        or any(word in value for word in rule.vague)
+        or holding.is_placeholder(value)
+    )
+
+
+def coach(turn: Turn, value: str) -> None:
+    """Keep a thin answer aside and ask the question's follow-up."""
+    cursor = turn.cursor
+    assert cursor.pos is not None
+    key = holding.position_key(cursor.pos)
+    if key not in cursor.coached:
+        cursor.coached.append(key)
+    holding.hold(turn, value, "thin")
+    turn.state.mode = "followup"
+    turn.new_question()
+    views.followup(turn)
 
 
 def store(turn: Turn, value: Any) -> None:
@@ -178,21 +250,116 @@ def use_draft(turn: Turn, *, extend: bool) -> None:
 
 
 def followup(turn: Turn, text: str) -> None:
-    """Add what the person typed to their answer after a follow-up question."""
-    question, _group = views.current_question(turn)
+    """The answer to a follow-up: a fuller answer replaces a thin one, more is added to it.
+
+    When it is unclear which is meant (「1」 typed for a button that isn't there), ask.
+    """
     addition = normalize_text(text)
     if not addition:
         views.followup(turn)
         return
-    combined = f"{views.existing_value(turn) or ''}\n{addition}".strip()
-    result = turn.spec(question).parse(combined, parse_context(turn))
-    if not isinstance(result, Accepted):
-        turn.say(result.message(turn.lang))
-        views.followup(turn)
+    kept = holding.held(turn, "thin")
+    if turn.state.partial == "extend" or kept is None:
+        # Adding to a draft just taken (or to an answer already stored).
+        base = views.existing_value(turn)
+        combine(turn, f"{base or ''}\n{addition}".strip(), "coach_added")
         return
-    store(turn, result.value)
-    turn.say(turn.t("coach_added"))
-    move_on(turn)
+    base = str(kept["value"])
+    if holding.is_placeholder(base) or fold(base) in fold(addition):
+        combine(turn, addition, "coach_replaced")
+    elif holding.unclear_addition(addition):
+        holding.hold(turn, base, "merge", addition)
+        turn.state.mode = "merge"
+        turn.new_question()
+        views.merge(turn)
+    else:
+        combine(turn, f"{base}\n{addition}", "coach_added")
+
+
+def combine(turn: Turn, value: str, said: str) -> None:
+    """Take ``value`` (a replaced or extended answer) whatever it is: the follow-up was asked."""
+    question, _group = views.current_question(turn)
+    spec = turn.spec(question)
+    result = spec.parse(value, parse_context(turn))
+    if isinstance(result, Accepted):
+        turn.say(turn.t(said))
+        accept(turn, result.value, confirmed=True)
+        return
+    if result.reason == "too_long" and isinstance(spec, TextAnswer | LongTextAnswer):
+        holding.hold(turn, value, "long")
+        turn.state.mode = "ask"
+        turn.new_question()
+        views.ask(turn, notice=over_long_notice(turn, value, spec.max_length))
+        return
+    # Still too short (or otherwise not usable): keep it, and let the person keep it as it is.
+    holding.hold(turn, value, "thin")
+    turn.say(turn.t("coach_still_thin"))
+    views.followup(turn)
+
+
+def merge(turn: Turn, *, append: bool) -> None:
+    """The person said whether the unclear addition replaces their answer or is added to it."""
+    kept = holding.held(turn, "merge")
+    if kept is None:
+        prompting.reprompt(turn)
+        return
+    base, addition = str(kept["value"]), str(kept["extra"] or "")
+    turn.state.mode = "followup"
+    if append:
+        combine(turn, f"{base}\n{addition}", "coach_added")
+    else:
+        combine(turn, addition, "coach_replaced")
+
+
+def use_held(turn: Turn) -> None:
+    """Take the text kept at this question as the answer (a thin one confirmed, a suggestion)."""
+    kept = holding.held(turn, "thin", "merge", "suggest")
+    if kept is None:
+        prompting.reprompt(turn)
+        return
+    question, _group = views.current_question(turn)
+    value = str(kept["value"])
+    result = turn.spec(question).parse(value, parse_context(turn))
+    turn.state.mode = "ask"
+    if isinstance(result, Accepted):
+        accept(turn, result.value, confirmed=True)
+    else:
+        # A confirmed thin answer may be shorter than the question asks: it is the person's.
+        accept(turn, value, confirmed=True)
+
+
+def use_head(turn: Turn) -> None:
+    """Use the beginning of an over-long answer; the rest is shown, so nothing is lost."""
+    kept = holding.held(turn, "long")
+    question, _group = views.current_question(turn)
+    spec = turn.spec(question)
+    if kept is None or not isinstance(spec, TextAnswer | LongTextAnswer):
+        prompting.reprompt(turn)
+        return
+    value = str(kept["value"])
+    first = holding.head(value, spec.max_length)
+    rest = value[len(first) :].strip()
+    turn.say(turn.t("used_head", count=len(first)))
+    if rest:
+        turn.say(rest)
+    result = spec.parse(first, parse_context(turn))
+    if isinstance(result, Accepted):
+        accept(turn, result.value, confirmed=True)
+    else:
+        take(turn, result)
+
+
+def show_held(turn: Turn) -> None:
+    """Give the kept over-long text back, to shorten and send again."""
+    kept = holding.held(turn, "long")
+    question, _group = views.current_question(turn)
+    spec = turn.spec(question)
+    if kept is None or not isinstance(spec, TextAnswer | LongTextAnswer):
+        prompting.reprompt(turn)
+        return
+    turn.say(turn.t("shorten_it", max=spec.max_length))
+    turn.say(str(kept["value"]))
+    prompting.reprompt(turn)
 
 
 def more(turn: Turn, add: bool) -> None:
@@ -202,13 +369,16 @@ def more(turn: Turn, add: bool) -> None:
     group = turn.dialog.step(cursor.pos.step)
     assert isinstance(group, Group)
     entries = turn.answer(turn.dialog.id, group.field) or []
+    # An entry begun and left by going back is picked up again, answers and all.
+    begun = cursor.entry or {}
     if add and len(entries) < group.max_count:
         cursor.back.append(cursor.pos)
-        flow.start_entry(turn, group, len(entries), {})
+        flow.start_entry(turn, group, len(entries), begun)
     elif len(entries) < group.min_count:
         turn.say(turn.t("group_more_min", item=group.item.get(turn.lang), min=group.min_count))
-        flow.start_entry(turn, group, len(entries), {})
+        flow.start_entry(turn, group, len(entries), begun)
     else:
+        cursor.entry = None
         if not add:
             cursor.back.append(cursor.pos)
         if not entries and turn.answer(turn.dialog.id, group.field) is None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.engine import answering, flow, prompting, views
+from bot.engine import answering, flow, holding, prompting, views
 from bot.engine.answers import MultiChoiceAnswer
 from bot.engine.effects import DeleteData, SetLanguage
 from bot.engine.localized import Lang
 from bot.engine.model import DialogCatalog, Group, Say
 from bot.engine.payloads import JumpTo, Outcome, Payload, Reply
-from bot.engine.state import ConversationState
+from bot.engine.state import ConversationState, Position
 from bot.engine.turn import Turn
 
 
@@ -131,8 +131,11 @@ def command(turn: Turn, command: str) -> None:
         answering.more(turn, False)
     elif state.mode == "ask" and command in ("skip", "keep"):
         skip_or_keep(turn, command)
-    elif state.mode == "followup" and command == "keep":
-        answering.move_on(turn)
+    elif state.mode in ("followup", "merge") and command == "keep":
+        if holding.held(turn, "thin", "merge") is not None:
+            answering.use_held(turn)
+        else:
+            answering.move_on(turn)
     else:
         prompting.reprompt(turn)
 
@@ -149,6 +152,11 @@ def back(turn: Turn) -> None:
         assert isinstance(group, Group)
         flow.show_group_edit(turn, group)
         return
+    if state.mode == "merge":
+        state.mode = "followup"
+        turn.new_question()
+        views.followup(turn)
+        return
     if (
         cursor is None
         or not cursor.back
@@ -159,6 +167,14 @@ def back(turn: Turn) -> None:
         return
     current = cursor.pos
     pos = cursor.back.pop()
+    step = turn.dialog.step(pos.step)
+    if isinstance(step, Group) and pos.sub is None:
+        # Back to "is there another?": an entry begun since is kept, to resume on 「追加する」.
+        cursor.pos = pos
+        state.mode = "more"
+        turn.new_question()
+        views.more(turn, step)
+        return
     if pos.item is not None and (current is None or current.item != pos.item):
         group = turn.dialog.step(pos.step)
         assert isinstance(group, Group)
@@ -187,7 +203,8 @@ def skip_or_keep(turn: Turn, command: str) -> None:
         answering.move_on(turn)
         return
     if not question.optional:
-        turn.say(turn.t("cannot_skip"))
+        key = "cannot_skip_entry" if views.unfinished_entry(turn) else "cannot_skip"
+        turn.say(turn.t(key))
         prompting.reprompt(turn)
         return
     turn.say(turn.t("skipped" if turn.dialog.summary else "skipped_plain"))
@@ -235,7 +252,17 @@ def action(turn: Turn, action: str) -> None:
     if action in ("keep", "skip", "examples", "pause", "back"):
         command(turn, action)
         return
-    if mode == "ask" and action in ("use_draft", "extend_draft"):
+    if mode in ("ask", "followup") and action == "drop_entry" and views.unfinished_entry(turn):
+        drop_entry(turn)
+    elif mode == "ask" and action == "use_head":
+        answering.use_head(turn)
+    elif mode == "ask" and action == "show_held":
+        answering.show_held(turn)
+    elif mode == "ask" and action == "use_held":
+        answering.use_held(turn)
+    elif mode == "merge" and action in ("merge_append", "merge_replace"):
+        answering.merge(turn, append=action == "merge_append")
+    elif mode == "ask" and action in ("use_draft", "extend_draft"):
         answering.use_draft(turn, extend=action == "extend_draft")
     elif mode == "ask" and action == "done":
         question, _ = views.current_question(turn)
@@ -266,6 +293,28 @@ def action(turn: Turn, action: str) -> None:
             prompting.reprompt(turn)
     else:
         prompting.reprompt(turn)
+
+
+def drop_entry(turn: Turn) -> None:
+    """Give up the entry being added: the finished entries stay, the unfinished one goes."""
+    cursor = turn.cursor
+    _question, group = views.current_question(turn)
+    assert group is not None and cursor.pos is not None
+    item = cursor.pos.item
+    cursor.entry = None
+    holding.release(turn)
+    while cursor.back and cursor.back[-1].step == group.id and cursor.back[-1].item == item:
+        cursor.back.pop()
+    if cursor.back and cursor.back[-1].step == group.id and cursor.back[-1].sub is None:
+        cursor.back.pop()
+    turn.say(turn.t("entry_dropped", item=group.item.get(turn.lang)))
+    cursor.pos = Position(group.id)
+    if cursor.edit_return:
+        flow.show_group_edit(turn, group)
+        return
+    turn.state.mode = "more"
+    turn.new_question()
+    views.more(turn, group)
 
 
 def edit(turn: Turn, step_id: str) -> None:

@@ -12,6 +12,7 @@ Mode = Literal[
     "ask",  # a question of the active dialog is open
     "more",  # "is there another entry?" after a group entry
     "followup",  # a coaching follow-up to a thin answer
+    "merge",  # "replace your answer with this, or add it?" after a follow-up
     "summary",  # the section summary, to confirm or edit
     "group_edit",  # the entries of a group, to edit, add or remove
     "group_remove",  # which entry of a group to remove
@@ -42,7 +43,10 @@ class Cursor:
         back: Questions already asked, most recent last (for "back").
         entry: Answers of the group entry being filled in (saved when it is complete).
         edit_return: Return to the summary after this question (an edit from the summary).
-        coached: Steps whose coaching follow-up was already asked.
+        coached: Questions (position keys) whose coaching follow-up was already asked.
+        held: Text the person sent that could not be taken as it was (too long, thin, or
+            unclear where it belongs), kept at the position it was sent for until they
+            decide: ``{"at": position key, "why": …, "value": …, "extra": …}``.
     """
 
     dialog: str
@@ -52,6 +56,7 @@ class Cursor:
     entry: dict[str, Any] | None = None
     edit_return: bool = False
     coached: list[str] = field(default_factory=list)
+    held: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -125,6 +130,7 @@ def _cursor_json(cursor: Cursor | None) -> dict[str, Any] | None:
         "entry": copy.deepcopy(cursor.entry),
         "edit_return": cursor.edit_return,
         "coached": list(cursor.coached),
+        "held": copy.deepcopy(cursor.held),
     }
 
 

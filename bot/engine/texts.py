@@ -76,6 +76,27 @@ MESSAGES: dict[str, Localized] = {
         "「{command}」というコマンドはありません。使えるコマンドは「ヘルプ」で確認できます。",
         "There is no command “{command}”. Send “help” to see the commands.",
     ),
+    # What arrived was not plain text
+    "unsupported_message": L(
+        "申し訳ありません。スタンプや写真、音声、ファイルは読み取ることができません。"
+        "文字で入力するか、ボタンを押してお答えください。",
+        "Sorry, I can't read stickers, photos, voice messages or files. "
+        "Please type your answer or press a button.",
+    ),
+    "edited_message": L(
+        "送信したメッセージを編集しても、その内容は読み取られません。"
+        "回答を直したいときは、「戻る」で前の質問に戻るか、「まとめ」から直したい項目を選んでください。",
+        "I don't read edits to messages you have already sent. To change an answer, send "
+        "“back” to return to the previous question, or “summary” to choose the one to change.",
+    ),
+    "unreadable_chars": L(
+        "送っていただいたメッセージの中に、読み取れない文字がありました。"
+        "その文字は「\ufffd」に置き換え、ほかはそのまま受け取っています。"
+        "直したいときは、「戻る」か「まとめ」から入力し直してください。",
+        "Some characters in your message could not be read. I've put “\ufffd” in their place "
+        "and kept the rest as you wrote it. To correct it, use “back” or “summary” and "
+        "type it again.",
+    ),
     "coach_keep": L("このままで次へ", "Keep it and go on"),
     "draft_offer": L(
         "これまでの回答から下書きを作りました：\n――――\n{draft}\n――――\n"
@@ -88,6 +109,78 @@ MESSAGES: dict[str, Localized] = {
         "Send what you'd like to add; it goes after the draft.",
     ),
     "coach_added": L("ありがとうございます。書き足しました。", "Thank you. I've added that."),
+    "coach_replaced": L(
+        "ありがとうございます。いまのお答えで置き換えました。",
+        "Thank you. I've put that in place of your first answer.",
+    ),
+    "coach_still_thin": L(
+        "ありがとうございます。もう少しだけ書き足していただけると、読む人によく伝わります。"
+        "このままでよければ「このままで次へ」を押してください。",
+        "Thank you. A little more would help a reader; if you'd rather keep it as it is, "
+        "press “Keep it and go on”.",
+    ),
+    "merge_question": L(
+        "「{addition}」は、さきほどのお答え「{answer}」に書き足しますか？"
+        "それとも置き換えますか？",
+        "Should “{addition}” be added to your answer “{answer}”, or replace it?",
+    ),
+    "btn_merge_append": L("書き足す", "Add it"),
+    "btn_merge_replace": L("置き換える", "Replace it"),
+    "held_answer": L(
+        "お預かりしているお答え：{value}\n（まだ記録していません。よければ「この答えにする」を押してください）",
+        "The answer I'm keeping for you: {value}\n(Not recorded yet: press “Use this answer” "
+        "if it's right.)",
+    ),
+    "btn_use_held": L("この答えにする", "Use this answer"),
+    "over_long": L(
+        "お送りいただいた文章は{count}文字あります。この欄には{max}文字まで書けるので、"
+        "{excess}文字ほど短くする必要があります。文章は消さずにお預かりしています。\n"
+        "「前半だけ使う」を押すと、{max}文字までの前半（文の切れ目まで）を使い、残りはこちらにお見せします。"
+        "「自分で短くする」を押すと、文章をそのままお返ししますので、短くしてもう一度送ってください。",
+        "Your text is {count} characters long; this box holds {max}, so about {excess} "
+        "characters need to go. I've kept your text. “Use the first part” takes the beginning, "
+        "up to {max} characters (to the end of a sentence), and shows you the rest. "
+        "“Shorten it myself” gives your text back to shorten and send again.",
+    ),
+    "btn_use_head": L("前半だけ使う", "Use the first part"),
+    "btn_show_held": L("自分で短くする", "Shorten it myself"),
+    "used_head": L(
+        "前半の{count}文字を記録しました。使わなかった残りの部分は次のとおりです"
+        "（あとで「まとめ」から書き直すときにお使いください）。",
+        "I've recorded the first {count} characters. Here is the rest, which I didn't use "
+        "(you can work it in later from the summary):",
+    ),
+    "shorten_it": L(
+        "お送りいただいた文章をそのままお返しします。{max}文字以内に短くして、もう一度送ってください。",
+        "Here is your text as you sent it. Please shorten it to {max} characters or fewer and "
+        "send it again.",
+    ),
+    "unknown_optional": L(
+        "わからなければ、空欄のままで大丈夫です。「{label}」は未記入にしておきます。"
+        "わかったときに「まとめ」から書き足せます。",
+        "That's fine: I'll leave “{label}” blank. You can fill it in from the summary when "
+        "you know.",
+    ),
+    "unknown_required": L(
+        "わからなくても大丈夫です。覚えている範囲で、だいたいのことを書いていただければ十分です。",
+        "That's all right. Write what you remember, roughly; that is enough.",
+    ),
+    "unknown_suggest": L(
+        "この資格でしたら、ふつうは「{suggestion}」です。よければ「この答えにする」を押してください。"
+        "違う場合は正しい名称を送るか、「スキップ」で空欄のままにできます。",
+        "For this qualification it is usually {suggestion}. Press “Use this answer” if that's "
+        "right; otherwise send the correct name, or “skip” to leave it blank.",
+    ),
+    "btn_drop_entry": L("この項目の追加をやめる", "Stop adding this entry"),
+    "entry_dropped": L(
+        "追加しかけていた{item}を取り消しました。それまでに入力した{item}はそのまま残っています。",
+        "I've dropped the {item} you were adding. The ones you finished before are kept.",
+    ),
+    "cannot_skip_entry": L(
+        "この質問は飛ばせません。この項目の追加をやめる場合は「この項目の追加をやめる」を押してください。",
+        "This question can't be skipped. To stop adding this entry, press “Stop adding this "
+        "entry”.",
+    ),
     "multi_hint": L(
         "当てはまるものを押して、最後に「決定」を押してください（番号を「1,3」のように送っても選べます）。",
         "Tick the ones that apply, then press “Done” (or send numbers such as “1,3”).",

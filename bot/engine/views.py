@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.engine import holding
 from bot.engine.answers import ChoiceAnswer, MultiChoiceAnswer, YesNoAnswer
 from bot.engine.messages import Button, Choices, Text
 from bot.engine.model import Dialog, Group, Question
@@ -100,6 +101,13 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
     lines.append(turn.render(question.prompt, entry))
     value = existing_value(turn)
     actions: list[Button] = []
+    kept = holding.held(turn)
+    if kept is not None and kept["why"] == "long":
+        actions.append(turn.button("btn_use_head", "x", "use_head"))
+        actions.append(turn.button("btn_show_held", "x", "show_held"))
+    elif kept is not None:
+        lines.append(turn.t("held_answer", value=kept["value"]))
+        actions.append(turn.button("btn_use_held", "x", "use_held"))
     if value is not None:
         lines.append(turn.t("previous_answer", value=display(turn, question, value)))
         actions.append(turn.button("btn_keep", "x", "keep"))
@@ -133,7 +141,19 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
         actions.append(turn.button("btn_examples", "x", "examples"))
     if question.optional:
         actions.append(turn.button("btn_skip", "x", "skip"))
+    if unfinished_entry(turn):
+        actions.append(turn.button("btn_drop_entry", "x", "drop_entry"))
     turn.out.append(Choices("\n".join(lines), tuple(options), tuple(actions)))
+
+
+def unfinished_entry(turn: Turn) -> bool:
+    """Whether the open question belongs to a group entry not stored yet (a new one)."""
+    _question, group = current_question(turn)
+    pos = turn.cursor.pos
+    if group is None or pos is None or pos.item is None:
+        return False
+    entries = turn.answer(turn.dialog.id, group.field) or []
+    return pos.item >= len(entries)
 
 
 def stuck(turn: Turn, message: str) -> None:
@@ -192,6 +212,11 @@ def summary_text(turn: Turn, dialog: Dialog) -> str:
         else:
             lines.append(f"{number}. {label}：{display(turn, step, value)}")
     return "\n".join(lines)
+
+
+def label(turn: Turn, step: Question | Group) -> str:
+    """The short name of a question or group, as summaries show it."""
+    return _label(turn, step)
 
 
 def _label(turn: Turn, step: Question | Group) -> str:
@@ -287,13 +312,28 @@ def plain(turn: Turn, key: str, **params: object) -> None:
 
 def followup(turn: Turn) -> None:
     """Show the follow-up question: coaching on a thin answer, or what to add to a draft."""
-    question, _ = current_question(turn)
+    question, group = current_question(turn)
+    entry = turn.cursor.entry if group is not None else None
     if turn.state.partial == "extend" or question.coach is None:
         text = turn.t("draft_extend")
     else:
-        text = turn.render(question.coach.followup)
-    actions = (
+        text = turn.render(question.coach.followup, entry)
+    actions = [
         turn.button("coach_keep", "x", "keep"),
         turn.button("btn_examples", "x", "examples"),
+    ]
+    if unfinished_entry(turn):
+        actions.append(turn.button("btn_drop_entry", "x", "drop_entry"))
+    turn.out.append(Choices(text, (), tuple(actions)))
+
+
+def merge(turn: Turn) -> None:
+    """Ask whether an unclear addition replaces the answer or is added to it."""
+    kept = holding.held(turn, "merge")
+    assert kept is not None
+    text = turn.t("merge_question", answer=kept["value"], addition=kept["extra"])
+    options = (
+        turn.button("btn_merge_append", "x", "merge_append"),
+        turn.button("btn_merge_replace", "x", "merge_replace"),
     )
-    turn.out.append(Choices(text, (), actions))
+    turn.out.append(Choices(text, options, (turn.button("coach_keep", "x", "keep"),)))

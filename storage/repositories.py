@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -261,7 +261,22 @@ def export_person(session: Session, person_id: str) -> dict[str, Any] | None:
 
 
 def delete_person(session: Session, person_id: str) -> None:
-    """Delete everything stored about a person."""
+    """Delete everything stored about a person.
+
+    Bookings, submissions and juku memberships go with the person row (ON DELETE CASCADE).
+    """
+    # A channel may have put the platform's user id into a delivery id (Slack's button
+    # presses once did: ``slack:action:U123:ts``); such a row would outlive the person.
+    platform_id = person_id.rsplit(":", 1)[-1]
+    if platform_id:
+        session.execute(
+            delete(DeliveryRow).where(
+                or_(
+                    DeliveryRow.delivery_id.contains(f":{platform_id}:", autoescape=True),
+                    DeliveryRow.delivery_id.endswith(f":{platform_id}", autoescape=True),
+                )
+            )
+        )
     session.execute(delete(OutboxRow).where(OutboxRow.person_id == person_id))
     session.execute(delete(AnswerRow).where(AnswerRow.person_id == person_id))
     session.execute(delete(ConversationRow).where(ConversationRow.person_id == person_id))

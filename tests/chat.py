@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 from bot.engine import Choices, Document, Inbound, Outbound, Text
+from bot.engine.messages import InboundKind
 from bot.service import ConversationService
 from storage import repositories
 
@@ -57,6 +58,11 @@ class Chat:
         inbound = Inbound(
             self.person_id, payload=payload, delivery_id=f"t{next(_ids)}", origin="service"
         )
+        return text_of(self._deliver(inbound))
+
+    def arrive(self, kind: InboundKind) -> str:
+        """Send what is not text: ``unsupported`` (a sticker, photo, file …) or ``edited``."""
+        inbound = Inbound(self.person_id, delivery_id=f"t{next(_ids)}", kind=kind)
         return text_of(self._deliver(inbound))
 
     def button(self, label: str) -> str:

@@ -6,8 +6,10 @@ import shutil
 from pathlib import Path
 
 from bot.engine import load_dialogs
+from bot.engine.messages import InboundKind
+from bot.engine.texts import t
 from dialogs import DIALOGS_DIR
-from tests import service_cases
+from tests import odd_input_cases, service_cases
 from tests.chat import Chat
 from tests.conftest import FIXTURES, RuntimeFactory
 
@@ -71,3 +73,42 @@ def test_overview_reports_progress_per_section(chat: Chat) -> None:
     statuses = {section.dialog_id: section.status for section in overview.sections}
     assert overview.consented is True
     assert statuses["profile"] == "partial" and statuses["kinds"] == "todo"
+
+
+def test_unreadable_characters_are_replaced_and_said(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    odd_input_cases.unreadable_characters_are_replaced_and_said(
+        lambda: make_runtime(sqlite_url), sqlite_url
+    )
+
+
+def test_deleting_a_person_leaves_no_trace(make_runtime: RuntimeFactory, sqlite_url: str) -> None:
+    odd_input_cases.deleting_a_person_leaves_no_trace(lambda: make_runtime(sqlite_url))
+
+
+def test_stickers_files_and_edits_are_answered_and_never_count_as_attempts(chat: Chat) -> None:
+    chat.start_profile()
+    chat.send("山田 太郎")
+    chat.send("やまだ たろう")
+    assert "年代" in chat.text
+    arrivals: list[tuple[InboundKind, str]] = [("unsupported", "unsupported_message")] * 3
+    for kind, message in [*arrivals, ("edited", "edited_message")]:
+        reply = chat.arrive(kind)
+        assert reply.startswith(t(message, "ja"))
+        assert "年代" in reply and "50代" in reply  # the question, with its buttons
+    assert "「戻る」" in t("edited_message", "ja") and "「まとめ」" in t("edited_message", "ja")
+    # Only typed mistakes count: the third one brings the help, not the stickers before.
+    for _ in range(2):
+        assert "50代" in chat.send("xyz") and t("stuck", "ja") not in chat.text
+    assert t("stuck", "ja") in chat.send("xyz")
+    assert "profile.age_band" not in chat.answers()
+    chat.press("50代")
+    assert chat.answers()["profile.age_band"] == "50s"
+
+
+def test_a_sticker_as_the_very_first_message_starts_the_conversation(chat: Chat) -> None:
+    reply = chat.arrive("unsupported")
+    assert reply.startswith(t("unsupported_message", "ja")) and "使う言語" in reply
+    chat.arrive("edited")
+    assert t("edited_message", "ja") in chat.text and "使う言語" in chat.text

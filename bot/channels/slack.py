@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import re
@@ -28,6 +29,7 @@ from bot.bootstrap import Runtime
 from bot.channels import slack_blocks as kit
 from bot.config import Settings
 from bot.engine import Inbound, Lang, Outbound, as_lang
+from bot.engine.messages import InboundKind
 from bot.review.notices import SubmissionNotice, claim_new_submissions
 from bot.service import ConversationService
 
@@ -72,6 +74,41 @@ def _person(body: Body, user: str) -> str:
         or "-"
     )
     return f"slack:{team}:{user}"
+
+
+def _action_delivery(user: str, action_ts: str) -> str:
+    """The delivery id of a button press, without the user id in it.
+
+    Deleting a person must leave no platform id behind; a digest still tells two people's
+    presses at the same instant apart.
+    """
+    digest = hashlib.sha256(f"{user}:{action_ts}".encode()).hexdigest()[:32]
+    return f"slack:action:{digest}"
+
+
+def _message_kind(event: Body) -> tuple[str, InboundKind] | None:
+    """Who sent a DM event and what it is, or None when no person is to be answered.
+
+    A file upload is answered as unreadable; an edit (``message_changed`` by a person, with
+    new text) is answered with how to change an answer. Our own ``chat.update`` of a question
+    and a link preview added to a message arrive as ``message_changed`` too: they are not.
+    """
+    if event.get("channel_type") != "im" or event.get("bot_id"):
+        return None
+    subtype = event.get("subtype")
+    user = event.get("user")
+    kind: InboundKind = "text"
+    if subtype == "message_changed":
+        edited = event.get("message") or {}
+        previous = event.get("previous_message") or {}
+        if edited.get("bot_id") or edited.get("text") == previous.get("text"):
+            return None
+        user, kind = edited.get("user"), "edited"
+    elif subtype == "file_share":
+        kind = "unsupported"
+    elif subtype or not (event.get("text") or "").strip():
+        return None  # deletions, joins … and empty messages
+    return (str(user), kind) if user else None
 
 
 def _error(exc: BaseException) -> str:
@@ -152,19 +189,15 @@ class SlackChannel:
 
     async def _on_message(self, ack: AsyncAck, body: Body, event: Body) -> None:
         await ack()
-        user = event.get("user")
-        if (
-            event.get("channel_type") != "im"
-            or event.get("subtype")  # edits, deletions, joins, file shares …
-            or event.get("bot_id")
-            or not user
-            or not (event.get("text") or "").strip()
-        ):
+        sender = _message_kind(event)
+        if sender is None:
             return
+        user, kind = sender
         inbound = Inbound(
             _person(body, user),
-            text=kit.unescape(event["text"]),
+            text=kit.unescape(event["text"]) if kind == "text" else None,
             delivery_id=f"slack:event:{body['event_id']}",
+            kind=kind,
         )
         self._spawn(self._turn(inbound, user, event["channel"]))
 
@@ -181,14 +214,14 @@ class SlackChannel:
         inbound = Inbound(
             _person(body, user),
             payload=action["value"],
-            delivery_id=f"slack:action:{user}:{action['action_ts']}",
+            delivery_id=_action_delivery(user, action["action_ts"]),
         )
         self._spawn(self._turn(inbound, user, body["container"]["channel_id"], pressed))
 
     async def _on_home_button(self, ack: AsyncAck, body: Body, action: Body) -> None:
         await ack()
         user = body["user"]["id"]
-        delivery_id = f"slack:action:{user}:{action['action_ts']}"
+        delivery_id = _action_delivery(user, action["action_ts"])
         if action["action_id"] == kit.HOME_START:
             inbound = Inbound(_person(body, user), text="/start", delivery_id=delivery_id)
         else:

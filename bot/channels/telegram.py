@@ -35,12 +35,14 @@ from telegram.ext import (
 from bot.bootstrap import Runtime
 from bot.config import MissingSettingError, Settings
 from bot.engine import Button, Choices, Document, Image, Inbound, Outbound, Text, as_lang
+from bot.engine.messages import InboundKind
 from bot.engine.texts import t
 
 TOKEN_VARIABLE = "TELEGRAM_BOT_TOKEN"
 SECRET_VARIABLE = "TELEGRAM_WEBHOOK_SECRET"
 API_URL_VARIABLE = "TELEGRAM_API_URL"
-ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+# Edits are subscribed to only to tell the person they are not read.
+ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)
 MAX_CAPTION = int(MessageLimit.CAPTION_LENGTH)
 MAX_PAYLOAD_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
@@ -245,7 +247,12 @@ def _lang_hint(user: User) -> str | None:
 
 
 def _inbound(
-    update: Update, user: User, *, text: str | None = None, payload: str | None = None
+    update: Update,
+    user: User,
+    *,
+    text: str | None = None,
+    payload: str | None = None,
+    kind: InboundKind = "text",
 ) -> Inbound:
     return Inbound(
         person_id=f"telegram:{user.id}",
@@ -253,6 +260,7 @@ def _inbound(
         payload=payload,
         delivery_id=f"telegram:{update.update_id}",
         lang_hint=_lang_hint(user),
+        kind=kind,
     )
 
 
@@ -301,20 +309,37 @@ class TelegramChannel:
     def register(self, application: App) -> None:
         """Attach the update handlers and the error handler to an application."""
         application.add_handler(CallbackQueryHandler(self.on_button))
-        # New messages only: an edit is not a new answer (edits are not subscribed to anyway).
         new = filters.UpdateType.MESSAGE
         private = new & filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
         application.add_handler(MessageHandler(private, self.on_message))
+        # An edit is not a new answer: the person is told how to change one instead.
+        edited = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
+        application.add_handler(MessageHandler(edited, self.on_edited_message))
         groups = new & filters.ChatType.GROUPS
         application.add_handler(MessageHandler(groups, self.on_group_message))
         application.add_error_handler(self.on_error)
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A private message: what was typed goes to the service as it is."""
+        """A private message: what was typed goes to the service as it is.
+
+        A message without text (a sticker, photo, voice message, file, location …) goes as
+        ``unsupported``, so the person hears what the bot reads and no attempt is counted.
+        """
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
-        inbound = _inbound(update, user, text=_typed_text(message))
+        if message.text is None:
+            inbound = _inbound(update, user, kind="unsupported")
+        else:
+            inbound = _inbound(update, user, text=_typed_text(message))
+        await self._converse(context.bot, message.chat_id, inbound)
+
+    async def on_edited_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edit of an earlier private message: never taken as an answer."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        inbound = _inbound(update, user, kind="edited")
         await self._converse(context.bot, message.chat_id, inbound)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

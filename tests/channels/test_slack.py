@@ -33,8 +33,10 @@ from bot.channels import slack_blocks as kit
 from bot.channels.slack import EVENTS_PATH, SlackChannel, check_settings
 from bot.config import MissingSettingError, Settings
 from bot.engine import Button, Choices, Document, Text
+from bot.engine.texts import t
 from storage import repositories
 from tests.channels.mock_slack_api import MockSlackApi
+from tests.odd_input_cases import traces
 
 SECRET = "test-signing-secret"
 PERSON = "slack:T1:U1"
@@ -102,6 +104,30 @@ def dm(text: str, **extra: Any) -> dict[str, Any]:
     ts = f"1700000050.{next(_ids):06d}"
     event = {"type": "message", "channel": "D1", "channel_type": "im", "user": "U1"}
     return {**event, "text": text, "ts": ts, "event_ts": ts, **extra}
+
+
+def edited(text: str, before: str, **inner: Any) -> dict[str, Any]:
+    """A ``message_changed`` event: the edited message is nested, with the text before."""
+    ts = f"1700000050.{next(_ids):06d}"
+    message = {"type": "message", "user": "U1", "text": text, "ts": ts, **inner}
+    previous = {"type": "message", "user": "U1", "text": before, "ts": ts}
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": "D1",
+        "channel_type": "im",
+        "message": {**message, "edited": {"user": "U1", "ts": f"{ts}1"}},
+        "previous_message": previous,
+        "ts": f"{ts}2",
+        "event_ts": f"{ts}2",
+    }
+
+
+def file_share(text: str = "") -> dict[str, Any]:
+    """A file uploaded into the DM, with an optional comment."""
+    files = [{"id": "F1", "name": "職務経歴.pdf", "mimetype": "application/pdf"}]
+    return dm(text, subtype="file_share", files=files)
 
 
 def interaction(payload: dict[str, Any]) -> str:
@@ -324,13 +350,54 @@ async def test_messages_that_are_not_a_person_in_a_dm_are_ignored(
 ) -> None:
     for event in (
         dm("/start", bot_id="B2"),
-        dm("/start", subtype="message_changed"),
-        dm("/start", subtype="file_share"),
+        dm("/start", subtype="message_deleted"),
+        # Our own chat.update of a question, and a link preview added to a message.
+        edited("✅ 回答: 日本語", "使う言語", bot_id="B1"),
+        edited("https://example.org", "https://example.org"),
         dm("/start", channel_type="channel"),
         dm("   "),
     ):
         assert (await person.deliver(event_body(event), JSON)).status == 200
     assert api.to("chat.postMessage") == [] and not stored(runtime)
+
+
+async def test_files_and_edits_are_answered_and_never_count_as_attempts(
+    person: SlackPerson, api: MockSlackApi, runtime: Runtime
+) -> None:
+    await person.say("/start")
+    await person.press("日本語")
+    await person.press("はい")
+    await person.say("山田 太郎")
+    assert "年代" in await person.say("やまだ たろう")
+    for event in (file_share(), file_share("これが経歴書です"), file_share()):
+        before = len(api.to("chat.postMessage"))
+        assert (await person.deliver(event_body(event), JSON)).status == 200
+        reply = person.posted_since(before)
+        assert reply.startswith(t("unsupported_message", "ja")) and "年代" in reply
+        assert "50代" in reply  # the answer buttons are still offered after three
+    before = len(api.to("chat.postMessage"))
+    await person.deliver(event_body(edited("山田 次郎", "山田 太郎")), JSON)
+    reply = person.posted_since(before)
+    assert reply.startswith(t("edited_message", "ja")) and "年代" in reply
+    assert "「戻る」" in reply and "「まとめ」" in reply
+    assert answers(runtime)["profile.name"] == "山田 太郎"
+    await person.press("50代")
+    assert answers(runtime)["profile.age_band"] == "50s"
+
+
+async def test_deleting_the_person_leaves_no_slack_id_in_any_table(
+    person: SlackPerson, runtime: Runtime
+) -> None:
+    await person.say("/start")
+    await person.press("日本語")
+    await person.press("はい")
+    await person.say("Zq7MARKER 太郎")
+    await person.say("やまだ たろう")
+    await person.press("50代")  # button presses are remembered by their delivery id
+    assert {needle for needle, _ in traces(runtime, ("U1", "Zq7MARKER"))} == {"U1", "Zq7MARKER"}
+    assert "削除" in await person.say("データ削除")
+    await person.press("はい")
+    assert traces(runtime, ("U1", "Zq7MARKER")) == [] and not stored(runtime)
 
 
 async def test_slack_escaping_is_undone(person: SlackPerson, runtime: Runtime) -> None:

@@ -304,7 +304,7 @@ async def test_english_speakers_and_deep_links_start_the_same_way(webhook: Harne
 async def test_webhook_checks_the_secret_header(webhook: Harness, runtime: Runtime) -> None:
     registered = webhook.fake.calls("setWebhook")[0].params
     assert registered["url"] == webhook.webhook_url and registered["secret_token"] == SECRET
-    assert registered["allowed_updates"] == ["message", "callback_query"]
+    assert registered["allowed_updates"] == ["message", "edited_message", "callback_query"]
     update = Person(webhook).typed("/start")
     assert (await webhook.post(update, secret=None)).status_code == 403
     assert (await webhook.post(update, secret="not-the-secret")).status_code == 403
@@ -324,6 +324,64 @@ async def test_a_redelivered_update_is_processed_once(webhook: Harness, runtime:
     assert "ふりがな" in texts(first)[-1]
     assert not [c for c in again if c.method.startswith("send")]
     assert history(runtime, "profile.name") == ["山田 太郎"]
+
+
+# What is not text ----------------------------------------------------------------------------
+
+FILE = {"file_id": "AgAD-file", "file_unique_id": "AQAD-unique"}
+NOT_TEXT = {
+    "sticker": {
+        "sticker": {
+            **FILE,
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+        }
+    },
+    "photo": {"photo": [{**FILE, "width": 90, "height": 90}], "caption": "免許証です"},
+    "voice": {"voice": {**FILE, "duration": 3, "mime_type": "audio/ogg"}},
+    "document": {"document": {**FILE, "file_name": "職務経歴.pdf"}},
+}
+
+
+@pytest.mark.parametrize("content", NOT_TEXT)
+async def test_stickers_photos_voice_and_files_are_explained_and_not_counted(
+    webhook: Harness, runtime: Runtime, content: str
+) -> None:
+    person = await consented(webhook)
+    await person.say("山田 太郎")
+    await person.say("やまだ たろう")
+    unreadable = t("unsupported_message", "ja")
+    for _ in range(3):
+        calls = await webhook.deliver(person.typed(None, **NOT_TEXT[content]))
+        [reply] = texts(calls)
+        assert reply.startswith(unreadable) and "年代" in reply
+        buttons = [
+            b["text"] for row in calls[-1].params["reply_markup"]["inline_keyboard"] for b in row
+        ]
+        assert "50代" in buttons  # three in a row and the answer buttons are still there
+    await person.press("50代")
+    assert answers(runtime)["profile.age_band"] == "50s"
+
+
+async def test_an_edited_message_is_not_taken_and_says_how_to_change_an_answer(
+    harness: Harness, runtime: Runtime
+) -> None:
+    person = await consented(harness)
+    sent = person.typed("山田 太郎")
+    await harness.deliver(sent)
+    edit = {**sent["message"], "text": "山田 次郎", "edit_date": sent["message"]["date"] + 5}
+    calls = await harness.deliver({"update_id": harness.next_id(), "edited_message": edit})
+    [reply] = texts(calls)
+    assert reply.startswith(t("edited_message", "ja")) and "ふりがな" in reply
+    assert "「戻る」" in reply and "「まとめ」" in reply
+    assert answers(runtime) == {"onboarding._completed": True, "profile.name": "山田 太郎"}
+    assert "年代" in texts(await person.say("やまだ たろう"))[-1]
+    subscribed = harness.fake.calls("setWebhook" if harness.mode == "webhook" else "getUpdates")
+    assert "edited_message" in subscribed[0].params["allowed_updates"]
 
 
 # Buttons -------------------------------------------------------------------------------------

@@ -6,11 +6,54 @@ import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TextIO, assert_never
+from typing import TYPE_CHECKING, TextIO, assert_never
 
-from bot.engine import Choices, Document, Image, Inbound, Outbound, Text
+from bot.engine import (
+    Choices,
+    Document,
+    Image,
+    Inbound,
+    Lang,
+    Localized,
+    OpenSection,
+    Outbound,
+    Text,
+    encode,
+)
 
-Handler = Callable[[Inbound], list[Outbound]]
+if TYPE_CHECKING:
+    from prompt_toolkit import PromptSession
+
+    from bot.service import Reply
+
+Handler = Callable[[Inbound], "Reply"]
+
+# Shown once when an interactive chat starts: how to send, break a line and quit.
+KEYS_HINT = Localized(
+    ja=(
+        "（Enter で送信します。改行は Alt+Enter（または Esc のあと Enter）です。"
+        "貼り付けた文章は改行ごと1つの回答になります。終了は Ctrl+D か Ctrl+C です）"
+    ),
+    en=(
+        "(Enter sends. For a line break press Alt+Enter, or Esc then Enter. "
+        "A pasted text stays one answer, line breaks and all. Ctrl+D or Ctrl+C quits.)"
+    ),
+)
+GOODBYE = Localized(
+    ja=(
+        "おつかれさまでした。回答は保存されています。"
+        "もう一度 jobcard chat を起動すると、続きから再開できます。"
+    ),
+    en="Goodbye. Your answers are saved: run jobcard chat again to pick up where you left off.",
+)
+UNSENT = Localized(
+    ja="入力中だった文章は送信していません（上に表示されたままです）。",
+    en="The text you were typing was not sent (it is still shown above).",
+)
+STOPPED = Localized(
+    ja="コンソールを続けられなくなりました",
+    en="The console could not go on",
+)
 
 
 def render(outbound: Outbound, out_dir: Path) -> str:
@@ -32,12 +75,10 @@ def render(outbound: Outbound, out_dir: Path) -> str:
     assert_never(outbound)
 
 
-def read_answers(stream: TextIO, prompt: Callable[[], None] | None = None) -> Iterator[str]:
+def read_answers(stream: TextIO) -> Iterator[str]:
     """Yield one answer per line; a line ending in a backslash continues on the next line."""
     pending: list[str] = []
     while True:
-        if prompt is not None and not pending:
-            prompt()
         line = stream.readline()
         if not line:
             if pending:
@@ -61,13 +102,16 @@ class ConsoleChannel:
         person_id: str,
         *,
         out: TextIO = sys.stdout,
+        err: TextIO = sys.stderr,
         out_dir: Path = Path("."),
     ) -> None:
         self._handler = handler
         self._person_id = person_id
         self._out = out
+        self._err = err
         self._out_dir = out_dir
         self._color = out.isatty()
+        self._lang: Lang | None = None  # unknown until the first reply
 
     def send(self, messages: Iterable[Outbound]) -> None:
         """Print the bot's messages."""
@@ -86,25 +130,86 @@ class ConsoleChannel:
             payload=payload,
             delivery_id=f"console:{uuid.uuid4().hex}",
         )
-        self.send(self._handler(inbound))
+        reply = self._handler(inbound)
+        self._lang = reply.lang
+        self.send(reply.outbound)
 
     def run(self, stream: TextIO, *, start: str | None = None) -> int:
-        """Chat until the input ends; returns the exit code."""
+        """Chat until the input ends or the person quits; returns the exit code."""
+        if stream.isatty():
+            return self._run_terminal(start)
+        return self._run_script(stream, start)
+
+    def _open(self, start: str | None) -> None:
         if start is None:
             self.submit("/start")
         else:
-            self.submit(payload=f"m|{start}")
-        interactive = stream.isatty()
+            self.submit(payload=encode(OpenSection(start)))
 
-        def show_prompt() -> None:
-            self._out.write("> ")
-            self._out.flush()
-
+    def _run_script(self, stream: TextIO, start: str | None) -> int:
+        """Piped input: each line is the next answer, echoed so the output reads as a chat."""
         try:
-            for answer in read_answers(stream, show_prompt if interactive else None):
-                if not interactive:
-                    self._out.write(f"> {answer}\n")
+            self._open(start)
+            for answer in read_answers(stream):
+                self._out.write(f"> {answer}\n")
                 self.submit(answer)
         except KeyboardInterrupt:
             self._out.write("\n")
         return 0
+
+    def _run_terminal(self, start: str | None) -> int:
+        """A person at a terminal: a line editor in which a paste is one answer."""
+        try:
+            self._open(start)
+            session = _prompt_session()
+            self._say(KEYS_HINT)
+            while True:
+                try:
+                    answer = session.prompt("> ")
+                except EOFError:  # Ctrl-D at an empty prompt
+                    break
+                except KeyboardInterrupt:
+                    if session.default_buffer.text.strip():
+                        self._say(UNSENT)
+                    break
+                self._out.write("\n")
+                self.submit(answer)
+        except KeyboardInterrupt:  # while the bot was answering: the turn is all or nothing
+            self._out.write("\n")
+        except Exception as exc:  # a broken terminal or database: one line, never a traceback
+            self._err.write(f"jobcard: {self._text(STOPPED)}: {type(exc).__name__}: {exc}\n")
+            return 1
+        self._say(GOODBYE)
+        return 0
+
+    def _text(self, text: Localized) -> str:
+        if self._lang is None:
+            return f"{text.ja}\n{text.en}"
+        return text.get(self._lang)
+
+    def _say(self, text: Localized) -> None:
+        self._out.write(self._text(text) + "\n")
+        self._out.flush()
+
+
+def _prompt_session() -> PromptSession[str]:
+    """The line editor; imported here so piped chats and other commands don't load it."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+
+    bindings = KeyBindings()
+
+    @bindings.add("escape", "enter")  # Alt+Enter sends Esc then Enter in most terminals
+    def _line_break(event: KeyPressEvent) -> None:
+        event.current_buffer.insert_text("\n")
+
+    # History stays in memory: answers are personal, so they are not written to a file.
+    # Bracketed paste is on by default: the whole paste is inserted, line breaks included.
+    return PromptSession(
+        history=InMemoryHistory(),
+        key_bindings=bindings,
+        multiline=False,
+        prompt_continuation="  ",
+        enable_open_in_editor=False,
+    )

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from bot.engine.answer_texts import ANSWER_MESSAGES
-from bot.engine.choices import ChoiceAnswer, MultiChoiceAnswer, Option, YesNoAnswer
+from bot.engine.choices import ChoiceAnswer, MultiChoiceAnswer, Option, YesNoAnswer, match_words
 from bot.engine.dates import (
     date_text,
     format_date,
@@ -214,11 +214,16 @@ class NumberAnswer:
 
 @dataclass(frozen=True, slots=True)
 class ScaleAnswer:
-    """A whole number on a scale, by default -100 (very unhappy) to 100 (very happy)."""
+    """A whole number on a scale, by default -100 (very unhappy) to 100 (very happy).
+
+    Attributes:
+        named: Words that stand for a point, as the prompt names them (「ふつう」 for 0).
+    """
 
     kind: ClassVar[str] = "scale"
     minimum: int = -100
     maximum: int = 100
+    named: tuple[tuple[str, int], ...] = ()
 
     def parse(self, text: str, ctx: ParseContext, partial: JSONValue = None) -> ParseResult:
         """Read a whole number within the scale."""
@@ -230,6 +235,10 @@ class ScaleAnswer:
         if not fold(text):
             return empty_answer(self._hint())
         number = parse_decimal(text)
+        if number is None and self.named:
+            said = {self.named[i][1] for i in match_words(tuple(w for w, _ in self.named), text)}
+            if len(said) == 1:
+                number = Decimal(said.pop())
         if number is None or number != number.to_integral_value():
             return Rejected("scale_invalid", params)
         if not self.minimum <= number <= self.maximum:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from typing import ClassVar, Final
 from bot.engine.answer_texts import ANSWER_MESSAGES
 from bot.engine.localized import Lang, Localized
 from bot.engine.normalize import fold, kanji_to_digits
+from bot.engine.numeric import parse_decimal
+from bot.engine.readings import MAX_READING, has_kana, kana_fold, reading
 from bot.engine.results import (
     Accepted,
     JSONValue,
@@ -25,16 +28,24 @@ from bot.engine.results import (
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """One option of a choice: the stored value, its label, and extra words that select it."""
+    """One option of a choice: the stored value, its label, and extra words that select it.
+
+    Attributes:
+        number_range: Numbers that mean this option, both ends included (an age band's
+            ``(50, 59)``, so 「52歳」 picks 50代).
+    """
 
     value: str
     label: Localized
     aliases: tuple[str, ...] = ()
+    number_range: tuple[float, float] | None = None
 
 
 def _squash(s: str) -> str:
-    """Fold and drop spaces and punctuation, so 「full-time」 matches "Full time"."""
-    return "".join(ch for ch in fold(s) if not ch.isspace() and unicodedata.category(ch)[0] != "P")
+    """Fold, katakana to hiragana, and drop spaces and punctuation: 「full-time」 = "Full time"."""
+    return "".join(
+        ch for ch in kana_fold(fold(s)) if not ch.isspace() and unicodedata.category(ch)[0] != "P"
+    )
 
 
 MAX_INPUT: Final = 1000
@@ -43,12 +54,21 @@ _NUMBER = re.compile(r"(?:no\.?|#|\()?\s*(?P<n>\d{1,3})\s*(?:番目?|つ目|\)|\
 # What may surround an option's words and still mean just that option: 「正社員です」.
 _FILLER: Final = frozenset(
     {"です", "でした", "と思います", "だと思います", "かな", "ですね", "になります", "にします"}
-    | {"でお願いします", "がいいです", "ithink", "please"}
+    | {"でお願いします", "がいいです", "ithink", "please", "で", "だった", "お願いします"}
+    # After a verb's stem (「確定」 of 確定する): 「確定します」「追加したいです」.
+    | {"します", "したい", "したいです", "してください", "しました"}
+    # The same endings as read, for text compared by reading.
+    | {"でおねがいします", "おねがいします", "とおもいます", "だとおもいます"}
 )
+# Units that make a number an age or a count rather than an option's number: 「5歳」.
+_RANGE_UNITS: Final = ("歳", "才", "代", "years old", "yo")
 
 
 def _keys(option: Option) -> tuple[str, ...]:
-    return (option.value, option.label.ja, option.label.en, *option.aliases)
+    keys = (option.value, option.label.ja, option.label.en, *option.aliases)
+    # A verb option is also named by its stem: 「確定」 for 確定する.
+    stems = tuple(k[:-2] for k in keys if k.endswith("する") and len(k) > 3)
+    return keys + stems
 
 
 _Names = tuple[tuple[int, str], ...]
@@ -78,12 +98,72 @@ def _unique(indexes: list[int]) -> int | list[int] | None:
     return distinct[0] if len(distinct) == 1 else distinct
 
 
+@functools.lru_cache(maxsize=256)
+def _cached_readings(options: tuple[Option, ...]) -> _Names:
+    return _compute_readings(options)
+
+
+def _compute_readings(options: tuple[Option, ...]) -> _Names:
+    pairs = ((i, _squash(reading(fold(k)))) for i, o in enumerate(options) for k in _keys(o))
+    return tuple((i, k) for i, k in pairs if k)
+
+
+def _readings(options: tuple[Option, ...]) -> _Names:
+    """Each option's names read as hiragana (computed on first need, then cached)."""
+    try:
+        return _cached_readings(options)
+    except TypeError:
+        return _compute_readings(options)
+
+
+def _wraps(squashed: str, name: str) -> bool:
+    """Whether ``squashed`` is ``name`` plus a polite ending (「正社員です」, not 「です」)."""
+    return name in squashed and squashed.replace(name, "", 1) in _FILLER
+
+
+def _match_names(names: _Names, squashed: str, inside_from: int) -> int | list[int] | None:
+    """Same name, a unique start, a part (``inside_from``+ characters), then a polite ending."""
+    if (same := _unique([i for i, k in names if k == squashed])) is not None:
+        return same
+    if len(squashed) >= 2:
+        prefix = _unique([i for i, k in names if k.startswith(squashed)])
+        if isinstance(prefix, int):
+            return prefix
+    inside = [i for i, k in names if squashed in k] if len(squashed) >= inside_from else []
+    if (part := _unique(inside)) is not None:
+        return part
+    wrapped = [(i, k) for i, k in names if len(k) >= 2 and _wraps(squashed, k)]
+    longest = max((len(k) for _, k in wrapped), default=0)
+    return _unique([i for i, k in wrapped if len(k) == longest])
+
+
+def _in_range(options: tuple[Option, ...], folded: str) -> int | list[int] | None:
+    """The option whose number range holds the number typed (「52歳」「五十二」→ 50代)."""
+    if len(folded) > 20 or all(o.number_range is None for o in options):
+        return None
+    number = parse_decimal(folded, _RANGE_UNITS)
+    if number is None:
+        return None
+    # Ages and counts are whole: 19.5 is still 19.
+    whole = math.floor(number)
+    return _unique(
+        [
+            i
+            for i, o in enumerate(options)
+            if o.number_range is not None and o.number_range[0] <= whole <= o.number_range[1]
+        ]
+    )
+
+
 def match_option(options: tuple[Option, ...], text: str) -> int | list[int] | None:
     """Find the option ``text`` names: its index, the candidate indexes if ambiguous, or None.
 
     Tries, in order: exact wording (label in either language, value or alias), the option's
-    1-based number, wording ignoring spaces and punctuation, then a part of the wording
-    (2+ characters) that only one option has, then wording with a polite ending (「正社員です」).
+    1-based number, a number within an option's ``number_range`` (「52歳」), wording ignoring
+    spaces, punctuation and katakana/hiragana, then a part of the wording (2+ characters) that
+    only one option has, then wording with a polite ending (「正社員です」). Text with kana is
+    then compared by reading (「はけん」 names 派遣社員). Several candidates are returned, never
+    one picked among them.
     """
     folded = fold(text)
     if not folded:
@@ -96,20 +176,40 @@ def match_option(options: tuple[Option, ...], text: str) -> int | list[int] | No
         n = int(number["n"])
         if 1 <= n <= len(options):
             return n - 1
+    if (ranged := _in_range(options, folded)) is not None:
+        return ranged
     squashed = _squash(folded)
     if not squashed:
         return None
-    if (same := _unique([i for i, k in keyed if k == squashed])) is not None:
-        return same
-    if len(squashed) >= 2:
-        prefix = _unique([i for i, k in keyed if k.startswith(squashed)])
-        if isinstance(prefix, int):
-            return prefix
-        if (inside := _unique([i for i, k in keyed if squashed in k])) is not None:
-            return inside
-    wrapped = [(i, k) for i, k in keyed if len(k) >= 2 and squashed.replace(k, "", 1) in _FILLER]
-    longest = max((len(k) for _, k in wrapped), default=0)
-    return _unique([i for i, k in wrapped if len(k) == longest])
+    if (found := _match_names(keyed, squashed, inside_from=2)) is not None:
+        return found
+    # Kana typed for a kanji label (the IME left it unconverted): compare readings. Text of
+    # kanji alone is not read: a different kanji word that sounds the same is another word.
+    # A part of a reading must be longer than a part of the wording (sounds collide more).
+    if not has_kana(squashed) or len(folded) > MAX_READING:
+        return None
+    return _match_names(_readings(options), _squash(reading(folded)), inside_from=3)
+
+
+def _exact_or_wrapped(names: _Names, squashed: str) -> list[int]:
+    same = [i for i, k in names if k == squashed]
+    return same or [i for i, k in names if k and _wraps(squashed, k)]
+
+
+def match_words(words: tuple[str, ...], text: str) -> list[int]:
+    """The indexes of the words ``text`` says, whole or with a polite ending (「ふつうです」).
+
+    Case, width, spaces, punctuation and katakana/hiragana are ignored; text with kana is also
+    compared by reading (「ふつう」 says 普通). Never a part of a word: 「つう」 says nothing.
+    """
+    squashed = _squash(text)
+    if not squashed or len(squashed) > MAX_READING:
+        return []
+    found = _exact_or_wrapped(tuple((i, _squash(w)) for i, w in enumerate(words)), squashed)
+    if found or not has_kana(squashed):
+        return found
+    readings = tuple((i, _squash(reading(fold(w)))) for i, w in enumerate(words))
+    return _exact_or_wrapped(readings, _squash(reading(fold(text))))
 
 
 def option_list(options: tuple[Option, ...], indexes: list[int] | None = None) -> Localized:
@@ -258,6 +358,7 @@ class MultiChoiceAnswer:
 _YES: Final = frozenset(
     {"はい", "ええ", "うん", "そう", "そうです", "ある", "あります", "あり", "有り", "いる"}
     | {"います", "もちろん", "了解", "はーい", "持っています", "その通り", "そのとおり"}
+    | {"おっけー", "おけ"}
     | {"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "true", "1", "○", "〇", "◯"}
 )
 _NO: Final = frozenset(
@@ -306,7 +407,8 @@ class YesNoAnswer:
         folded = fold(text)
         if not folded:
             return empty_answer(ANSWER_MESSAGES["hint_yes_no"])
-        tokens = [t for t in _TOKENS.split(folded) if t]
+        # 「ハイ」「イイエ」: katakana is read as the same word.
+        tokens = [t for t in _TOKENS.split(kana_fold(folded)) if t]
         polarities = [_polarity(t) for t in tokens] or [None]
         first = polarities[0]
         if first is None or (not first) in polarities[1:]:

@@ -39,6 +39,7 @@ from bot.engine.model import (
     Say,
     Step,
 )
+from bot.engine.numeric import parse_decimal
 
 Path_ = tuple[str | int, ...]
 
@@ -143,6 +144,7 @@ def _answer(raw: Mapping[str, Any]) -> AnswerSpec:
             value=option["value"],
             label=Localized(**option["label"]),
             aliases=tuple(option.get("aliases", ())),
+            number_range=None if "range" not in option else tuple(option["range"]),
         )
         for option in raw.get("options", ())
     )
@@ -162,7 +164,11 @@ def _answer(raw: Mapping[str, Any]) -> AnswerSpec:
             unit=_text(raw.get("unit")),
         )
     if kind == "scale":
-        return ScaleAnswer(minimum=int(raw.get("min", -100)), maximum=int(raw.get("max", 100)))
+        return ScaleAnswer(
+            minimum=int(raw.get("min", -100)),
+            maximum=int(raw.get("max", 100)),
+            named=tuple(raw.get("named", {}).items()),
+        )
     if kind == "year_month":
         return YearMonthAnswer(allow_future=raw.get("allow_future", False))
     if kind == "period":
@@ -203,6 +209,8 @@ def _question(raw: dict[str, Any], path: Path_, ctx: _Context) -> Question | Non
     low, high = raw.get("min", raw.get("min_length")), raw.get("max", raw.get("max_length"))
     if low is not None and high is not None and low > high:
         ctx.error(path, step_id, f"minimum {low} is greater than maximum {high}", "bad_range")
+    _check_ranges(raw, path, ctx)
+    _check_named(raw, path, ctx)
     action = raw.get("action")
     if action == "consent" and kind != "yes_no":
         ctx.error((*path, "action"), step_id, "consent needs a yes_no question", "bad_action")
@@ -235,6 +243,44 @@ def _question(raw: dict[str, Any], path: Path_, ctx: _Context) -> Question | Non
         emit=raw.get("emit"),
         line=ctx.line(path),
     )
+
+
+def _check_ranges(raw: Mapping[str, Any], path: Path_, ctx: _Context) -> None:
+    """Each option's number range runs low to high, and no number means two options."""
+    spans: list[tuple[float, float, str]] = []
+    for index, option in enumerate(raw.get("options", ())):
+        if "range" not in option:
+            continue
+        low, high = option["range"]
+        where = (*path, "options", index, "range")
+        if low > high:
+            message = f"option '{option['value']}': range {low}..{high} runs backwards"
+            ctx.error(where, raw["id"], message, "bad_range")
+            continue
+        for other_low, other_high, other in spans:
+            if low <= other_high and other_low <= high:
+                message = f"option '{option['value']}': range {low}..{high} overlaps '{other}'"
+                ctx.error(where, raw["id"], message, "bad_range")
+        spans.append((low, high, option["value"]))
+
+
+def _check_named(raw: Mapping[str, Any], path: Path_, ctx: _Context) -> None:
+    """Named points belong to a scale, lie on it, and are words rather than numbers."""
+    named = raw.get("named")
+    if named is None:
+        return
+    where = (*path, "named")
+    if raw["ask"] != "scale":
+        ctx.error(where, raw["id"], "named points work with a 'scale' question", "bad_named")
+        return
+    low, high = raw.get("min", -100), raw.get("max", 100)
+    for word, point in named.items():
+        if not low <= point <= high:
+            message = f"named point '{word}': {point} is outside the scale {low}..{high}"
+            ctx.error(where, raw["id"], message, "bad_named")
+        if parse_decimal(word) is not None:
+            message = f"named point '{word}' reads as a number; name it with a word"
+            ctx.error(where, raw["id"], message, "bad_named")
 
 
 def _condition(raw: Mapping[str, Any], path: Path_, ctx: _Context) -> Any:

@@ -20,6 +20,8 @@ _OPTION = {
         "value": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,40}$"},
         "label": _TEXT,
         "aliases": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        # The numbers that mean this option, both ends included: an age band's [50, 59].
+        "range": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
     },
     "required": ["value", "label"],
     "additionalProperties": False,
@@ -70,6 +72,13 @@ QUESTION: dict[str, Any] = {
         "max_length": {"type": "integer", "minimum": 1},
         "min": {"type": "number"},
         "max": {"type": "number"},
+        # Words for points of a scale, as its prompt names them: {ふつう: 0}.
+        "named": {
+            "type": "object",
+            "additionalProperties": {"type": "integer"},
+            "propertyNames": {"minLength": 1},
+            "minProperties": 1,
+        },
         "integer": {"type": "boolean"},
         "unit": _TEXT,
         "allow_future": {"type": "boolean"},

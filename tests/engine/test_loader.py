@@ -24,6 +24,7 @@ EXPECTED = {
     "options": (6, "q1"),
     "duplicate_option": (8, "q1"),
     "bad_range": (5, "q1"),
+    "bad_named": (9, "q1"),
     "bad_action": (7, "q1"),
     "id_mismatch": (1, None),
     "unknown_dialog": (1, None),
@@ -83,3 +84,65 @@ def test_yaml_is_loaded_safely(tmp_path: Path) -> None:
     with pytest.raises(DialogLoadError) as caught:
         load_dialogs([path])
     assert caught.value.errors[0].rule == "yaml_syntax"
+
+
+_CHOICE = """id: q
+version: 1
+title: {{ja: 題, en: Title}}
+steps:
+  - id: q1
+    ask: {ask}
+    prompt: {{ja: 質問, en: Q}}
+{extra}
+"""
+
+
+@pytest.mark.parametrize(
+    ("ask", "extra", "rule", "words"),
+    [
+        (
+            "choice",
+            "    options:\n"
+            "      - {value: a, label: {ja: A, en: A}, range: [0, 19]}\n"
+            "      - {value: b, label: {ja: B, en: B}, range: [19, 29]}",
+            "bad_range",
+            "overlaps 'a'",
+        ),
+        (
+            "choice",
+            "    options:\n"
+            "      - {value: a, label: {ja: A, en: A}, range: [29, 20]}\n"
+            "      - {value: b, label: {ja: B, en: B}}",
+            "bad_range",
+            "runs backwards",
+        ),
+        (
+            "choice",
+            "    options:\n"
+            "      - {value: a, label: {ja: A, en: A}, range: [1]}\n"
+            "      - {value: b, label: {ja: B, en: B}}",
+            "schema",
+            "range",
+        ),
+        ("number", "    named: {ふつう: 0}", "bad_named", "'scale'"),
+        ("scale", "    named: {'5': 3}", "bad_named", "reads as a number"),
+    ],
+)
+def test_option_ranges_and_named_points_are_checked(
+    tmp_path: Path, ask: str, extra: str, rule: str, words: str
+) -> None:
+    path = tmp_path / "q.yaml"
+    path.write_text(_CHOICE.format(ask=ask, extra=extra), encoding="utf-8")
+    with pytest.raises(DialogLoadError) as caught:
+        load_dialogs([path])
+    assert [error.rule for error in caught.value.errors] == [rule]
+    assert words in caught.value.errors[0].message
+
+
+def test_shipped_age_bands_and_scale_points_load() -> None:
+    catalog = load_dialogs([DIALOGS_DIR]).catalog
+    age = catalog.latest["profile"].step("age_band")
+    assert [o.number_range for o in age.answer.options][-2:] == [(50, 59), (60, 130)]
+    lifeline = catalog.latest["lifeline"]
+    score = lifeline.step("points").sub("score")
+    assert ("ふつう", 0) in score.answer.named

@@ -464,11 +464,9 @@ _KANA_OF_OPTIONS = {
     for ch in reading(fold(name)) + kana_fold(fold(name))
 }
 # Kana that appears in no option's wording or reading (and so in no reading of this text).
+_ALL_KANA = {chr(c) for c in range(0x3041, 0x3097)} | {chr(c) for c in range(0x30A1, 0x30F7)}
 _FOREIGN_KANA = sorted(
-    {chr(c) for c in range(0x3041, 0x3097)}
-    | {chr(c) for c in range(0x30A1, 0x30F7)}
-    - {ch for ch in _KANA_OF_OPTIONS}
-    - {chr(ord(ch) + 0x60) for ch in _KANA_OF_OPTIONS}
+    _ALL_KANA - _KANA_OF_OPTIONS - {chr(ord(ch) + 0x60) for ch in _KANA_OF_OPTIONS}
 )
 
 

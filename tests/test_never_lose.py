@@ -165,7 +165,9 @@ def test_a_placeholder_is_replaced_by_the_fuller_answer_and_never_stored(chat: C
     fuller = "プレス加工ラインで班長として5名をまとめ、1日300個の部品を生産しました。"
     reply = chat.send(fuller)
     assert "置き換えました" in reply
-    chat.send("段取り替えの時間を短くする工夫と、新人への教え方が身につきました。ほかの職場でも活かせます。")
+    chat.send(
+        "段取り替えの時間を短くする工夫と、新人への教え方が身につきました。ほかの職場でも活かせます。"
+    )
     chat.press("これで全部")
     chat.press("確定する")
     [job] = card(chat)["work_history"]
@@ -179,7 +181,9 @@ def test_a_number_typed_during_a_follow_up_is_not_glued_to_the_answer(chat: Chat
     assert "書き足しますか" in reply and "置き換えますか" in reply
     reply = chat.press("書き足す")
     entry_text = "旋盤の仕事です\n1"
-    chat.send("工作機械の部品を正確に削る技能と、図面を読む力が身につきました。ほかの仕事にも活かせます。")
+    chat.send(
+        "工作機械の部品を正確に削る技能と、図面を読む力が身につきました。ほかの仕事にも活かせます。"
+    )
     chat.press("これで全部")
     chat.press("確定する")
     [job] = card(chat)["work_history"]
@@ -191,7 +195,9 @@ def test_a_number_typed_during_a_follow_up_can_be_kept_out(chat: Chat) -> None:
     chat.send("旋盤の仕事です")
     chat.send("1")
     chat.press("このままで次へ")
-    chat.send("工作機械の部品を正確に削る技能と、図面を読む力が身につきました。ほかの仕事にも活かせます。")
+    chat.send(
+        "工作機械の部品を正確に削る技能と、図面を読む力が身につきました。ほかの仕事にも活かせます。"
+    )
     chat.press("これで全部")
     chat.press("確定する")
     [job] = card(chat)["work_history"]
@@ -204,7 +210,9 @@ def test_a_thin_answer_is_stored_only_when_the_person_keeps_it(chat: Chat) -> No
     assert "文字以上" not in reply
     chat.press("このままで次へ")
     assert "学んだこと" in chat.text
-    chat.send("段取りを考える力が身につきました。ほかの現場でも活かせると思います。役に立ちました。")
+    chat.send(
+        "段取りを考える力が身につきました。ほかの現場でも活かせると思います。役に立ちました。"
+    )
     chat.press("これで全部")
     chat.press("確定する")
     [job] = card(chat)["work_history"]

@@ -131,7 +131,7 @@ def _valid_move(chat: Chat, data: st.DataObject) -> str:
     ]
     if not moves:
         return chat.send("メニュー")
-    label, payload = data.draw(st.sampled_from(moves), label="button")
+    _label, payload = data.draw(st.sampled_from(moves), label="button")
     return chat.payload(payload)
 
 

@@ -1,4 +1,4 @@
-"""Nothing a person types is lost or silently changed: lists, long texts, follow-ups, 「わからない」."""
+"""Nothing a person types is lost or silently changed: lists, long texts, follow-ups, unknowns."""
 
 from __future__ import annotations
 

@@ -13,12 +13,14 @@ from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.patches import Circle
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, ScaledTranslation
 
 from bot.documents.context import Charts, chart_points, has_will_can_must
-from bot.documents.typography import font_path, shorten
+from bot.documents.typography import font_path, printable, shorten
+from bot.documents.venn import will_can_must_figure
+
+__all__ = ["will_can_must_figure"]
 from bot.jobcard import JobCard, LifelinePoint, WillCanMust
 
 LABEL_SIZE = 7.5
@@ -124,7 +126,10 @@ def lifeline_figure(points: Sequence[LifelinePoint]) -> tuple[Figure, list[Text]
 def _place(
     axes: Axes, point: LifelinePoint, frame: Bbox, taken: list[Bbox], renderer: RendererBase
 ) -> Text | None:
-    text = shorten(point.event or "", 16, 2, balance=True)
+    # The table under the chart has every event in full. The bundled font has no emoji:
+    # each is shown as 〔絵文字〕, never as an empty box.
+    event = printable(point.event or "", (font_path(),))
+    text = shorten(event, 16, 2, balance=True)
     if not text:
         return None
     xy = (point.age or 0, point.score or 0)
@@ -163,65 +168,6 @@ def _place(
             return label
     label.remove()
     return None
-
-
-def will_can_must_figure(wcm: WillCanMust) -> Figure:
-    """Three overlapping circles with the person's own words, shortened to fit each circle."""
-    figure, _ = _figure(6.4, 4.2)
-    axes = figure.add_axes((0.0, 0.0, 1.0, 0.93))
-    axes.set_xlim(-2.3, 2.3)
-    axes.set_ylim(-2.0, 1.75)
-    axes.set_aspect("equal")
-    axes.axis("off")
-    font = _font()
-    circles = (
-        ("will", "Will", "やりたいこと", (-0.62, 0.3), (-1.12, 0.5), wcm.will),
-        ("can", "Can", "できること", (0.62, 0.3), (1.12, 0.5), wcm.can),
-        ("must", "Must", "求められること", (0.0, -0.72), (0.0, -1.2), wcm.must),
-    )
-    for key, name, gloss, center, spot, words in circles:
-        color = _COLORS[key]
-        axes.add_patch(Circle(center, 1.0, facecolor=color, alpha=0.22, edgecolor=color, lw=1.5))
-        x, y = spot
-        heading_y = y + 0.55 if key != "must" else y + 0.42
-        axes.text(
-            x,
-            heading_y,
-            f"{name}（{gloss}）",
-            ha="center",
-            va="center",
-            fontproperties=font,
-            fontsize=9.5,
-            fontweight="bold",
-            color="#333333",
-        )
-        axes.text(
-            x,
-            y - 0.08,
-            shorten(words or "", 16, 5),
-            ha="center",
-            va="center",
-            fontproperties=font,
-            fontsize=7.5,
-            color="#222222",
-            linespacing=1.35,
-        )
-    axes.text(
-        0.0, 0.0, "★", ha="center", va="center", fontproperties=font, fontsize=12, color="#b03a2e"
-    )
-    if wcm.direction:
-        axes.text(
-            0.0,
-            -1.95,
-            "★ 方向性：" + shorten(wcm.direction, 56, 2),
-            ha="center",
-            va="bottom",
-            fontproperties=font,
-            fontsize=7.5,
-            color="#333333",
-        )
-    axes.set_title("Will・Can・Must", fontproperties=font, fontsize=11)
-    return figure
 
 
 def png(figure: Figure, dpi: int = 150) -> bytes:

@@ -1,18 +1,16 @@
-"""The plain document context: sheets of labelled boxes and tables, every value a string."""
+"""The plain document context: sheets of labelled boxes, entries and tables, all strings."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.documents.typography import wrap
 from bot.jobcard import LifelinePoint, WillCanMust
+from bot.jobcard.layout import GRID, SHEET_KEYS
 
-SHEET_KEYS = ("1", "2", "3-1", "3-2", "ref")
-"""Every sheet a document may hold: 様式1 (1-1 or 1-2), 2, 3-1, 3-2, and the reference page."""
-
-GRID = 12
-"""Columns of the layout grid: table columns span some of them (HTML widths, Excel columns)."""
+__all__ = ["GRID", "SHEET_KEYS"]
 
 BOX_COLUMNS = 104
 """About how many half-width characters fit on one line of a full-width box."""
@@ -68,18 +66,42 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class Part:
+    """A part of a sheet: boxes of free text, numbered entries or a ruled table.
+
+    ``key`` is the layout part's (``career_plan``, ``lifeline``, ``will_can_must`` …);
+    ``caption`` the heading printed above it ("" when the sheet's heading says it all).
+    """
+
+    key: str
+    caption: str = ""
+    fields: tuple[Field, ...] = ()
+    entries: tuple[Entry, ...] = ()
+    table: Table | None = None
+
+
+Density = Literal["", "compact", "dense", "densest"]
+"""How tightly 様式1 is set: smaller type for long answers, so the sheet and its counselor's
+box stay on one page."""
+
+
+@dataclass(frozen=True, slots=True)
 class Sheet:
-    """One sheet: its form number and title, and what is written on it."""
+    """One sheet: its form number and title, and what is written on it, part by part."""
 
     key: str
     form: str
     title: str
     template: str
-    fields: tuple[Field, ...] = ()
-    entries: tuple[Entry, ...] = ()
-    tables: tuple[Table, ...] = ()
+    parts: tuple[Part, ...] = ()
     consultant: Field | None = None
     note: str = ""
+    density: Density = ""
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """Every box of free text on the sheet, in order."""
+        return tuple(field for part in self.parts for field in part.fields)
 
     @property
     def heading(self) -> str:
@@ -106,6 +128,7 @@ class DocumentContext:
     created_on: str
     sheets: tuple[Sheet, ...]
     charts: Charts
+    furigana: str = ""
     inline_css: bool = True
 
 
@@ -126,5 +149,5 @@ def chart_points(points: Iterable[LifelinePoint]) -> list[LifelinePoint]:
 
 
 def has_will_can_must(wcm: WillCanMust) -> bool:
-    """Whether any of Will, Can or Must was written."""
-    return any((wcm.will, wcm.can, wcm.must))
+    """Whether any of Will, Can, Must or their overlap was written (there is a diagram)."""
+    return any((wcm.will, wcm.can, wcm.must, wcm.overlap))

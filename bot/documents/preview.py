@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.documents.context import DocumentContext, Field, Sheet, Table
+from bot.documents.context import DocumentContext, Field, Part, Sheet, Table
 
 TELEGRAM_MESSAGE_LIMIT = 4096
 """Telegram's longest message, in UTF-16 code units."""
@@ -90,24 +90,37 @@ def _text_table(table: Table) -> str:
     return "\n".join(lines)
 
 
-def _text_sheet(sheet: Sheet) -> Iterator[str]:
-    yield f"【{sheet.heading}】"
-    yield from (_text_field(field) for field in sheet.fields)
-    if sheet.consultant is not None:
-        yield _text_field(sheet.consultant, CONSULTANT_EMPTY)
-    for entry in sheet.entries:
+def _text_part(part: Part) -> Iterator[str]:
+    if part.caption and part.fields:
+        yield f"◆ {part.caption}"
+    yield from (_text_field(field) for field in part.fields)
+    for entry in part.entries:
         period, employer, kind = (fact.text for fact in entry.facts)
-        about = "・".join(part for part in (period, kind) if part)
+        about = "・".join(piece for piece in (period, kind) if piece)
         title = f"{entry.number}. {employer or EMPTY}" if entry.number else EMPTY
         lines = [f"■ {title}" + (f"（{about}）" if about else "")]
         lines += [f"{field.label}\n{field.text or EMPTY}" for field in entry.fields]
         yield "\n".join(lines)
-    yield from (_text_table(table) for table in sheet.tables)
+    if part.table is not None:
+        yield _text_table(part.table)
+
+
+def _text_sheet(sheet: Sheet) -> Iterator[str]:
+    yield f"【{sheet.heading}】"
+    for part in sheet.parts:
+        yield from _text_part(part)
+    if sheet.consultant is not None:
+        yield _text_field(sheet.consultant, CONSULTANT_EMPTY)
+
+
+def _name(doc: DocumentContext) -> str:
+    """「山田 太郎（やまだ たろう）」: the name with its ふりがな."""
+    return (doc.name or EMPTY) + (f"（{doc.furigana}）" if doc.furigana else "")
 
 
 def render_text(doc: DocumentContext) -> str:
     """Plain text for chat (answers as written: chat platforms show them as plain text)."""
-    parts = [f"ジョブ・カード\n氏名：{doc.name or EMPTY}　作成日：{doc.created_on}"]
+    parts = [f"ジョブ・カード\n氏名：{_name(doc)}　作成日：{doc.created_on}"]
     for sheet in doc.sheets:
         parts.extend(_text_sheet(sheet))
     return "\n\n".join(parts)
@@ -131,15 +144,27 @@ def _md_sheet(sheet: Sheet) -> Iterator[str]:
     yield f"## {escape_markdown(sheet.heading)}"
     if sheet.note:
         yield f"*{escape_markdown(sheet.note)}*"
-    fields = [*sheet.fields, *([sheet.consultant] if sheet.consultant else [])]
-    for field in fields:
+    for part in sheet.parts:
+        yield from _md_part(part)
+    if sheet.consultant is not None:
+        field = sheet.consultant
         yield f"### {escape_markdown(field.label)}\n\n{_md_text(field.text)}"
-    for entry in sheet.entries:
+
+
+def _md_part(part: Part) -> Iterator[str]:
+    # Boxes under a caption are a level down, as a table's rows are under its caption.
+    level = "####" if part.caption else "###"
+    if part.caption and part.fields:
+        yield f"### {escape_markdown(part.caption)}"
+    for field in part.fields:
+        yield f"{level} {escape_markdown(field.label)}\n\n{_md_text(field.text)}"
+    for entry in part.entries:
         facts = "\n".join(f"- {fact.label}：{escape_markdown(fact.text)}" for fact in entry.facts)
         yield f"### {entry.number or ''}\n\n{facts}".replace("### \n", "### —\n")
         for field in entry.fields:
             yield f"#### {escape_markdown(field.label)}\n\n{_md_text(field.text)}"
-    for table in sheet.tables:
+    if part.table is not None:
+        table = part.table
         rows = [
             "| " + " | ".join(escape_markdown(c.label) for c in table.columns) + " |",
             "|" + "---|" * len(table.columns),
@@ -153,7 +178,9 @@ def render_markdown(doc: DocumentContext) -> str:
     """Markdown of the card (every answer escaped: no link, tag or heading from an answer)."""
     parts = [
         "# ジョブ・カード",
-        f"- 氏名：{escape_markdown(doc.name)}\n- 作成日：{escape_markdown(doc.created_on)}",
+        f"- 氏名：{escape_markdown(doc.name)}"
+        + (f"（{escape_markdown(doc.furigana)}）" if doc.furigana else "")
+        + f"\n- 作成日：{escape_markdown(doc.created_on)}",
     ]
     for sheet in doc.sheets:
         parts.extend(_md_sheet(sheet))

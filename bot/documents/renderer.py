@@ -6,6 +6,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -40,28 +41,46 @@ def render_html(environment: Environment, context: DocumentContext) -> str:
 
 
 class Printer:
-    """WeasyPrint, set up once: the bundled font and the print stylesheet, then PDF after PDF.
+    """WeasyPrint, set up once: the bundled fonts and the print stylesheet, then PDF after PDF.
 
     The font configuration (which copies the 4 MB font for fontconfig) and the parsed
     stylesheet are kept between documents; PDFs are made one at a time, as WeasyPrint's
     font state is shared. Only ``data:`` and ``file:`` URLs are fetched (the charts and the
-    font), so a document can never make the server reach the network; a resource that
+    fonts), so a document can never make the server reach the network; a resource that
     fails to load stops the rendering instead of silently printing missing glyphs.
+
+    With ``emoji_font`` (Noto Color Emoji) emoji in answers are printed from it, embedded
+    like the Japanese font; any emoji neither font has is printed as 〔絵文字〕.
     """
 
-    def __init__(self, stylesheet: str) -> None:
+    def __init__(self, stylesheet: str, emoji_font: Path | None = None) -> None:
         # WeasyPrint takes a second or two to import: only when the first PDF is made.
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import URLFetcher
 
-        from bot.documents.typography import FONT_FAMILY, font_url
+        from bot.documents.typography import (
+            EMOJI_FONT_FAMILY,
+            FONT_FAMILY,
+            font_path,
+            font_url,
+        )
 
         self._fetcher = URLFetcher(allowed_protocols=("data", "file"), fail_on_errors=True)
         self._fonts = FontConfiguration()
-        font_face = f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{font_url()}"); }}'
+        self.fonts = (font_path(),) if emoji_font is None else (font_path(), emoji_font)
+        faces = [f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{font_url()}"); }}']
+        if emoji_font is not None:
+            url = emoji_font.resolve().as_uri()
+            faces.append(
+                f'@font-face {{ font-family: "{EMOJI_FONT_FAMILY}"; src: url("{url}"); }}'
+            )
+            # After the stylesheet: the emoji font follows the Japanese one in every text.
+            stylesheet += f'\nhtml {{ font-family: "{FONT_FAMILY}", "{EMOJI_FONT_FAMILY}"; }}'
         self._css = CSS(
-            string=f"{font_face}\n{stylesheet}", font_config=self._fonts, url_fetcher=self._fetcher
+            string="\n".join([*faces, stylesheet]),
+            font_config=self._fonts,
+            url_fetcher=self._fetcher,
         )
         self._lock = threading.Lock()
 
@@ -69,6 +88,9 @@ class Printer:
         """The PDF of ``html``: A4 pages as the stylesheet says, text embedded and extractable."""
         from weasyprint import HTML
 
+        from bot.documents.typography import printable
+
+        html = printable(html, self.fonts, shaped=True)
         with self._lock:
             document = HTML(string=html, url_fetcher=self._fetcher)
             pdf: bytes = document.write_pdf(stylesheets=[self._css], font_config=self._fonts)
@@ -83,8 +105,16 @@ class CardDocuments:
     building this costs nothing at start-up.
     """
 
-    def __init__(self, environment: Environment | None = None) -> None:
+    def __init__(
+        self,
+        environment: Environment | None = None,
+        *,
+        emoji_font: Path | Literal["system"] | None = "system",
+    ) -> None:
+        """``emoji_font``: a font file for emoji in the PDF; "system" finds Noto Color Emoji
+        where the system has it; None prints each emoji as 〔絵文字〕."""
         self._environment = environment or make_environment()
+        self._emoji_font = emoji_font
         self._printer: Printer | None = None
         self._printer_lock = threading.Lock()
 
@@ -141,8 +171,11 @@ class CardDocuments:
     def _printer_for(self) -> Printer:
         with self._printer_lock:
             if self._printer is None:
+                from bot.documents.typography import emoji_font_path
+
                 stylesheet = self._environment.get_template(STYLESHEET).render()
-                self._printer = Printer(stylesheet)
+                found = emoji_font_path() if self._emoji_font == "system" else self._emoji_font
+                self._printer = Printer(stylesheet, found)
             return self._printer
 
     def _charts_for(self, card: JobCard, sheets: Sequence[str], image_format: str) -> Charts:

@@ -1,42 +1,51 @@
-"""The card laid out sheet by sheet, with the official headings verbatim."""
+"""The card laid out sheet by sheet for the documents, from the one layout in ``bot.jobcard``."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
 
 from bot.documents.context import (
+    BOX_COLUMNS,
     SHEET_KEYS,
     Charts,
     Column,
+    Density,
     DocumentContext,
     Entry,
     Field,
+    Part,
     Sheet,
     Table,
-    has_will_can_must,
 )
-from bot.jobcard import JobCard, WorkHistoryEntry
+from bot.documents.typography import wrap
+from bot.jobcard import JobCard, card_json
+from bot.jobcard import layout as card_layout
+from bot.jobcard.layout import CONSULTANT_LABEL, cell_text, rows
 
-CONSULTANT_LABEL = "＜キャリアコンサルティング実施者の記入欄＞"
+__all__ = ["CONSULTANT_LABEL", "document_context", "full_date", "plan_density"]
 
-EMPLOYMENT_TYPES = {
-    "regular": "正社員",
-    "contract": "契約社員",
-    "dispatched": "派遣社員",
-    "part_time": "パート・アルバイト",
-    "self_employed": "自営",
-    "other": "その他",
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_TEMPLATES = {
+    "1": "sheet_1.html.j2",
+    "2": "sheet_2.html.j2",
+    "3-1": "sheet_3_1.html.j2",
+    "3-2": "sheet_3_2.html.j2",
+    "ref": "reference.html.j2",
 }
 
-_YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-def year_month(value: str | None) -> str:
-    """``"2008-04"`` → 「2008年4月」 (anything else is shown as it is)."""
-    match = _YEAR_MONTH.fullmatch(value or "")
-    return f"{match[1]}年{int(match[2])}月" if match else value or ""
+# 様式1's densities, loosest first: the type size (pt), and per form the text lines that fit
+# in its boxes on one page beside the header and the counselor's box, and the lines a box
+# takes at least (its minimum height). Measured by printing boxes of equal length, as
+# described in the README.
+_DENSITIES: tuple[tuple[Density, float, dict[str, tuple[int, int]]], ...] = (
+    ("", 9.5, {"1-1": (20, 5), "1-2": (20, 4)}),
+    ("compact", 8.5, {"1-1": (28, 4), "1-2": (20, 4)}),
+    ("dense", 7.5, {"1-1": (40, 2), "1-2": (30, 2)}),
+    ("densest", 6.5, {"1-1": (48, 2), "1-2": (45, 2)}),
+)
 
 
 def full_date(value: str) -> str:
@@ -45,166 +54,85 @@ def full_date(value: str) -> str:
     return f"{match[1]}年{int(match[2])}月{int(match[3])}日" if match else value
 
 
-def period(start: str | None, end: str | None) -> str:
-    """「2008年4月～現在」: an open end is 「現在」, as the person answered it."""
-    if start is None and end is None:
-        return ""
-    return f"{year_month(start)}～{year_month(end) if end else '現在'}"
+def plan_density(texts: Sequence[str], form: str = "1-1") -> Density:
+    """The loosest density at which 様式1's boxes holding ``texts`` fit on one page.
+
+    When even the smallest type would not do (様式1-2's five boxes all near their length
+    limit), the sheet is set at the usual size and continues on a second page: the
+    counselor's box then goes there together with the end of the last box.
+    """
+    for density, size, forms in _DENSITIES:
+        budget, least = forms["1-2" if form == "1-2" else "1-1"]
+        columns = int(BOX_COLUMNS * 9.5 / size)
+        lines = sum(max(least, len(wrap(text, columns)) if text else 0) for text in texts)
+        if lines <= budget:
+            return density
+    return ""
 
 
-def _s(value: str | None) -> str:
-    return value or ""
-
-
-def _career_plan(card: JobCard) -> Sheet:
-    plan = card.career_plan
-    consultant = Field(CONSULTANT_LABEL, _s(plan.consultant_entry))
-    fields: tuple[Field, ...]
-    if plan.form == "1-2":
-        fields = (
-            Field("学校生活・インターンシップ・キャリア教育等の状況", _s(plan.school_activities)),
-            Field("興味、関心事項", _s(plan.values_interests)),
-            Field("得意なこと・苦手なこと", _s(plan.strengths)),
-            Field("自らの目標", _s(plan.future_work)),
-            Field("これから取り組むこと", _s(plan.next_steps)),
-        )
-        title = "キャリア・プランシート（就業経験がない方、学卒者等用）"
-    else:
-        fields = (
-            Field("価値観、興味、関心事項など", _s(plan.values_interests)),
-            Field("強みなど", _s(plan.strengths)),
-            Field("将来取り組みたい仕事や働き方など", _s(plan.future_work)),
-            Field("これから取り組むこと（学習・訓練など）", _s(plan.next_steps)),
-        )
-        title = "キャリア・プランシート（就業経験がある方用）"
-    return Sheet(
-        "1", f"様式{plan.form}", title, "sheet_1.html.j2", fields=fields, consultant=consultant
+def _boxes(part: card_layout.Part, row: Mapping[str, Any], *, answered_only: bool) -> Part:
+    fields = tuple(
+        Field(field.label.ja, cell_text(row, field, "ja") or "") for field in part.fields
     )
+    if answered_only:
+        fields = tuple(field for field in fields if field.text)
+    caption = part.caption.ja if part.caption else ""
+    return Part(part.key, caption, fields=fields)
 
 
-def _job(number: int, job: WorkHistoryEntry) -> Entry:
-    kind = _s(job.employment_type)
+def _entry(part: card_layout.Part, number: int, row: Mapping[str, Any]) -> Entry:
+    facts = tuple(f for f in part.fields if f.kind != "box")
+    boxes = tuple(f for f in part.fields if f.kind == "box")
     return Entry(
         number,
-        facts=(
-            Field("期間", period(job.start, job.end)),
-            Field("会社名", _s(job.employer)),
-            Field("雇用形態", EMPLOYMENT_TYPES.get(kind, kind)),
-        ),
-        fields=(
-            Field("＜職務の内容＞", _s(job.duties)),
-            Field("＜職務の中で学んだこと、得られた知識・技能等＞", _s(job.learned)),
-        ),
+        facts=tuple(Field(f.label.ja, cell_text(row, f, "ja") or "") for f in facts),
+        fields=tuple(Field(f.label.ja, cell_text(row, f, "ja") or "") for f in boxes),
     )
 
 
-def _work_history(card: JobCard) -> Sheet:
-    entries = tuple(_job(number, job) for number, job in enumerate(card.work_history, 1))
-    # With no job yet, one blank block (number 0) keeps the sheet a fillable form.
-    blank = _job(0, WorkHistoryEntry(None, None, None, None, None, None))
-    return Sheet("2", "様式2", "職務経歴シート", "sheet_2.html.j2", entries=entries or (blank,))
+def _table(part: card_layout.Part, found: list[Mapping[str, Any]]) -> Table:
+    columns = tuple(Column(field.label.ja, field.span) for field in part.fields)
+    cells = tuple(
+        tuple(cell_text(row, field, "ja") or "" for field in part.fields) for row in found
+    )
+    caption = part.caption.ja if part.caption else ""
+    return Table(caption, columns, cells, blank_rows=max(0, part.blank_rows - len(cells)))
 
 
-def _licenses(card: JobCard) -> Sheet:
-    rows = tuple(
-        (
-            _s(item.name),
-            year_month(item.acquired) + ("\n（取得予定）" if item.planned else ""),
-            _s(item.issuer),
-            _s(item.description),
-        )
-        for item in card.licenses
-    )
-    columns = (
-        Column("免許・資格の名称", 3),
-        Column("取得年月", 2),
-        Column("免許・資格の実施・認定機関の名称", 3),
-        Column("免許・資格の内容等", 4),
-    )
-    table = Table("", columns, rows, blank_rows=max(0, 8 - len(rows)))
-    title = "職業能力証明（免許・資格）シート"
-    return Sheet("3-1", "様式3-1", title, "sheet_3_1.html.j2", tables=(table,))
+def _part(part: card_layout.Part, data: Mapping[str, Any], *, reference: bool) -> Part | None:
+    found = rows(part, data)
+    if part.shape == "boxes":
+        built = _boxes(part, found[0] if found else {}, answered_only=reference)
+        return built if built.fields or not reference else None
+    if part.shape == "entries":
+        entries = tuple(_entry(part, number, row) for number, row in enumerate(found, 1))
+        # With no entry yet, one blank block (number 0) keeps the sheet a fillable form.
+        return Part(part.key, entries=entries or (_entry(part, 0, {}),))
+    if reference and not found:
+        return None
+    return Part(part.key, part.caption.ja if part.caption else "", table=_table(part, found))
 
 
-def _learning(card: JobCard) -> Sheet:
-    education = tuple(
-        (period(row.start, row.end), _s(row.school), _s(row.department), _s(row.content))
-        for row in card.education
+def _sheet(sheet: card_layout.Sheet, data: Mapping[str, Any]) -> Sheet:
+    reference = sheet.key == "ref"
+    parts = tuple(made for part in sheet.parts if (made := _part(part, data, reference=reference)))
+    consultant = None
+    if sheet.consultant:
+        # Written only by a キャリアコンサルティング実施者, never from the person's answers.
+        entry = (data.get("career_plan") or {}).get("consultant_entry")
+        consultant = Field(CONSULTANT_LABEL, entry if isinstance(entry, str) else "")
+    built = Sheet(
+        sheet.key,
+        form=f"様式{sheet.form}" if sheet.form else "",
+        title=sheet.title.ja,
+        template=_TEMPLATES[sheet.key],
+        parts=parts,
+        consultant=consultant,
+        note=sheet.note.ja if sheet.note else "",
     )
-    training = tuple(
-        (period(row.start, row.end), _s(row.provider), _s(row.course), _s(row.content))
-        for row in card.training
-    )
-    span = (3, 3, 2, 4)
-    tables = (
-        Table(
-            "学習歴",
-            _columns(("期間", "学校名", "学部・学科等", "主な学習内容"), span),
-            education,
-            blank_rows=max(0, 4 - len(education)),
-        ),
-        Table(
-            "訓練歴",
-            _columns(("期間", "訓練機関名", "コース名", "訓練内容"), span),
-            training,
-            blank_rows=max(0, 4 - len(training)),
-        ),
-    )
-    title = "職業能力証明（学習歴・訓練歴）シート"
-    return Sheet("3-2", "様式3-2", title, "sheet_3_2.html.j2", tables=tables)
-
-
-def _columns(labels: Sequence[str], spans: Sequence[int]) -> tuple[Column, ...]:
-    return tuple(Column(label, span) for label, span in zip(labels, spans, strict=True))
-
-
-def _reference(card: JobCard) -> Sheet:
-    rows = tuple(
-        (
-            "" if p.age is None else f"{p.age}歳",
-            _s(p.event),
-            "" if p.score is None else f"{p.score:+d}",
-            _s(p.note),
-        )
-        for p in card.lifeline
-    )
-    table = Table(
-        "ライフラインチャート",
-        _columns(("年齢", "できごと", "満足度", "そのときの気持ち・メモ"), (1, 5, 1, 5)),
-        rows,
-    )
-    wcm = card.will_can_must
-    fields: tuple[Field, ...] = (
-        Field("Will（やりたいこと）", _s(wcm.will)),
-        Field("Can（できること）", _s(wcm.can)),
-        Field("Must（求められること・条件）", _s(wcm.must)),
-        Field("学び直しの方向性", _s(wcm.direction)),
-    )
-    if not (has_will_can_must(wcm) or wcm.direction):
-        fields = ()
-    # Not an official sheet: no 様式 number, and it says so on the page.
-    note = (
-        "このページはジョブ・カードの様式ではありません。"
-        "記入にあたって振り返った内容の控えです（提出は不要です）。"
-    )
-    return Sheet(
-        "ref",
-        form="",
-        title="参考：ふり返りの記録",
-        template="reference.html.j2",
-        fields=fields,
-        tables=(table,) if rows else (),
-        note=note,
-    )
-
-
-_BUILDERS = {
-    "1": _career_plan,
-    "2": _work_history,
-    "3-1": _licenses,
-    "3-2": _learning,
-    "ref": _reference,
-}
+    if sheet.key != "1":
+        return built
+    return replace(built, density=plan_density([f.text for f in built.fields], sheet.form))
 
 
 def document_context(
@@ -213,16 +141,17 @@ def document_context(
     *,
     charts: Charts | None = None,
 ) -> DocumentContext:
-    """The plain context for ``sheets`` of ``card`` (the reference page only if it has content)."""
-    built = []
-    for key in sheets:
-        wcm = card.will_can_must
-        if key == "ref" and not (card.lifeline or has_will_can_must(wcm) or wcm.direction):
-            continue
-        built.append(_BUILDERS[key](card))
+    """The plain context for those of ``sheets`` that apply to ``card``.
+
+    様式1 is always there; the reference page only with something on it; someone without
+    work experience gets 様式2, 3-1 and 3-2 only when they wrote something there.
+    """
+    data = card_json(card)
+    chosen = card_layout.sheets_of(data, tuple(sheets))
     return DocumentContext(
-        name=_s(card.person.name),
+        name=card.person.name or "",
         created_on=full_date(card.person.created_on),
-        sheets=tuple(built),
+        sheets=tuple(_sheet(sheet, data) for sheet in chosen),
         charts=charts or Charts(),
+        furigana=card.person.furigana or "",
     )

@@ -1,9 +1,11 @@
-"""Japanese text: the font shipped in a Python package, and width-aware wrapping."""
+"""Japanese text: the fonts the documents embed, emoji they cannot draw, and wrapping."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -38,6 +40,73 @@ def font_path() -> Path:
 def font_url() -> str:
     """The font as a ``file:`` URL for CSS ``@font-face``."""
     return font_path().resolve().as_uri()
+
+
+EMOJI_FONT_FAMILY = "JobcardEmoji"
+EMOJI_FONT_FILES = (
+    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",  # Debian, Ubuntu: fonts-noto-color-emoji
+    "/usr/share/fonts/noto/NotoColorEmoji.ttf",  # Arch: noto-fonts-emoji
+    "/usr/share/fonts/google-noto-color-emoji-fonts/NotoColorEmoji.ttf",  # Fedora
+    "/usr/share/fonts/google-noto-emoji/NotoColorEmoji.ttf",  # older Fedora
+)
+EMOJI_PLACEHOLDER = "〔絵文字〕"
+"""What a document shows for an emoji it has no font for: visibly something, never a box."""
+
+
+def emoji_font_path() -> Path | None:
+    """Noto Color Emoji where the system has it (Debian ``fonts-noto-color-emoji``), else None."""
+    return next((Path(name) for name in EMOJI_FONT_FILES if Path(name).is_file()), None)
+
+
+@cache
+def covered(fonts: tuple[Path, ...]) -> frozenset[int]:
+    """The code points that ``fonts`` have a glyph for."""
+    # matplotlib's FreeType binding reads the character map without drawing anything.
+    from matplotlib.ft2font import FT2Font
+
+    points: set[int] = set()
+    for path in fonts:
+        points.update(FT2Font(str(path)).get_charmap())
+    return frozenset(points)
+
+
+_EMOJI = (
+    "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u25fe"
+    "\u2600-\u27bf\u2934\u2935\u2b05-\u2b55\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
+)
+_MODIFIERS = "\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
+# One emoji as people see it: a keycap (1️⃣), a flag (two regional indicators), or a symbol
+# with its presentation selector, skin tone and tags, joined into a family by ZWJs; or a
+# stray joiner or selector left over from one.
+_EMOJI_CLUSTER = re.compile(
+    f"[0-9#*]\ufe0f?\u20e3"
+    f"|[\U0001f1e6-\U0001f1ff]{{2}}"
+    f"|[{_EMOJI}][{_MODIFIERS}]*(?:\u200d[{_EMOJI}][{_MODIFIERS}]*)*"
+    f"|[\u200d\u20e3{_MODIFIERS}]"
+)
+_INVISIBLE = str.maketrans("", "", "\ufe0e\ufe0f\u200d")
+
+
+def printable(text: str, fonts: Iterable[Path], *, shaped: bool = False) -> str:
+    """``text`` with each emoji that ``fonts`` cannot draw shown as 〔絵文字〕.
+
+    An emoji or symbol the fonts have (★, ♪, or any emoji with an emoji font) stays. With
+    ``shaped`` text (WeasyPrint's HarfBuzz) the invisible joiners and presentation
+    selectors stay too, as they choose the emoji's form; for matplotlib, which would draw
+    them as boxes, they are dropped. Only what is printed changes: the stored answer is
+    never touched.
+    """
+    have = covered(tuple(fonts))
+
+    def replace(match: re.Match[str]) -> str:
+        core = match[0].translate(_INVISIBLE)
+        if not core:
+            return match[0] if shaped else ""
+        if all(ord(char) in have for char in core):
+            return match[0] if shaped else core
+        return EMOJI_PLACEHOLDER
+
+    return _EMOJI_CLUSTER.sub(replace, text)
 
 
 ELLIPSIS = "…"

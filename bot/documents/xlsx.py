@@ -173,6 +173,8 @@ class _SheetWriter:
 def _header(writer: _SheetWriter, doc: DocumentContext, sheet: Sheet) -> None:
     writer.single(sheet.form, FORM if sheet.form else NOTE)
     writer.single(sheet.title, TITLE, span=GRID, height=30)
+    if doc.furigana:
+        writer.line([("ふりがな", 2, True), (doc.furigana, 10, False)])
     person = [
         ("氏名", 2, True),
         (doc.name, 5, False),
@@ -246,14 +248,17 @@ def render_xlsx(doc: DocumentContext) -> bytes:
         _header(writer, doc, sheet)
         if sheet.note:
             writer.single(sheet.note, NOTE, span=GRID)
-        for field in sheet.fields:
-            _field(writer, field, min_lines=6 if sheet.key == "1" else 2)
+        for part in sheet.parts:
+            if part.caption and part.fields:
+                writer.single(part.caption, CAPTION, span=GRID, height=22)
+            for field in part.fields:
+                _field(writer, field, min_lines=6 if sheet.key == "1" else 2)
+            for entry in part.entries:
+                _entry(writer, entry)
+            if part.table is not None:
+                _table(writer, part.table)
         if sheet.consultant is not None:
             _field(writer, sheet.consultant, min_lines=6)
-        for entry in sheet.entries:
-            _entry(writer, entry)
-        for table in sheet.tables:
-            _table(writer, table)
         _print_setup(ws, doc, sheet, writer.row - 1)
     buffer = io.BytesIO()
     workbook.save(buffer)

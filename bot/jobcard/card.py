@@ -13,10 +13,11 @@ CareerPlanForm = Literal["1-1", "1-2"]
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """The header of every sheet: 氏名 and 作成日."""
+    """The header of every sheet: 氏名 (with its ふりがな) and 作成日."""
 
     name: str | None
     created_on: str
+    furigana: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +89,27 @@ class LifelinePoint:
 
 
 @dataclass(frozen=True, slots=True)
+class LifelineReflection:
+    """What the person said looking back over the life-line (the dialog's reflection steps)."""
+
+    peak: str | None = None
+    peak_common: str | None = None
+    trough: str | None = None
+    recovery: str | None = None
+    values: str | None = None
+    strengths: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class WillCanMust:
-    """The Will / Can / Must exercise and the reskilling direction it gave."""
+    """The Will / Can / Must exercise: the three circles, where they overlap, the gap between
+    Will and Can, and the reskilling direction it gave."""
 
     will: str | None = None
     can: str | None = None
     must: str | None = None
+    overlap: str | None = None
+    gap: str | None = None
     direction: str | None = None
 
 
@@ -108,6 +124,7 @@ class JobCard:
     education: list[EducationEntry] = field(default_factory=list)
     training: list[TrainingEntry] = field(default_factory=list)
     lifeline: list[LifelinePoint] = field(default_factory=list)
+    reflection: LifelineReflection = field(default_factory=LifelineReflection)
     will_can_must: WillCanMust = field(default_factory=WillCanMust)
 
 
@@ -207,20 +224,36 @@ def build_jobcard(
         )
         for point in points
     ]
+    reflection = LifelineReflection(
+        peak=_text(plan("lifeline.peak_story")),
+        peak_common=_text(plan("lifeline.peak_common")),
+        trough=_text(plan("lifeline.trough_story")),
+        recovery=_text(plan("lifeline.recovery")),
+        values=_text(plan("lifeline.values")),
+        strengths=_text(plan("lifeline.strengths")),
+    )
     will_can_must = WillCanMust(
         will=_text(plan("will_can_must.will")),
         can=_text(plan("will_can_must.can")),
         must=_text(plan("will_can_must.must")),
+        overlap=_text(plan("will_can_must.overlap")),
+        gap=_text(plan("will_can_must.gap")),
         direction=_text(plan("will_can_must.direction")),
     )
+    person = Person(
+        name=_text(plan("profile.name")),
+        created_on=created_on.isoformat(),
+        furigana=_text(plan("profile.furigana")),
+    )
     return JobCard(
-        person=Person(name=_text(plan("profile.name")), created_on=created_on.isoformat()),
+        person=person,
         career_plan=career_plan,
         work_history=work_history,
         licenses=licenses,
         education=education,
         training=training,
         lifeline=lifeline,
+        reflection=reflection,
         will_can_must=will_can_must,
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.engine import JumpTo, OpenSection, Payload
 from bot.engine.localized import Lang
-from bot.review.sheets import EMPLOYMENT, Section, sections_of
+from bot.jobcard.layout import PERSON, Part, Sheet, all_sheets, applies, cell_text, rows
 
 # A key names what a comment is attached to: a section (``work_history``), one entry of a
 # list (``work_history.0``) or one field (``work_history.0.duties``). The same keys tell the
@@ -42,80 +42,63 @@ class SectionView:
     blocks: tuple[Block, ...]
 
 
-def _month(value: Any, lang: Lang) -> str | None:
-    if not isinstance(value, str):
-        return None
-    year, _, month = value.partition("-")
-    return f"{year}年{int(month)}月" if lang == "ja" and month.isdigit() else value
-
-
-def _text(row: Mapping[str, Any], name: str, lang: Lang) -> str | None:
-    """A field's value as people read it."""
-    if name == "period":
-        start, end = _month(row.get("start"), lang), _month(row.get("end"), lang)
-        if start is None and end is None:
-            return None
-        now = "現在" if lang == "ja" else "present"
-        return f"{start or '?'} 〜 {end or now}"
-    value = row.get(name)
-    if value is None:
-        return None
-    if name == "employment_type":
-        return EMPLOYMENT[value].get(lang) if value in EMPLOYMENT else str(value)
-    if name == "acquired":
-        planned = ("（取得予定）" if lang == "ja" else " (planned)") if row.get("planned") else ""
-        return f"{_month(value, lang)}{planned}"
-    if name == "age":
-        return f"{value}歳" if lang == "ja" else str(value)
-    if name == "score":
-        return f"{value:+d}" if isinstance(value, int) else str(value)
-    return str(value)
-
-
-def _block(section: Section, key: str, title: str, row: Mapping[str, Any], lang: Lang) -> Block:
+def _block(part: Part, key: str, title: str, row: Mapping[str, Any], lang: Lang) -> Block:
     cells = tuple(
-        Cell(f"{key}.{field.name}", field.label.get(lang), _text(row, field.name, lang))
-        for field in section.fields
+        Cell(f"{key}.{field.name}", field.label.get(lang), cell_text(row, field, lang))
+        for field in part.fields
     )
     return Block(key, title, cells)
 
 
-def _entry_title(section: Section, index: int, row: Mapping[str, Any], lang: Lang) -> str:
+def _entry_title(part: Part, index: int, row: Mapping[str, Any], lang: Lang) -> str:
     """「勤務先 1：みなと商事」: the entry's number, and its name when it has one."""
-    assert section.item is not None
-    number = f"{section.item.get(lang)} {index + 1}"
-    name = _text(row, section.title_field, lang)
-    if not name:
+    assert part.item is not None
+    number = f"{part.item.get(lang)} {index + 1}"
+    name = row.get(part.title_field)
+    if not isinstance(name, str) or not name:
         return number
     return f"{number}：{name}" if lang == "ja" else f"{number}: {name}"
+
+
+def _shown(card: Mapping[str, Any]) -> list[tuple[Sheet | None, Part]]:
+    """The parts the dashboard shows, each with its sheet (None for the person's header).
+
+    The same sheets as the documents, except that the reference page's parts are always
+    there: a counselor sees that the life-line or Will/Can/Must is still to be done.
+    """
+    shown: list[tuple[Sheet | None, Part]] = [(None, PERSON)]
+    for sheet in all_sheets(card):
+        if sheet.key == "ref" or applies(sheet, card):
+            shown.extend((sheet, part) for part in sheet.parts)
+    return shown
+
+
+def _title(sheet: Sheet | None, part: Part, lang: Lang) -> str:
+    if sheet is not None:
+        return sheet.part_title(part, lang)
+    return part.caption.get(lang) if part.caption is not None else part.key
+
+
+def sections_of(card: Mapping[str, Any]) -> list[Part]:
+    """The parts of ``card`` on the dashboard, in the order of the paper card."""
+    return [part for _, part in _shown(card)]
 
 
 def layout(card: Mapping[str, Any], lang: Lang) -> list[SectionView]:
     """Every section of ``card`` with its blocks, ready to show."""
     views: list[SectionView] = []
-    for section in sections_of(card):
-        title = section.title.get(lang)
-        value = card.get(section.key)
-        if section.group is None:
-            row = value if isinstance(value, Mapping) else {}
-            views.append(
-                SectionView(section.key, title, (_block(section, section.key, title, row, lang),))
-            )
+    for sheet, part in _shown(card):
+        title = _title(sheet, part, lang)
+        found = rows(part, card)
+        if part.group is None:
+            row = found[0] if found else {}
+            views.append(SectionView(part.key, title, (_block(part, part.key, title, row, lang),)))
             continue
-        rows = (
-            [row for row in value if isinstance(row, Mapping)] if isinstance(value, list) else []
-        )
         blocks = tuple(
-            _block(
-                section,
-                f"{section.key}.{index}",
-                _entry_title(section, index, row, lang),
-                row,
-                lang,
-            )
-            for index, row in enumerate(rows)
+            _block(part, f"{part.key}.{index}", _entry_title(part, index, row, lang), row, lang)
+            for index, row in enumerate(found)
         )
-        views.append(SectionView(section.key, title, blocks))
+        views.append(SectionView(part.key, title, blocks))
     return views
 
 

@@ -115,6 +115,7 @@ def rich_answers(*, form: str = "1-1") -> dict[str, Any]:
     """Answers keyed ``dialog.field`` for a full card: 5 jobs, 6 licences, 12 life events."""
     answers: dict[str, Any] = {
         "profile.name": "佐藤 花子",
+        "profile.furigana": "さとう はなこ",
         "profile.has_experience": form == "1-1",
         "work_history.jobs": [
             {
@@ -171,6 +172,14 @@ def rich_answers(*, form: str = "1-1") -> dict[str, Any]:
         "will_can_must.will": "これまでの経理経験を活かして、中小企業のお金の相談にのる仕事がしたい。",
         "will_can_must.can": "窓口相談と記帳代行の経験。困ったときに一人で抱え込まず、周りに相談して一歩ずつ進めること。",
         "will_can_must.must": "親の介護があるため、週4日程度の勤務が望ましい。収入は今と同じ程度が必要。",
+        "lifeline.peak_story": "会計事務所で責任者を任され、お客さまの会社の数字が良くなるのを一緒に喜べた。",
+        "lifeline.peak_common": "どちらも仲間と一緒に目標を追いかけ、任されて自分で工夫できた時期だった。",
+        "lifeline.trough_story": "出産で退職し、社会から取り残されたように感じていた。",
+        "lifeline.recovery": "パートで少しずつ仕事に戻り、できることを一つずつ増やした。家族の支えも大きかった。",
+        "lifeline.values": "人の役に立っていると実感できること。任されて自分で工夫できること。",
+        "lifeline.strengths": "困ったときに一人で抱え込まず、周りに相談して一歩ずつ進めること。",
+        "will_can_must.overlap": "中小企業の経理を支えながら、お金の相談にものること。",
+        "will_can_must.gap": "FPとしての知識と、相談を受ける経験が足りない。",
         "will_can_must.direction": "お金の相談にのるためのFPの知識と資格。\n2027年1月にFP2級を取得し、その後AFP登録を目指す。",
         "career_plan.next_steps": "2027年1月にFP2級を取得し、その後AFP登録を目指す。",
     }
@@ -198,7 +207,8 @@ def rich_card(*, form: str = "1-1", **overrides: Any) -> JobCard:
 def answers_in(card: JobCard) -> list[str]:
     """Every answer written on the card (what each format must show), unanswered ones left out."""
     plan = card.career_plan
-    texts = [card.person.name, plan.values_interests, plan.strengths, plan.future_work]
+    texts = [card.person.name, card.person.furigana]
+    texts += [plan.values_interests, plan.strengths, plan.future_work]
     texts += [plan.next_steps, plan.school_activities]
     for job in card.work_history:
         texts += [job.employer, job.duties, job.learned]
@@ -210,6 +220,8 @@ def answers_in(card: JobCard) -> list[str]:
         texts += [training.provider, training.course, training.content]
     for point in card.lifeline:
         texts += [point.event, point.note]
+    ref = card.reflection
+    texts += [ref.peak, ref.peak_common, ref.trough, ref.recovery, ref.values, ref.strengths]
     wcm = card.will_can_must
-    texts += [wcm.will, wcm.can, wcm.must, wcm.direction]
+    texts += [wcm.will, wcm.can, wcm.must, wcm.overlap, wcm.gap, wcm.direction]
     return [text for text in texts if text]

@@ -101,7 +101,8 @@ def test_each_sheet_has_its_official_headings_name_and_date(
         assert heading in html
     others = [h for key, hs in OFFICIAL_HEADINGS.items() if key != sheet for h in hs[1:2]]
     assert not [heading for heading in others if heading in html]
-    assert html.count('<td class="person-name">佐藤 花子</td>') == 1
+    name = '<span class="furigana">さとう はなこ</span><span class="name">佐藤 花子</span>'
+    assert html.count(name) == 1  # ふりがな in the 氏名 cell, above the name
     assert html.count('<td class="created-on">2026年11月22日</td>') == 1
 
 

@@ -73,15 +73,17 @@ def test_worksheets_print_on_a4_with_ruled_wrapped_boxes(documents: CardDocument
     workbook = _reopen(documents.xlsx(rich_card()))
     for ws in workbook.worksheets:
         _print_checks(ws)
-        assert ws.cell(3, 1).value == "氏名" and ws.cell(3, 3).value == "佐藤 花子"
-        assert ws.cell(3, 8).value == "作成日" and ws.cell(3, 10).value == "2026年11月22日"
+        # ふりがな just above 氏名, as on the PDF.
+        assert ws.cell(3, 1).value == "ふりがな" and ws.cell(3, 3).value == "さとう はなこ"
+        assert ws.cell(4, 1).value == "氏名" and ws.cell(4, 3).value == "佐藤 花子"
+        assert ws.cell(4, 8).value == "作成日" and ws.cell(4, 10).value == "2026年11月22日"
     ws = workbook["様式1-1"]
-    answer = ws["A6"]
+    answer = ws["A7"]
     assert answer.value == rich_card().career_plan.values_interests
     assert answer.alignment.wrap_text
     assert answer.border.left is not None and answer.border.left.style == "thin"
-    assert "A6:L6" in {str(r) for r in ws.merged_cells.ranges}
-    assert (ws.row_dimensions[6].height or 0) >= 60  # room to write, like the form's box
+    assert "A7:L7" in {str(r) for r in ws.merged_cells.ranges}
+    assert (ws.row_dimensions[7].height or 0) >= 60  # room to write, like the form's box
 
 
 def test_formulas_in_answers_are_stored_as_text(documents: CardDocuments) -> None:
@@ -104,7 +106,7 @@ def test_formulas_in_answers_are_stored_as_text(documents: CardDocuments) -> Non
     for hostile in [*HOSTILE[3:6], "=cmd|' /C calc'!A0", "-1+1"]:
         assert hostile in values
     ws = workbook["様式1-1"]
-    assert ws["A8"].value == HOSTILE[4] and ws["A8"].quotePrefix
+    assert ws["A9"].value == HOSTILE[4] and ws["A9"].quotePrefix
     # The stored XML holds no formula element at all.
     assert b"<f>" not in content and b"<f " not in content
 

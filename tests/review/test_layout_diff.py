@@ -35,7 +35,7 @@ def test_fields_have_official_labels_and_readable_texts() -> None:
     flat = layout.flatten(card, "ja")
     label, text = flat["work_history.0.period"]
     assert label == "様式2 職務経歴シート › 勤務先 1：みなと商事 › 期間"
-    assert text == "2015年4月 〜 現在"
+    assert text == "2015年4月～現在"
     assert flat["work_history.0.employment_type"][1] == "正社員"
     assert flat["work_history.0.learned"] == (
         "様式2 職務経歴シート › 勤務先 1：みなと商事 › "
@@ -43,7 +43,7 @@ def test_fields_have_official_labels_and_readable_texts() -> None:
         None,
     )
     assert flat["career_plan.strengths"][0].endswith("› 強みなど")
-    assert layout.flatten(card, "en")["work_history.0.period"][1] == "2015-04 〜 present"
+    assert layout.flatten(card, "en")["work_history.0.period"][1] == "Apr 2015 – present"
 
 
 def test_form_1_2_uses_its_own_headings_and_questions() -> None:
@@ -79,7 +79,7 @@ def test_text_at_an_entry_lists_its_answered_fields() -> None:
     card = _card(work_history__jobs=[JOB])
     text = layout.text_at("work_history.0", card, "ja")
     assert (
-        text == "期間：2015年4月 〜 現在\n会社名：みなと商事\n雇用形態：正社員\n"
+        text == "期間：2015年4月～現在\n会社名：みなと商事\n雇用形態：正社員\n"
         "＜職務の内容＞：法人営業"
     )
     assert layout.text_at("work_history", card, "ja") == "勤務先 1：みなと商事"

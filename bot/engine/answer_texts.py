@@ -34,16 +34,36 @@ ANSWER_MESSAGES: Final[dict[str, Localized]] = {
         "Please include the year as well, e.g. “2015-04”.",
     ),
     "month_missing": Localized(
-        "{year}年の何月ですか？（例: 4）",
-        "Which month of {year}? (e.g. 4)",
+        "{year}年の何月ですか？（例: 4）月を覚えていなければ「覚えていない」と送ってください。",
+        "Which month of {year}? (e.g. 4) If you don't remember, type “don't remember”.",
+    ),
+    "month_unreadable": Localized(
+        "{year}年の何月か読み取れませんでした。「4」のように月を数字で入力してください。"
+        "覚えていなければ「覚えていない」と送ってください。",
+        "I couldn't read a month of {year}. Please type the month as a number, e.g. “4”, "
+        "or “don't remember” if you don't remember it.",
     ),
     "month_out_of_range": Localized(
         "{month}月という月はありません。月は1から12の数字で入力してください。",
         "There is no month {month}. Please give the month as a number from 1 to 12.",
     ),
     "era_year_too_large": Localized(
-        "{era_ja}は{last}年（{last_western}年）までです。年をもう一度確かめてください。",
-        "The {era_en} era ended in its year {last} ({last_western}). Please check the year.",
+        "{era_ja}は{last}年（{last_western}年）{until_ja}までです。{western}年は{right_ja}です。"
+        "年をもう一度確かめてください。",
+        "The {era_en} era lasted until {until_en} {last_western} ({era_en} {last}); {western} "
+        "is {right_en}. Please check the year.",
+    ),
+    "era_ended": Localized(
+        "{era_year_ja}は{limit_ja}までです。{other_from_ja}以降は{other_ja}です。"
+        "{typed_ja}のことでしたら「{right_ja}」か「{typed_ja}」と入力してください。",
+        "That is outside its era: {era_year_en} lasted only until {limit_en}; from "
+        "{other_from_en} it is {other_en}. If you mean {typed_en}, please type “{right_en}”.",
+    ),
+    "era_not_begun": Localized(
+        "{era_year_ja}は{since_ja}からです。{other_until_ja}までは{other_ja}です。"
+        "{typed_ja}のことでしたら「{right_ja}」か「{typed_ja}」と入力してください。",
+        "That is outside its era: {era_year_en} began only {since_en}; until {other_until_en} "
+        "it is {other_en}. If you mean {typed_en}, please type “{right_en}”.",
     ),
     "year_out_of_range": Localized(
         "{min}年から{max}年までの年で入力してください。",
@@ -89,6 +109,29 @@ ANSWER_MESSAGES: Final[dict[str, Localized]] = {
         "終わりの年月を教えてください。今も続いている場合は「現在」と入力してください。",
         "When did it end? Please give the year and month, or type “present” if it is "
         "still going on.",
+    ),
+    "period_start_month_missing": Localized(
+        "{year}年の何月からですか？（例: 4）"
+        "月を覚えていなければ「覚えていない」と送ってください。",
+        "Which month of {year} did it start? (e.g. 4) If you don't remember, type "
+        "“don't remember”.",
+    ),
+    "period_end_month_missing": Localized(
+        "{year}年の何月までですか？（例: 3）"
+        "月を覚えていなければ「覚えていない」と送ってください。",
+        "Which month of {year} did it end? (e.g. 3) If you don't remember, type “don't remember”.",
+    ),
+    "period_months_missing": Localized(
+        "始まり（{start}年）と終わり（{end}年）は、それぞれ何月ですか？「4月～3月」のように"
+        "入力してください。月を覚えていなければ「覚えていない」と送ってください。",
+        "Which months did it start and end in ({start} and {end})? Please type them like "
+        "“April to March”, or “don't remember” if you don't remember them.",
+    ),
+    "period_months_unreadable": Localized(
+        "月が読み取れませんでした。始まり（{start}年）と終わり（{end}年）の月を「4月～3月」の"
+        "ように入力してください。覚えていなければ「覚えていない」と送ってください。",
+        "I couldn't read the months. Please type the months it started and ended in ({start} "
+        "and {end}) like “April to March”, or “don't remember” if you don't remember them.",
     ),
     "period_end_invalid": Localized(
         "終わりの年月が読み取れませんでした。「2020年3月」のように入力するか、"
@@ -210,6 +253,14 @@ ANSWER_MESSAGES: Final[dict[str, Localized]] = {
         "the numbers or wording of the options (separate several with commas, e.g. 1, 3)",
     ),
     "hint_yes_no": Localized("「はい」か「いいえ」", "“yes” or “no”"),
+    # --- read back right after a date is stored ----------------------------------------------
+    "recorded_as": Localized("{value}として記録しました。", "Recorded as {value}."),
+    "recorded_year_only": Localized(
+        "{value}として記録しました（わからない月は空けてあります）。思い出したら、"
+        "あとで「まとめ」から直せます。",
+        "Recorded as {value} (the month you don't remember is left out). If it comes back to "
+        "you, you can change it later from the summary.",
+    ),
     # --- words used when displaying stored answers -------------------------------------------
     "word_present": Localized("現在", "present"),
     "word_yes": Localized("はい", "Yes"),

@@ -15,6 +15,7 @@ from bot.engine.answers import (
     Rejected,
     TextAnswer,
     YesNoAnswer,
+    readback,
 )
 from bot.engine.effects import Emit, SetConsent, SetLanguage
 from bot.engine.model import Group, Question
@@ -178,6 +179,8 @@ def accept(turn: Turn, value: Any, *, confirmed: bool = False) -> None:
         return
     holding.release(turn)
     store(turn, value)
+    if (note := readback(turn.spec(question), value, turn.lang)) is not None:
+        turn.say(note)  # how a date was read, e.g. 「1988年4月～1995年3月として記録しました。」
     if question.options_from is not None and group is None:
         spec = turn.spec(question)
         assert isinstance(spec, ChoiceAnswer)

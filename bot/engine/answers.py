@@ -13,20 +13,26 @@ from typing import ClassVar
 from bot.engine.answer_texts import ANSWER_MESSAGES
 from bot.engine.choices import ChoiceAnswer, MultiChoiceAnswer, Option, YesNoAnswer, match_words
 from bot.engine.dates import (
+    UNKNOWN_MONTH,
     date_text,
     format_date,
     format_year_month,
+    is_unknown_month,
     parse_bare_month,
     parse_date,
     parse_year_month,
-    parse_ym_str,
     year_month_text,
     ym_str,
 )
 from bot.engine.localized import Lang, Localized
 from bot.engine.normalize import fold, normalize_text, single_line
 from bot.engine.numeric import format_number, parse_decimal
-from bot.engine.periods import format_period, parse_period, period_value
+from bot.engine.periods import (
+    format_period,
+    has_unknown_month,
+    parse_period_answer,
+    period_value,
+)
 from bot.engine.results import (
     Accepted,
     JSONValue,
@@ -57,6 +63,7 @@ __all__ = [
     "TextAnswer",
     "YearMonthAnswer",
     "YesNoAnswer",
+    "readback",
 ]
 
 
@@ -270,9 +277,18 @@ def _year_of(partial: JSONValue) -> int | None:
     return year if isinstance(year, int) and not isinstance(year, bool) else None
 
 
+def _readback(value: JSONValue, shown: str, lang: Lang) -> str:
+    """「…として記録しました。」, saying so when a month was left out as unknown."""
+    key = "recorded_year_only" if has_unknown_month(value) else "recorded_as"
+    return ANSWER_MESSAGES[key].format(lang, value=shown)
+
+
 @dataclass(frozen=True, slots=True)
 class YearMonthAnswer:
-    """A year and month (「2015年4月」「平成27年4月」「H27.4」「2015/4」); stored ``YYYY-MM``."""
+    """A year and month (「2015年4月」「平成27年4月」「H27.4」「2015/4」); stored ``YYYY-MM``.
+
+    A year alone asks for the month; 「覚えていない」 then keeps the year alone, stored ``YYYY``.
+    """
 
     kind: ClassVar[str] = "year_month"
     allow_future: bool = False
@@ -287,9 +303,15 @@ class YearMonthAnswer:
         year = _year_of(partial)
         if year is not None:
             month = parse_bare_month(text)
+            if month is None and is_unknown_month(text):
+                month = UNKNOWN_MONTH
             parsed = (year, month) if isinstance(month, int) else month
         if parsed is None:
             parsed = parse_year_month(text, ctx.today)
+            unreadable = ("year_month_invalid", "year_missing")
+            if year is not None and isinstance(parsed, Rejected) and parsed.reason in unreadable:
+                # Keep to the question asked: the month of the year already given.
+                parsed = Rejected("month_unreadable", (("year", str(year)),))
         if isinstance(parsed, NeedMore):
             new_year = _year_of(parsed.partial)
             too_late = new_year is not None and new_year > ctx.today.year
@@ -301,8 +323,13 @@ class YearMonthAnswer:
         return Accepted(ym_str(parsed))
 
     def display(self, value: JSONValue, lang: Lang) -> str:
-        """「2015年4月」 / "Apr 2015"."""
+        """「2015年4月」 / "Apr 2015" (「1996年」 / "1996" when the month is unknown)."""
         return format_year_month(value, lang) if isinstance(value, str) else str(value)
+
+    def readback(self, value: JSONValue, lang: Lang) -> str | None:
+        """How the answer was read, said right after it is stored
+        (「2015年4月として記録しました。」)."""
+        return _readback(value, self.display(value, lang), lang)
 
     def hint(self, lang: Lang) -> str:
         """What is expected, as a short noun phrase."""
@@ -316,16 +343,23 @@ class PeriodAnswer:
     kind: ClassVar[str] = "period"
 
     def parse(self, text: str, ctx: ParseContext, partial: JSONValue = None) -> ParseResult:
-        """Read a period; stored as ``{"start": "YYYY-MM", "end": "YYYY-MM" or None}``."""
+        """Read a period; stored as ``{"start": "YYYY-MM", "end": "YYYY-MM" or None}``.
+
+        Either end is ``YYYY`` when the person said they don't remember its month.
+        """
         if not fold(text):
             return empty_answer(ANSWER_MESSAGES["hint_period"])
-        start = parse_ym_str(partial.get("start")) if isinstance(partial, dict) else None
-        parsed = parse_period(text, ctx.today, start)
+        parsed = parse_period_answer(text, ctx.today, partial)
         return Accepted(period_value(parsed)) if isinstance(parsed, tuple) else parsed
 
     def display(self, value: JSONValue, lang: Lang) -> str:
         """「2015年4月～現在」 / "Apr 2015 – present"."""
         return format_period(value, lang)
+
+    def readback(self, value: JSONValue, lang: Lang) -> str | None:
+        """How the answer was read, said right after it is stored
+        (「1988年4月～1995年3月として記録しました。」)."""
+        return _readback(value, self.display(value, lang), lang)
 
     def hint(self, lang: Lang) -> str:
         """What is expected, as a short noun phrase."""
@@ -375,3 +409,11 @@ AnswerSpec = (
     | MultiChoiceAnswer
     | YesNoAnswer
 )
+
+
+def readback(spec: AnswerSpec, value: JSONValue, lang: Lang) -> str | None:
+    """What to say right after ``value`` is stored: the reading of a date or period that was
+    accepted (「1988年4月～1995年3月として記録しました。」), or None for other kinds."""
+    if isinstance(spec, YearMonthAnswer | PeriodAnswer):
+        return spec.readback(value, lang)
+    return None

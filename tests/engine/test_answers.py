@@ -28,6 +28,7 @@ from bot.engine.answers import (
     TextAnswer,
     YearMonthAnswer,
     YesNoAnswer,
+    readback,
 )
 from bot.engine.localized import Localized
 from bot.engine.normalize import fold, kanji_to_digits, normalize_text, unify_dashes
@@ -381,9 +382,38 @@ def test_year_only_then_month_round_trip() -> None:
     spec = YearMonthAnswer()
     first = need_more(spec, "平成2年")
     assert first.partial == {"year": 1990}
-    assert first.message("ja") == "1990年の何月ですか？（例: 4）"
+    assert first.message("ja") == (
+        "1990年の何月ですか？（例: 4）月を覚えていなければ「覚えていない」と送ってください。"
+    )
     for month in ("4", "4月", "４月", "四月", "04"):
         assert accepted(spec, month, first.partial) == "1990-04"
+
+
+@pytest.mark.parametrize(
+    "word", ["覚えていない", "覚えてません", "月は不明です", "わからない", "don't remember"]
+)
+def test_year_then_unknown_month_keeps_the_year(word: str) -> None:
+    spec = YearMonthAnswer()
+    first = need_more(spec, "1996年")
+    assert accepted(spec, word, first.partial) == "1996"
+    assert spec.display("1996", "ja") == "1996年"
+    assert spec.display("1996", "en") == "1996"
+
+
+def test_year_with_unknown_month_in_one_answer() -> None:
+    assert accepted(YearMonthAnswer(), "1996年（月は覚えていない）") == "1996"
+    assert rejected(YearMonthAnswer(), "2027年（月は不明）").reason == "year_month_future"
+    assert accepted(YearMonthAnswer(allow_future=True), "2027年?月") == "2027"
+
+
+def test_month_follow_up_that_is_no_month_keeps_to_the_question() -> None:
+    result = rejected(YearMonthAnswer(), "そのころ", {"year": 1996})
+    assert result.reason == "month_unreadable"
+    assert result.message("ja") == (
+        "1996年の何月か読み取れませんでした。「4」のように月を数字で入力してください。"
+        "覚えていなければ「覚えていない」と送ってください。"
+    )
+    assert "“don't remember”" in result.message("en")
 
 
 def test_month_follow_up_accepts_a_full_year_month_or_a_new_year() -> None:
@@ -454,11 +484,63 @@ def test_period_with_a_broken_partial_starts_over() -> None:
     assert rejected(PeriodAnswer(), "現在", {"start": 2015}).reason == "period_invalid"
 
 
-def test_period_year_only_asks_for_year_and_month() -> None:
-    result = rejected(PeriodAnswer(), "2015～2020")
+def test_period_month_without_a_year_asks_for_year_and_month() -> None:
+    result = rejected(PeriodAnswer(), "4月～2020年3月")
     assert result.message("ja") == (
         "期間は、始まりと終わりをそれぞれ年と月で入力してください（例: 2015年4月～2020年3月）。"
     )
+
+
+def test_period_years_alone_ask_for_the_months_then_keep_the_years() -> None:
+    spec = PeriodAnswer()
+    first = need_more(spec, "2015～2020")
+    assert first.partial == {"start": "2015", "end": "2020", "ask": "months"}
+    assert accepted(spec, "覚えていない", first.partial) == {"start": "2015", "end": "2020"}
+    assert accepted(spec, "4月～3月", first.partial) == {"start": "2015-04", "end": "2020-03"}
+
+
+@pytest.mark.parametrize(
+    ("spec", "value", "ja", "en"),
+    [
+        (
+            PeriodAnswer(),
+            {"start": "1988-04", "end": "1995-03"},
+            "1988年4月～1995年3月として記録しました。",
+            "Recorded as Apr 1988 – Mar 1995.",
+        ),
+        (
+            PeriodAnswer(),
+            {"start": "2015-04", "end": None},
+            "2015年4月～現在として記録しました。",
+            "Recorded as Apr 2015 – present.",
+        ),
+        (
+            PeriodAnswer(),
+            {"start": "1996", "end": "2000-03"},
+            "1996年～2000年3月として記録しました（わからない月は空けてあります）。"
+            "思い出したら、あとで「まとめ」から直せます。",
+            "Recorded as 1996 – Mar 2000 (the month you don't remember is left out). If it "
+            "comes back to you, you can change it later from the summary.",
+        ),
+        (YearMonthAnswer(), "2010-03", "2010年3月として記録しました。", "Recorded as Mar 2010."),
+        (
+            YearMonthAnswer(),
+            "1996",
+            "1996年として記録しました（わからない月は空けてあります）。"
+            "思い出したら、あとで「まとめ」から直せます。",
+            "Recorded as 1996 (the month you don't remember is left out). If it comes back "
+            "to you, you can change it later from the summary.",
+        ),
+        (TextAnswer(), "2010-03", None, None),
+        (DateAnswer(), "2026-12-01", None, None),
+        (YesNoAnswer(), True, None, None),
+    ],
+)
+def test_readback_says_how_a_date_was_read(
+    spec: AnswerSpec, value: JSONValue, ja: str | None, en: str | None
+) -> None:
+    assert readback(spec, value, "ja") == ja
+    assert readback(spec, value, "en") == en
 
 
 def test_period_display() -> None:
@@ -811,7 +893,9 @@ def test_messages_use_matching_placeholders_in_both_languages(key: str) -> None:
 def test_messages_are_polite_sentences(key: str) -> None:
     ja = ANSWER_MESSAGES[key].ja.split("\n")[0]
     assert ja.endswith(("。", "？", "）")), ja
-    assert any(polite in ja for polite in ("ください", "ですか", "です。", "です（")), ja
+    assert any(
+        polite in ja for polite in ("ください", "ですか", "です。", "です（", "ます。", "ました。")
+    ), ja
     en = ANSWER_MESSAGES[key].en.split("\n")[0]
     assert en[:1] in string.ascii_uppercase, en
     assert en.endswith((".", "?", ")")), en

@@ -84,11 +84,24 @@ SPECS: list[AnswerSpec] = [
 ]
 PARTIALS: dict[str, list[JSONValue]] = {
     "year_month": [None, {"year": 2015}, {"year": 2030}, {"year": "x"}, {}],
-    "period": [None, {"start": "2015-04"}, {"start": "2026-04"}, {"start": "bad"}, []],
+    "period": [
+        None,
+        {"start": "2015-04"},
+        {"start": "2026-04"},
+        {"start": "bad"},
+        [],
+        {"start": "1996", "ask": "start_month"},
+        {"start": "1996", "end": None, "ask": "start_month"},
+        {"start": "1996-04", "end": "2000", "ask": "end_month"},
+        {"start": "1996", "end": "2000", "ask": "months"},
+        {"start": "1996", "end": "2000-03", "ask": "months"},
+        {"start": "1996"},
+    ],
 }
 ids = [f"{spec.kind}-{i}" for i, spec in enumerate(SPECS)]
 
-YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+YEAR_MONTH = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+"""A stored year-month: ``YYYY-MM``, or ``YYYY`` when the person did not remember the month."""
 PLACEHOLDER = re.compile(r"\{\w*\}")
 
 # Whitespace, control and invisible format characters: all of them together are "nothing".
@@ -120,6 +133,12 @@ DATEISH = st.lists(
                 "正社員",
                 "1番",
                 "①",
+                "。",
+                "西暦",
+                "覚えていない",
+                "不明",
+                "に至る",
+                "?",
             ),
         ]
     ),
@@ -151,9 +170,22 @@ def check_result(spec: AnswerSpec, text: str, result: ParseResult) -> None:
             assert isinstance(result.partial["year"], int)
         else:
             assert spec.kind == "period"
-            assert isinstance(result.partial, dict)
-            assert set(result.partial) == {"start"}
-            assert YEAR_MONTH.match(str(result.partial["start"]))
+            check_period_partial(result.partial)
+
+
+def check_period_partial(partial: JSONValue) -> None:
+    """A period's follow-up keeps what was given: the start, the end once given, what to ask."""
+    assert isinstance(partial, dict)
+    assert set(partial) in ({"start"}, {"start", "ask"}, {"start", "end", "ask"})
+    start, end = partial["start"], partial.get("end")
+    assert isinstance(start, str)
+    assert YEAR_MONTH.match(start)
+    assert end is None or (isinstance(end, str) and YEAR_MONTH.match(end))
+    ask = partial.get("ask")
+    if ask is not None:
+        assert ask in ("start_month", "end_month", "months")
+        assert (len(start) == 4) == (ask in ("start_month", "months"))
+        assert (isinstance(end, str) and len(end) == 4) == (ask in ("end_month", "months"))
 
 
 def check_value(spec: AnswerSpec, value: JSONValue) -> None:
@@ -176,16 +208,20 @@ def check_value(spec: AnswerSpec, value: JSONValue) -> None:
     elif isinstance(spec, YearMonthAnswer):
         assert isinstance(value, str)
         assert YEAR_MONTH.match(value)
-        assert spec.allow_future or value <= f"{TODAY:%Y-%m}"
+        assert spec.allow_future or value[:7] <= f"{TODAY:%Y-%m}"
     elif isinstance(spec, PeriodAnswer):
         assert isinstance(value, dict)
         assert set(value) == {"start", "end"}
         start, end = value["start"], value["end"]
         assert isinstance(start, str)
         assert YEAR_MONTH.match(start)
-        assert start <= f"{TODAY:%Y-%m}"
-        assert end is None or (isinstance(end, str) and YEAR_MONTH.match(end) and start <= end)
-        assert end is None or end <= f"{TODAY:%Y-%m}"
+        assert start[:7] <= f"{TODAY:%Y-%m}"
+        assert end is None or (isinstance(end, str) and YEAR_MONTH.match(end))
+        if isinstance(end, str):
+            # With a month unknown only the years compare (1996 – 1996-03 is fine).
+            width = min(len(start), len(end))
+            assert start[:width] <= end[:width]
+            assert end[:7] <= f"{TODAY:%Y-%m}"
     elif isinstance(spec, DateAnswer):
         assert isinstance(value, str)
         day = datetime.date.fromisoformat(value)
@@ -298,8 +334,19 @@ def test_any_stored_partial_is_survivable(partial: Any, text: str) -> None:
 
 # --- round trips -----------------------------------------------------------------------------
 
-ERAS = [("令和", "R", 2019), ("平成", "H", 1989), ("昭和", "S", 1926), ("大正", "T", 1912)]
-ERA_LAST = {"平成": 2019, "昭和": 1989, "大正": 1926}
+# Each era's first and last day; the day of a change belongs to both eras.
+ERAS = [
+    ("令和", "R", datetime.date(2019, 5, 1), datetime.date(9999, 12, 31)),
+    ("平成", "H", datetime.date(1989, 1, 8), datetime.date(2019, 4, 30)),
+    ("昭和", "S", datetime.date(1926, 12, 25), datetime.date(1989, 1, 7)),
+    ("大正", "T", datetime.date(1912, 7, 30), datetime.date(1926, 12, 25)),
+    ("明治", "M", datetime.date(1868, 1, 1), datetime.date(1912, 7, 30)),
+]
+
+
+def month_span(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return datetime.date(year, month, 1), following - datetime.timedelta(days=1)
 
 
 def full_width(text: str) -> str:
@@ -307,10 +354,12 @@ def full_width(text: str) -> str:
 
 
 def era_spellings(year: int, month: int) -> list[str]:
+    """The month written in every era it falls in (both eras in a month of change)."""
     spellings = []
-    for name, abbr, first in ERAS:
-        if first <= year <= ERA_LAST.get(name, 9999):
-            number = year - first + 1
+    first_day, last_day = month_span(year, month)
+    for name, abbr, start, end in ERAS:
+        if start <= last_day and first_day <= end:
+            number = year - start.year + 1
             written = "元" if number == 1 else str(number)
             spellings += [f"{name}{written}年{month}月", f"{abbr}{number}.{month}"]
             spellings += [full_width(f"{abbr.lower()}{number}/{month}")]
@@ -377,6 +426,105 @@ def test_period_round_trip(start: tuple[int, int], end: tuple[int, int], sep: st
         )
     for lang in LANGS:
         assert spec.parse(spec.display(value, lang), CTX) == Accepted(value)
+
+
+@FAST
+@given(era=st.sampled_from(ERAS), number=st.integers(1, 70), month=st.integers(1, 12))
+def test_era_year_month_is_read_right_or_refused(
+    era: tuple[str, str, datetime.date, datetime.date], number: int, month: int
+) -> None:
+    """An era year-month is its Gregorian month when the era covers it, else refused with why."""
+    name, abbr, start, end = era
+    year = start.year + number - 1
+    spec = YearMonthAnswer(allow_future=True)
+    for text in (f"{name}{number}年{month}月", f"{abbr}{number}.{month}"):
+        result = spec.parse(text, CTX)
+        if year > end.year:
+            assert isinstance(result, Rejected) and result.reason == "era_year_too_large", text
+            continue
+        first_day, last_day = month_span(year, month)
+        if last_day < start or first_day > end:
+            assert isinstance(result, Rejected), text
+            assert result.reason == ("era_not_begun" if last_day < start else "era_ended")
+            # The message gives the reading in the right era and in the Gregorian calendar.
+            assert f"{year}年{month}月" in result.message("ja")
+            assert f"{year:04d}-{month:02d}" in result.message("en")
+        elif 1900 <= year <= TODAY.year + 10:
+            assert result == Accepted(f"{year:04d}-{month:02d}"), text
+
+
+UNKNOWN_WORDS = [
+    "覚えていない",
+    "覚えてないです",
+    "わからない",
+    "不明",
+    "忘れました",
+    "don't remember",
+]
+
+
+@FAST
+@given(year=st.integers(1900, TODAY.year), word=st.sampled_from(UNKNOWN_WORDS))
+def test_year_without_its_month_is_kept(year: int, word: str) -> None:
+    spec = YearMonthAnswer()
+    first = spec.parse(f"{year}年", CTX)
+    assert isinstance(first, NeedMore)
+    kept = spec.parse(word, CTX, first.partial)
+    assert kept == Accepted(f"{year:04d}")
+    assert spec.display(f"{year:04d}", "ja") == f"{year}年"
+    assert spec.display(f"{year:04d}", "en") == str(year)
+    assert spec.parse(f"{year}年（月は{word}）", CTX) == kept
+
+
+@FAST
+@given(
+    start=st.integers(1900, TODAY.year),
+    end=st.integers(1900, TODAY.year),
+    months=st.tuples(st.integers(1, 12), st.integers(1, 12)),
+    word=st.sampled_from(UNKNOWN_WORDS),
+)
+def test_period_years_without_months_are_kept(
+    start: int, end: int, months: tuple[int, int], word: str
+) -> None:
+    start, end = min(start, end), max(start, end)
+    spec = PeriodAnswer()
+    first = spec.parse(f"{start}年～{end}年", CTX)
+    assert isinstance(first, NeedMore)
+    check_period_partial(first.partial)
+    assert spec.parse(word, CTX, first.partial) == Accepted({"start": f"{start}", "end": f"{end}"})
+    with_months = spec.parse(f"{months[0]}月～{months[1]}月", CTX, first.partial)
+    if (start, months[0]) <= (end, months[1]) and (end, months[1]) <= (TODAY.year, TODAY.month):
+        value = {"start": f"{start}-{months[0]:02d}", "end": f"{end}-{months[1]:02d}"}
+        assert with_months == Accepted(value)
+    else:
+        assert isinstance(with_months, Rejected)
+
+
+@FAST
+@given(text=DATEISH, word=st.sampled_from(UNKNOWN_WORDS))
+def test_period_follow_up_never_drops_what_was_given(text: str, word: str) -> None:
+    """Whatever a period's follow-up asks, answering it keeps the years already given."""
+    spec = PeriodAnswer()
+    first = spec.parse(text, CTX)
+    if not isinstance(first, NeedMore):
+        return
+    given = first.partial
+    assert isinstance(given, dict)
+    done: ParseResult = first
+    # At most: the start's month, then the end, then the end's month.
+    for _ in range(3):
+        if not isinstance(done, NeedMore):
+            break
+        partial = done.partial
+        check_period_partial(partial)
+        assert isinstance(partial, dict)
+        answer = "現在" if "ask" not in partial else word
+        done = spec.parse(answer, CTX, partial)
+    assert isinstance(done, Accepted), (text, given, done)
+    assert isinstance(done.value, dict)
+    assert str(done.value["start"])[:4] == str(given["start"])[:4]
+    if given.get("end") is not None:
+        assert str(done.value["end"])[:4] == str(given["end"])[:4]
 
 
 @FAST

@@ -1,5 +1,6 @@
 """Persistence: SQLAlchemy models, repository functions and Alembic migrations."""
 
+import storage.audit  # registers the audit trail on Base.metadata
 import storage.booking  # registers the booking tables on Base.metadata
 import storage.juku  # registers the juku tables on Base.metadata
 import storage.review  # noqa: F401  (registers the review tables on Base.metadata)

@@ -57,6 +57,21 @@ def register(commands: Any) -> None:
     )
     web.add_argument("--host", default="127.0.0.1", help="listen address")
     web.add_argument("--port", type=int, default=8080, help="listen port")
+    web.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="behind a TLS proxy (nginx, Caddy): trust its X-Forwarded-Proto and "
+        "X-Forwarded-For, so cookies get Secure and the audit trail the browser's address",
+    )
+    web.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        metavar="IPS",
+        help="comma-separated proxy addresses whose forwarded headers are trusted "
+        "(default: 127.0.0.1)",
+    )
+    web.add_argument("--ssl-certfile", metavar="PEM", help="serve HTTPS with this certificate")
+    web.add_argument("--ssl-keyfile", metavar="PEM", help="the certificate's private key")
     add_db_option(web)
 
 
@@ -172,11 +187,51 @@ def _centre(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def web_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The uvicorn options of ``jobcard web`` (TLS, and which proxies are trusted).
+
+    Raises:
+        _WebOptionError: A certificate without its key, or the other way round.
+    """
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise _WebOptionError("--ssl-certfile and --ssl-keyfile go together: give both")
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "proxy_headers": args.proxy_headers,
+        "log_level": "info",
+    }
+    if args.proxy_headers:
+        options["forwarded_allow_ips"] = args.forwarded_allow_ips
+    if args.ssl_certfile:
+        options["ssl_certfile"] = args.ssl_certfile
+        options["ssl_keyfile"] = args.ssl_keyfile
+    return options
+
+
+class _WebOptionError(ValueError):
+    """``jobcard web`` was given options that do not fit together."""
+
+
 def _web(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from bot.web import create_app
 
-    app = create_app(_sessions(settings))
-    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=False, log_level="info")
+    try:
+        options = web_options(args)
+    except _WebOptionError as exc:
+        print(f"jobcard: {exc}", file=sys.stderr)
+        return 2
+    secret = settings.environ.get("JOBCARD_SECRET_KEY", "").strip()
+    require_2fa = settings.environ.get("JOBCARD_REQUIRE_2FA", "").strip().lower()
+    if require_2fa not in ("", "admin", "all"):
+        print("jobcard: JOBCARD_REQUIRE_2FA must be admin or all", file=sys.stderr)
+        return 2
+    app = create_app(
+        _sessions(settings),
+        secret_key=secret.encode() if secret else None,
+        require_2fa=require_2fa,
+    )
+    uvicorn.run(app, **options)
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -12,9 +14,11 @@ from starlette.routing import Route
 
 from bot.booking.config import BookingConfig
 from bot.jobcard import JobCard
+from bot.review.twofactor import ROLE_CHOICES
 from bot.service import Clock, utc_now
-from bot.web import bookings, cohorts, forms, pages
-from bot.web.deps import PdfRenderer, WebState
+from bot.web import account, admin, bookings, cohorts, forms, pages
+from bot.web.deps import AccountSetupRequiredError, PdfRenderer, WebState
+from bot.web.limits import BodyLimit, RequestLimits, TooManyRequestsError
 from bot.web.render import make_templates, page
 from bot.web.security import LoginRequiredError, SecurityHeaders
 
@@ -23,6 +27,7 @@ _MESSAGES = {
     403: ("この操作は許可されていません", "Forbidden"),
     404: ("ページが見つかりません", "Not found"),
     405: ("この操作は許可されていません", "Method not allowed"),
+    413: ("送信された内容が大きすぎます", "Request too large"),
 }
 
 
@@ -35,6 +40,18 @@ def _default_pdf(card: JobCard) -> bytes:
 
 async def _login_required(request: Request, exc: Exception) -> Response:
     return RedirectResponse("/login", status_code=303)
+
+
+async def _setup_required(request: Request, exc: Exception) -> Response:
+    return RedirectResponse("/account", status_code=303)
+
+
+async def _too_many(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TooManyRequestsError)
+    minutes = max(1, (exc.retry_after + 59) // 60)
+    response = page(request, "too_many.html", {"minutes": minutes}, status_code=429)
+    response.headers["retry-after"] = str(exc.retry_after)
+    return response
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -50,18 +67,33 @@ def create_app(
     clock: Clock = utc_now,
     pdf: PdfRenderer | None = None,
     booking_config: BookingConfig | None = None,
+    secret_key: bytes | None = None,
+    require_2fa: str = "",
+    limits: RequestLimits | None = None,
 ) -> Starlette:
     """Build the dashboard on ``sessions`` (the schema must be up to date).
 
     ``pdf`` renders the approved card; by default the Job Card documents' PDF renderer.
     ``booking_config`` names the bookings' places; by default it is loaded when needed.
+    ``secret_key`` signs login forms (``JOBCARD_SECRET_KEY``; random per process without
+    it, so several workers need it set). ``require_2fa`` is ``""``, ``"admin"`` or ``"all"``.
     """
+    if require_2fa not in ROLE_CHOICES:
+        raise ValueError(f"JOBCARD_REQUIRE_2FA must be one of: admin, all (not {require_2fa!r})")
+    limits = limits or RequestLimits()
     routes = [
         Route("/", pages.home),
         Route("/static/style.css", pages.stylesheet),
         Route("/login", pages.login_page, methods=["GET"]),
         Route("/login", forms.login, methods=["POST"]),
+        Route("/login/code", forms.login_code_page, methods=["GET"]),
+        Route("/login/code", forms.login_code, methods=["POST"]),
         Route("/logout", forms.logout, methods=["POST"]),
+        Route("/account", account.account_page, methods=["GET"]),
+        Route("/account/password", account.change_password, methods=["POST"]),
+        Route("/account/2fa/start", account.totp_start, methods=["POST"]),
+        Route("/account/2fa/confirm", account.totp_confirm, methods=["POST"]),
+        Route("/account/2fa/disable", account.totp_disable, methods=["POST"]),
         Route("/queue", pages.queue),
         Route("/s/{public_id}", pages.submission),
         Route("/s/{public_id}/diff", pages.diff),
@@ -78,13 +110,31 @@ def create_app(
         # The CSV route first: "{code}" alone would also match "K7M2QP.csv".
         Route("/cohorts/{code}.csv", cohorts.cohort_csv),
         Route("/cohorts/{code}", cohorts.cohort_table),
+        Route("/admin/accounts", admin.accounts_page, methods=["GET"]),
+        Route("/admin/accounts/reset", admin.reset_password, methods=["POST"]),
+        Route("/admin/audit", admin.audit_page),
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
-        exception_handlers={LoginRequiredError: _login_required, HTTPException: _http_error},
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimit, max_body=limits.max_body),
+        ],
+        exception_handlers={
+            LoginRequiredError: _login_required,
+            AccountSetupRequiredError: _setup_required,
+            TooManyRequestsError: _too_many,
+            HTTPException: _http_error,
+        },
     )
-    app.state.web = WebState(sessions, clock, pdf or _default_pdf)
+    app.state.web = WebState(
+        sessions,
+        clock,
+        pdf or _default_pdf,
+        secret_key or secrets.token_bytes(32),
+        require_2fa,
+        limits,
+    )
     app.state.templates = make_templates()
     app.state.booking_config = booking_config
     return app

@@ -21,7 +21,8 @@ from bot.booking.calendar import at_jst, jst
 from bot.booking.config import BookingConfig, BookingConfigError, load_config
 from bot.booking.texts import PURPOSES
 from bot.review.states import Role
-from bot.web.deps import BOOKING_ROLES, form_text, staff_with_role, web
+from bot.web.access import Permission
+from bot.web.deps import authorize, form_text, log_access, web
 from bot.web.render import page
 from bot.web.security import Login, check_csrf
 from storage.booking import BookingRow
@@ -42,7 +43,7 @@ _STATUSES = {
 
 def _staff(session: Session, request: Request) -> tuple[Login, datetime]:
     """The logged-in counselor, facilitator or admin, and now."""
-    return staff_with_role(session, request, BOOKING_ROLES)
+    return authorize(session, request, Permission.BOOKINGS)
 
 
 def _location_scope(session: Session, login: Login) -> str | None:
@@ -148,7 +149,7 @@ async def mark_booking(request: Request) -> Response:
     form = await request.form()
     raw_id = request.path_params["id"]
 
-    def run() -> str | None:
+    def run() -> tuple[str | None, Login]:
         with state.sessions.begin() as session:
             login, now = _staff(session, request)
             check_csrf(request, form, login.csrf)  # before anything about the booking
@@ -159,15 +160,26 @@ async def mark_booking(request: Request) -> Response:
             if outcome is None:
                 raise HTTPException(400)
             if row.status not in MARKABLE:
-                return "この予約は記録できません（キャンセルまたは日時変更済み）。"
+                return "この予約は記録できません（キャンセルまたは日時変更済み）。", login
             if now < row.starts_at:
-                return "開始時刻の後に記録してください。"
+                return "開始時刻の後に記録してください。", login
             ledger.mark(session, row, outcome, now)
-            return None
+            log_access(
+                session,
+                request,
+                login,
+                now,
+                "mark_booking",
+                person_id=row.person_id,
+                object_type="booking",
+                object_id=str(row.id),
+                detail=outcome,
+            )
+            return None, login
 
-    refusal = await run_in_threadpool(run)
+    refusal, login = await run_in_threadpool(run)
     if refusal is not None:
         reason = {"ja": refusal, "en": "This booking cannot be marked now."}
-        context = {"reason": reason, "back": "/bookings"}
+        context = {"login": login, "csrf": login.csrf, "reason": reason, "back": "/bookings"}
         return page(request, "refused.html", context, status_code=409)
     return RedirectResponse(f"/bookings?marked={raw_id}#b{raw_id}", status_code=303)

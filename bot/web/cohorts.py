@@ -6,7 +6,8 @@ dialog's progress and never hands an answer on, so no answer text can reach thes
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,19 +17,35 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.juku.cohorts import list_cohorts
-from bot.juku.facilitator import to_csv
+from bot.juku.facilitator import FacilitatorRow, to_csv
 from bot.juku.roster import facilitator_table
 from bot.juku.schedule import JST, next_session
 from bot.juku.texts import MODES, SEASONS, STATUS_LABELS, format_date, session_title, theme
-from bot.web.deps import COHORT_ROLES, staff_with_role, web
+from bot.web.access import Permission, allows
+from bot.web.deps import authorize, log_access, web
 from bot.web.render import page
 from bot.web.security import Login
 
 
-def _staff(session: Session, request: Request) -> tuple[Login, date]:
-    """The logged-in facilitator or admin and today in Japan."""
-    login, now = staff_with_role(session, request, COHORT_ROLES)
-    return login, now.astimezone(JST).date()
+def _staff(session: Session, request: Request) -> tuple[Login, datetime]:
+    """The logged-in facilitator or admin and now."""
+    return authorize(session, request, Permission.COHORTS)
+
+
+def _shown(login: Login, rows: list[FacilitatorRow]) -> list[FacilitatorRow]:
+    """The rows as this account may see them: an admin sees numbers instead of names."""
+    if allows(login.staff.role, Permission.NAMES):
+        return rows
+    return [replace(row, name=f"参加者{row.number}") for row in rows]
+
+
+def _log(
+    session: Session, request: Request, login: Login, now: datetime, action: str, code: str
+) -> None:
+    names = "names" if allows(login.staff.role, Permission.NAMES) else "no names"
+    log_access(
+        session, request, login, now, action, object_type="cohort", object_id=code, detail=names
+    )
 
 
 def _list_context(session: Session, today: date) -> list[dict[str, Any]]:
@@ -54,8 +71,8 @@ async def cohort_list(request: Request) -> Response:
 
     def load() -> dict[str, object]:
         with state.sessions() as session:
-            login, today = _staff(session, request)
-            items = _list_context(session, today)
+            login, now = _staff(session, request)
+            items = _list_context(session, now.astimezone(JST).date())
             return {"login": login, "csrf": login.csrf, "items": items}
 
     return page(request, "cohorts.html", await run_in_threadpool(load))
@@ -67,12 +84,15 @@ async def cohort_table(request: Request) -> Response:
     code = request.path_params["code"]
 
     def load() -> dict[str, object]:
-        with state.sessions() as session:
-            login, today = _staff(session, request)
+        with state.sessions.begin() as session:
+            login, now = _staff(session, request)
+            today = now.astimezone(JST).date()
             found = facilitator_table(session, code, today)
             if found is None:
                 raise HTTPException(404)
             cohort, rows = found
+            rows = _shown(login, rows)
+            _log(session, request, login, now, "view_cohort", cohort.code)
             sessions = [
                 {
                     "number": s.number,
@@ -112,13 +132,14 @@ async def cohort_csv(request: Request) -> Response:
     code = request.path_params["code"]
 
     def build() -> tuple[str, str]:
-        with state.sessions() as session:
-            _, today = _staff(session, request)
-            found = facilitator_table(session, code, today)
+        with state.sessions.begin() as session:
+            login, now = _staff(session, request)
+            found = facilitator_table(session, code, now.astimezone(JST).date())
             if found is None:
                 raise HTTPException(404)
             cohort, rows = found
-            return to_csv(cohort, rows), cohort.code
+            _log(session, request, login, now, "export_cohort", cohort.code)
+            return to_csv(cohort, _shown(login, rows)), cohort.code
 
     text, found_code = await run_in_threadpool(build)
     filename = f"juku-{found_code}.csv"  # the code is letters and digits only

@@ -10,9 +10,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.review import queries
-from bot.web.deps import require_counselor, submission_for, web
+from bot.web.access import Permission, allows
+from bot.web.deps import authorize, log_access, submission_for, web
 from bot.web.render import page
-from bot.web.security import LOGIN_CSRF_COOKIE, current_login, login_csrf, set_cookie
+from bot.web.security import (
+    LOGIN_FORM_LIFETIME,
+    PRE_SESSION_COOKIE,
+    login_token,
+    pre_session,
+    set_cookie,
+)
 from bot.web.views import diff_context, queue_context, submission_context
 
 _CSS = resources.files("bot.web").joinpath("static/style.css").read_bytes()
@@ -28,12 +35,27 @@ async def stylesheet(request: Request) -> Response:
     return Response(_CSS, media_type="text/css", headers={"cache-control": "max-age=3600"})
 
 
-async def login_page(request: Request) -> Response:
-    """The login form, with a token bound to a cookie (so a login cannot be forged)."""
-    token = login_csrf(request)
-    response = page(request, "login.html", {"csrf": token, "error": None, "login_id": ""})
-    set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
+def login_form(
+    request: Request,
+    error: object = None,
+    login_id: str = "",
+    status_code: int = 200,
+) -> Response:
+    """The login form, with a token signed for this browser's pre-session cookie."""
+    state = web(request)
+    pre = pre_session(request)
+    token = login_token(state.secret, pre, state.clock())
+    context = {"csrf": token, "error": error, "login_id": login_id}
+    response = page(request, "login.html", context, status_code=status_code)
+    set_cookie(
+        request, response, PRE_SESSION_COOKIE, pre, int(LOGIN_FORM_LIFETIME.total_seconds())
+    )
     return response
+
+
+async def login_page(request: Request) -> Response:
+    """The login form (a login cannot be forged from another site)."""
+    return login_form(request)
 
 
 async def queue(request: Request) -> Response:
@@ -43,23 +65,39 @@ async def queue(request: Request) -> Response:
 
     def load() -> dict[str, object]:
         with state.sessions() as session:
-            login = current_login(session, request, state.clock())
+            login, _ = authorize(session, request, Permission.QUEUE)
             return queue_context(session, login, key)
 
     return page(request, "queue.html", await run_in_threadpool(load))
 
 
 async def submission(request: Request) -> Response:
-    """One submission laid out like the card, with comments beside the fields."""
+    """One submission laid out like the card, with comments beside the fields.
+
+    Opening it is recorded in the audit trail (reading a card is an access).
+    """
     state = web(request)
     public_id = request.path_params["public_id"]
     shown = request.query_params.get("v")
 
     def load() -> dict[str, object]:
-        with state.sessions() as session:
-            login = current_login(session, request, state.clock())
+        with state.sessions.begin() as session:
+            login, now = authorize(session, request, Permission.QUEUE)
             row = submission_for(session, login, public_id)
-            return submission_context(session, login, row, shown)
+            context = submission_context(session, login, row, shown)
+            reads_card = allows(login.staff.role, Permission.CARD)
+            log_access(
+                session,
+                request,
+                login,
+                now,
+                "view_card" if reads_card else "view_submission",
+                person_id=row.person_id,
+                object_type="submission",
+                object_id=public_id,
+                detail=f"version {context['number']}" if reads_card else None,
+            )
+            return context
 
     return page(request, "submission.html", await run_in_threadpool(load))
 
@@ -71,11 +109,22 @@ async def diff(request: Request) -> Response:
     old, new = request.query_params.get("from"), request.query_params.get("to")
 
     def load() -> dict[str, object]:
-        with state.sessions() as session:
-            login = current_login(session, request, state.clock())
+        with state.sessions.begin() as session:
+            login, now = authorize(session, request, Permission.CARD)
             row = submission_for(session, login, public_id)
-            require_counselor(login)
-            return diff_context(session, login, row, old, new)
+            context = diff_context(session, login, row, old, new)
+            log_access(
+                session,
+                request,
+                login,
+                now,
+                "view_diff",
+                person_id=row.person_id,
+                object_type="submission",
+                object_id=public_id,
+                detail=f"versions {context['old']}-{context['new']}",
+            )
+            return context
 
     return page(request, "diff.html", await run_in_threadpool(load))
 
@@ -86,14 +135,24 @@ async def approved_pdf(request: Request) -> Response:
     public_id = request.path_params["public_id"]
 
     def build() -> tuple[bytes, int]:
-        with state.sessions() as session:
-            login = current_login(session, request, state.clock())
+        with state.sessions.begin() as session:
+            login, now = authorize(session, request, Permission.CARD)
             row = submission_for(session, login, public_id)
-            require_counselor(login)
             card = queries.approved_card(session, row)
             if card is None or row.approved_version is None:
                 raise HTTPException(404, "not approved")
             number = row.approved_version
+            log_access(
+                session,
+                request,
+                login,
+                now,
+                "download_pdf",
+                person_id=row.person_id,
+                object_type="submission",
+                object_id=public_id,
+                detail=f"version {number}",
+            )
         return state.pdf(card), number
 
     content, number = await run_in_threadpool(build)

@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from bot.review.states import ACTION_LABELS, STATE_LABELS, Action, State
-from bot.web.deps import BOOKING_ROLES, COHORT_ROLES
+from bot.web.deps import can
 
 JST = zoneinfo.ZoneInfo("Asia/Tokyo")
 
@@ -60,7 +60,7 @@ def make_templates() -> Jinja2Templates:
     environment.filters.update(
         jst=_jst, state=_state, state_en=_state_en, action=_action, role=_role
     )
-    environment.globals.update(booking_roles=BOOKING_ROLES, cohort_roles=COHORT_ROLES)
+    environment.globals.update(can=can)
     return Jinja2Templates(env=environment)
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.review import layout, queries
 from bot.review.diff import Change, diff_cards
-from bot.review.states import STATE_LABELS, Role, State, allowed_actions
+from bot.review.states import STATE_LABELS, Action, Role, State, allowed_actions
+from bot.web.access import Permission, allows
 from bot.web.security import Login
-from storage.review import CentreRow, SubmissionRow
+from storage.review import CentreRow, StaffRow, SubmissionRow
 
 # Queue filters: what is waiting for a counselor first, then each state, then everything.
 FILTERS: dict[str, tuple[str, list[State] | None]] = {
@@ -40,10 +42,13 @@ class CommentView:
 def queue_context(session: Session, login: Login, key: str) -> dict[str, Any]:
     """The queue page: the submissions this account may see, filtered by state."""
     key = key if key in FILTERS else "todo"
+    items = queries.queue(session, login.staff, FILTERS[key][1])
+    if not allows(login.staff.role, Permission.NAMES):
+        items = [replace(item, name=None) for item in items]
     return {
         "login": login,
         "csrf": login.csrf,
-        "items": queries.queue(session, login.staff, FILTERS[key][1]),
+        "items": items,
         "filters": [
             (name, label or STATE_LABELS[State(name)].ja) for name, (label, _) in FILTERS.items()
         ],
@@ -54,10 +59,55 @@ def queue_context(session: Session, login: Login, key: str) -> dict[str, Any]:
 
 def _name(card: dict[str, Any], login: Login) -> str | None:
     """The person's name, for the centre's own staff (an admin sees progress only)."""
-    if login.staff.role == Role.ADMIN.value:
+    if not allows(login.staff.role, Permission.NAMES):
         return None
     name = (card.get("person") or {}).get("name")
     return name if isinstance(name, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    """One line of a submission's history, as shown to this account."""
+
+    created_at: datetime
+    action: str
+    from_state: str
+    to_state: str
+    version_number: int | None
+    who: str
+    note: str | None
+
+
+def _history(session: Session, login: Login, submission: SubmissionRow) -> list[HistoryLine]:
+    """The history with staff shown by name; the counselor's notes only to counselors."""
+    moves = queries.history(session, submission)
+    logins = {t.actor for t in moves if t.actor_role != Role.PERSON.value}
+    rows = session.execute(
+        select(StaffRow.login, StaffRow.name).where(StaffRow.login.in_(logins))
+    ).all()
+    names = {row[0]: row[1] for row in rows}
+    notes = allows(login.staff.role, Permission.REVIEW_NOTES)
+    return [
+        HistoryLine(
+            t.created_at,
+            t.action,
+            t.from_state,
+            t.to_state,
+            t.version_number,
+            "ご本人" if t.actor_role == Role.PERSON.value else names.get(t.actor, t.actor),
+            t.note if notes else None,
+        )
+        for t in moves
+    ]
+
+
+def _counselor_actions(state: State) -> set[str]:
+    """The review buttons to show; a resubmitted card is worked on directly (no start)."""
+    if state == State.RESUBMITTED:
+        shown = set(allowed_actions(State.IN_REVIEW, Role.COUNSELOR))
+        shown |= set(allowed_actions(state, Role.COUNSELOR)) - {Action.START_REVIEW}
+        return {action.value for action in shown}
+    return {action.value for action in allowed_actions(state, Role.COUNSELOR)}
 
 
 def _number(raw: str | None, latest: int) -> int:
@@ -74,8 +124,12 @@ def submission_context(
     version = queries.version(session, submission, number) if number else None
     card: dict[str, Any] = version.card if version is not None else {}
     centre = session.get(CentreRow, submission.centre_id)
-    can_read = queries.can_read_card(login.staff)
-    actions = {a.value for a in allowed_actions(State(submission.state), Role.COUNSELOR)}
+    can_read = allows(login.staff.role, Permission.CARD)
+    actions = (
+        _counselor_actions(State(submission.state))
+        if allows(login.staff.role, Permission.REVIEW)
+        else set()
+    )
     comments = [
         CommentView(
             c.id,
@@ -111,7 +165,7 @@ def submission_context(
         "orphans": [c for c in comments if c.target not in keys] if can_read else [],
         "open_count": sum(1 for c in comments if not c.resolved),
         "entry": entry if can_read else None,
-        "history": queries.history(session, submission),
+        "history": _history(session, login, submission),
     }
 
 

@@ -47,8 +47,15 @@ def test_centres_and_accounts(sqlite_url: str) -> None:
         sqlite_url,
         "short\n",
     )
-    assert code == 2 and "at least 10 characters" in err
-    _run(["counselor", "add", "root", "--name", "管理者", "--role", "admin"], sqlite_url, "y" * 12)
+    assert code == 2 and "at least 12 characters" in err
+    code, _, err = _run(
+        ["counselor", "add", "kato", "--name", "加藤", "--centre", "yokohama"],
+        sqlite_url,
+        "password1234\n",
+    )
+    assert code == 2 and "too common or too easy to guess" in err
+    root = ["counselor", "add", "root", "--name", "管理者", "--role", "admin"]
+    assert _run(root, sqlite_url, "みなとみらいの観覧車は夜7時\n")[0] == 0
 
     assert _run(["counselor", "disable", "sato"], sqlite_url)[0] == 0
     assert _run(["counselor", "disable", "nobody"], sqlite_url)[0] == 1

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -66,9 +67,16 @@ def _seed(sessions: sessionmaker[Session]) -> tuple[str, str]:
 
 
 def make_dashboard(
-    runtime: Runtime, pdf: Callable[[JobCard], bytes] | None
+    runtime: Runtime,
+    pdf: Callable[[JobCard], bytes] | None,
+    server: dict[str, Any] | None = None,
+    **app_options: Any,
 ) -> Iterator[Dashboard]:
-    """Seed the database and serve the dashboard until the test ends."""
+    """Seed the database and serve the dashboard until the test ends.
+
+    ``server`` are uvicorn options (as ``jobcard web`` builds them); ``app_options`` go to
+    ``create_app`` (limits, two-factor rule, secret key).
+    """
     mine, theirs = _seed(runtime.sessions)
     clock = Clock()
     board = Dashboard("", runtime.sessions, clock, mine, theirs)
@@ -77,8 +85,8 @@ def make_dashboard(
         board.printed.append(card)
         return b"%PDF-1.7 test"
 
-    app = create_app(runtime.sessions, clock=clock, pdf=pdf or spy)
-    with serving(app) as url:
+    app = create_app(runtime.sessions, clock=clock, pdf=pdf or spy, **app_options)
+    with serving(app, **(server or {})) as url:
         board.url = url
         yield board
 

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -19,11 +20,24 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(app: Starlette) -> Iterator[str]:
-    """Serve ``app`` until the block ends; yields its base URL."""
+def serving(app: Starlette, **options: Any) -> Iterator[str]:
+    """Serve ``app`` until the block ends; yields its base URL.
+
+    ``options`` are more uvicorn settings (proxy headers, TLS), as ``jobcard web`` gives.
+    """
     port = _free_port()
+    settings: dict[str, Any] = {"proxy_headers": False, **options}
+    settings.pop("host", None)
+    settings.pop("port", None)
+    settings.pop("log_level", None)
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="none"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        ws="none",
+        **settings,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -34,7 +48,8 @@ def serving(app: Starlette) -> Iterator[str]:
             raise RuntimeError("the dashboard did not start")
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        scheme = "https" if "ssl_certfile" in settings else "http"
+        yield f"{scheme}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)

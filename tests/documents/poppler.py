@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-TOOLS = ("pdftotext", "pdfinfo", "pdftoppm")
+TOOLS = ("pdftotext", "pdfinfo", "pdftoppm", "pdffonts")
 A4_POINTS = (595.28, 841.89)
 
 
@@ -55,6 +55,22 @@ def text(pdf: bytes, *, body_only: bool = True) -> str:
 def squashed(value: str) -> str:
     """Text without whitespace: pdftotext breaks lines where the layout wrapped them."""
     return re.sub(r"\s+", "", value)
+
+
+def pages(pdf: bytes) -> list[str]:
+    """Each page's text (running header and footer left out), in page order."""
+    return text(pdf).split("\f")[:-1]
+
+
+def fonts(pdf: bytes) -> list[tuple[str, bool]]:
+    """Each font the PDF uses (pdffonts): its name and whether it is embedded."""
+    output = _with_file(pdf, "pdffonts", PDF)
+    found = []
+    for line in output.splitlines()[2:]:
+        parts = line.split()
+        # name, type words …, encoding, emb, sub, uni, object id, generation
+        found.append((parts[0], parts[-5] == "yes"))
+    return found
 
 
 @dataclass(frozen=True)

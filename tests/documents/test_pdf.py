@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+import yaml
 from PIL import Image
 
 from bot.documents import CardDocuments
-from bot.jobcard import JobCard
+from bot.documents.typography import emoji_font_path
+from bot.jobcard import JobCard, build_jobcard
 from tests.documents import poppler
-from tests.documents.cards import HOSTILE, answers_in, rich_answers, rich_card
+from tests.documents.cards import CREATED_ON, HOSTILE, answers_in, rich_answers, rich_card
+from tests.documents.test_html import OFFICIAL_HEADINGS
+
+DIALOGS = Path(__file__).parents[2] / "dialogs"
 
 pytestmark = pytest.mark.usefixtures("needs_poppler")
 
@@ -128,3 +134,145 @@ def test_the_1_2_form_has_its_own_boxes(documents: CardDocuments) -> None:
     assert "＜キャリアコンサルティング実施者の記入欄＞" in text
     assert poppler.squashed(card.career_plan.school_activities or "") in poppler.squashed(text)
     assert "職務経歴シート" not in text
+
+
+def _box_limit(step: str) -> int:
+    """A 様式1 box's longest answer, as the career-plan dialog allows it."""
+    dialog = yaml.safe_load((DIALOGS / "career_plan.yaml").read_text(encoding="utf-8"))
+    return int(next(s for s in dialog["steps"] if s["id"] == step)["max_length"])
+
+
+def _prose(length: int, seed: int) -> str:
+    sentences = [
+        "お客さまの話を丁寧に聞き、必要な手続きを正確に説明してきました。",
+        "月40件の書類を確認し、不備に気づく注意力を身につけました。",
+        "新人スタッフ2名の指導を任され、手順書を作り直しました。",
+        "期限の迫る案件を計画的に進める段取り力が強みです。",
+    ]
+    text = "".join(sentences[(seed + n) % 4] for n in range(length // 20 + 1))
+    return text[:length]
+
+
+PLAN_1_1 = ("values_interests", "strengths", "future_work", "next_steps")
+PLAN_1_2 = ("school_activities", "interests", "good_at", "goals", "next_steps")
+
+
+def test_a_maximal_1_1_plan_keeps_the_counselors_box_on_its_one_page(
+    documents: CardDocuments,
+) -> None:
+    answers = {
+        f"career_plan.{step}": _prose(_box_limit(step), n) for n, step in enumerate(PLAN_1_1)
+    }
+    assert all(len(text) == 800 for text in answers.values())
+    card = rich_card(**answers)
+    pages = poppler.pages(documents.pdf(card, ["1"]))
+    assert len(pages) == 1
+    page = poppler.squashed(pages[0])
+    for label in OFFICIAL_HEADINGS["1"]:
+        assert label in page
+    for text in answers.values():
+        assert poppler.squashed(text) in page  # every character, nothing cut
+
+
+def test_a_1_2_plan_too_long_for_one_page_keeps_the_counselors_box_with_its_last_box(
+    documents: CardDocuments,
+) -> None:
+    answers = {
+        f"career_plan.{step}": _prose(_box_limit(step), n) for n, step in enumerate(PLAN_1_2)
+    }
+    card = rich_card(form="1-2", **answers)
+    pages = [poppler.squashed(page) for page in poppler.pages(documents.pdf(card, ["1"]))]
+    found = "".join(pages)
+    for text in answers.values():
+        assert poppler.squashed(text) in found
+    last = next(page for page in pages if "＜キャリアコンサルティング実施者の記入欄＞" in page)
+    # Not alone on its page: the last box (heading and all its text) is there with it.
+    assert "これから取り組むこと" in last
+    assert poppler.squashed(answers["career_plan.next_steps"]) in last
+
+
+def test_the_reference_page_has_every_reflection_and_the_whole_will_can_must(
+    documents: CardDocuments,
+) -> None:
+    card = rich_card()
+    text = poppler.text(documents.pdf(card, ["ref"]))
+    found = poppler.squashed(text)
+    ref, wcm = card.reflection, card.will_can_must
+    for answer in (
+        ref.peak, ref.peak_common, ref.trough, ref.recovery, ref.values, ref.strengths,
+        wcm.will, wcm.can, wcm.must, wcm.overlap, wcm.gap, wcm.direction,
+    ):  # fmt: skip
+        assert answer is not None and poppler.squashed(answer) in found
+    for label in (
+        "満足度が高かった時期",
+        "Will・Can・Mustの重なるところ",
+        "足りないもの（Will − Can）",
+    ):
+        assert label in text
+    assert "…" not in text
+
+
+def test_furigana_is_printed_in_the_name_row(documents: CardDocuments) -> None:
+    words = poppler.words(documents.pdf(rich_card(), ["1"]))
+    furigana = [w for w in words if w.text in ("さとう", "はなこ")]
+    name = next(w for w in words if w.text == "佐藤")
+    label = next(w for w in words if w.text == "氏名" and w.box[1] < name.box[3] + 30)
+    assert len(furigana) == 2
+    # Above the name, in the same cell of the 氏名 row.
+    for word in furigana:
+        assert word.box[3] <= name.box[1] + 1 and abs(word.box[0] - name.box[0]) < 40
+        assert word.box[1] >= label.box[1] - 30
+
+
+def test_without_work_experience_only_the_sheets_that_apply_are_printed(
+    documents: CardDocuments,
+) -> None:
+    answers = rich_answers(form="1-2")
+    for key in ("work_history.jobs", "licenses.licenses", "education_training.training"):
+        answers[key] = []
+    answers["education_training.education"] = []
+    card = build_jobcard(answers, created_on=CREATED_ON)
+    text = poppler.text(documents.pdf(card), body_only=False)
+    assert "キャリア・プランシート（就業経験がない方、学卒者等用）" in text
+    assert "参考：ふり返りの記録" in text
+    for sheet in ("職務経歴シート", "免許・資格）シート", "学習歴・訓練歴）シート"):
+        assert sheet not in text
+    # A sheet the person did fill is there after all.
+    answers["licenses.licenses"] = rich_answers()["licenses.licenses"][:1]
+    card = build_jobcard(answers, created_on=CREATED_ON)
+    text = poppler.text(documents.pdf(card), body_only=False)
+    assert "職業能力証明（免許・資格）シート" in text and "職務経歴シート" not in text
+    # With work experience, blank official sheets stay, as forms to fill in by hand.
+    blank = build_jobcard({"profile.has_experience": True}, created_on=CREATED_ON)
+    text = poppler.text(documents.pdf(blank), body_only=False)
+    assert "職務経歴シート" in text and "学習歴・訓練歴）シート" in text
+
+
+EMOJI_ANSWER = "孫が生まれた👶 家族👨‍👩‍👧 みんな笑顔😀🎉 ★"
+
+
+def test_emoji_print_from_the_embedded_emoji_font(documents: CardDocuments) -> None:
+    if emoji_font_path() is None:
+        message = "no emoji font: apt-get install -y fonts-noto-color-emoji"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    card = rich_card(**{"lifeline.peak_story": EMOJI_ANSWER, "career_plan.strengths": "笑顔😀"})
+    pdf = documents.pdf(card, ["1", "ref"])
+    text = poppler.text(pdf)
+    assert "笑顔😀" in text and "孫が生まれた👶" in text and "🎉" in text
+    assert "〔絵文字〕" not in poppler.squashed(text.split("Will・Can・Must")[0])
+    embedded = dict(poppler.fonts(pdf))
+    assert any("Emoji" in name and emb for name, emb in embedded.items())
+    assert all(embedded.values())  # every font is in the file: it prints the same anywhere
+
+
+def test_without_an_emoji_font_emoji_print_as_a_visible_mark(tmp_path: Path) -> None:
+    answers = rich_answers() | {"lifeline.peak_story": EMOJI_ANSWER}
+    card = build_jobcard(answers, created_on=CREATED_ON)
+    pdf = CardDocuments(emoji_font=None).pdf(card, ["ref"])
+    text = poppler.text(pdf)
+    assert "孫が生まれた〔絵文字〕 家族〔絵文字〕 みんな笑顔〔絵文字〕〔絵文字〕 ★" in text
+    assert not any(name for name, _ in poppler.fonts(pdf) if "Emoji" in name)
+    # Only the print changes: the card still holds what the person typed.
+    assert card.reflection.peak == EMOJI_ANSWER

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.documents.sheets import document_context
 from bot.engine import encode
 from bot.jobcard import build_jobcard, card_json
 from bot.review import layout
 from bot.review.diff import diff_cards
+from tests.documents.cards import rich_card
 
 
 def _follow(key: str, card: dict[str, Any]) -> str | None:
@@ -116,3 +118,67 @@ def test_entries_are_named_by_their_title_field() -> None:
     assert layout.describe("licenses.0", card, "ja").endswith("免許・資格 1：日商簿記2級")
     assert layout.describe("training.0", card, "en").endswith("Course 1: 経理実務科")
     assert layout.text_at("licenses.0.acquired", card, "ja") == "2019年6月"
+
+
+def test_every_answer_of_the_card_has_its_place_on_the_dashboard() -> None:
+    card = _card(
+        profile__name="山田 花子",
+        profile__furigana="やまだ はなこ",
+        lifeline__peak_story="店長を任された",
+        lifeline__recovery="家族に相談した",
+        will_can_must__overlap="地域の店を支える",
+        will_can_must__gap="数字の管理",
+    )
+    flat = layout.flatten(card, "ja")
+    assert flat["person.furigana"] == ("基本情報 › ふりがな", "やまだ はなこ")
+    assert flat["reflection.peak"] == (
+        "ライフラインのふり返り › 満足度が高かった時期",
+        "店長を任された",
+    )
+    assert flat["reflection.recovery"][1] == "家族に相談した"
+    assert flat["will_can_must.overlap"] == (
+        "Will・Can・Must › Will・Can・Mustの重なるところ",
+        "地域の店を支える",
+    )
+    assert flat["will_can_must.gap"][1] == "数字の管理"
+    assert _follow("person.furigana", card) == "f|profile|furigana"
+    assert _follow("reflection.peak", card) == "f|lifeline|peak_story"
+    assert _follow("reflection.trough", card) == "f|lifeline|trough_story"
+    assert _follow("will_can_must.overlap", card) == "f|will_can_must|overlap"
+    assert _follow("will_can_must.gap", card) == "f|will_can_must|gap"
+    # A version frozen before these items existed shows them as unanswered, not an error.
+    old = {k: v for k, v in card.items() if k != "reflection"}
+    assert layout.flatten(old, "ja")["reflection.peak"][1] is None
+
+
+def test_the_dashboard_and_the_documents_read_one_layout() -> None:
+    card = rich_card()
+    printed: set[str] = set()
+    for sheet in document_context(card).sheets:
+        for part in sheet.parts:
+            printed.update(field.label for field in part.fields)
+            for entry in part.entries:
+                printed.update(field.label for field in (*entry.facts, *entry.fields))
+            if part.table is not None:
+                printed.update(column.label for column in part.table.columns)
+    flat = layout.flatten(card_json(card), "ja")
+    shown = {label.rsplit(" › ", 1)[1]: text for label, text in flat.values()}
+    assert printed <= set(shown)
+    assert shown["Will・Can・Mustの重なるところ"] == card.will_can_must.overlap
+    # The same words as the printed sheet.
+    assert flat["work_history.4.period"][1] == "2015年4月～現在"
+    assert "2015年4月～現在" in document_context(card).sheets[1].parts[0].entries[4].facts[0].text
+
+
+def test_without_work_experience_the_dashboard_shows_the_sheets_that_apply() -> None:
+    student = _card(profile__has_experience=False, career_plan__good_at="人と話すこと")
+    keys = [view.key for view in layout.layout(student, "ja")]
+    assert "work_history" not in keys and "licenses" not in keys and "education" not in keys
+    assert keys[:2] == ["person", "career_plan"]
+    # The reflection parts are always there: the counselor sees what is still to do.
+    assert {"lifeline", "reflection", "will_can_must"} <= set(keys)
+    filled = _card(
+        profile__has_experience=False,
+        licenses__licenses=[{"name": "英検2級", "status": "acquired", "acquired": "2024-06"}],
+    )
+    assert "licenses" in [view.key for view in layout.layout(filled, "ja")]

@@ -40,6 +40,30 @@ def register(commands: Any) -> None:
         parser = staff_commands.add_parser(verb, help=text)
         parser.add_argument("login")
         add_db_option(parser)
+    passwd = staff_commands.add_parser(
+        "passwd",
+        help="set a new password (asks for it); it must be changed at the next login",
+        description="Set a new password for an account (from a prompt, or the first line of "
+        "stdin). The account must choose its own password at its next login; a lock "
+        "after failed logins is lifted.",
+    )
+    passwd.add_argument("login")
+    add_db_option(passwd)
+
+    audit = commands.add_parser(
+        "audit",
+        help="print the audit trail (who viewed or changed whose data)",
+        description="Print the audit trail, newest first, as tab-separated lines: time (JST), "
+        "account, role, action, person id, object, address, detail. --prune deletes entries "
+        "older than JOBCARD_AUDIT_RETENTION_DAYS (default 1095, three years).",
+    )
+    who = audit.add_mutually_exclusive_group()
+    who.add_argument("--person", metavar="ID", help="entries about this person, e.g. telegram:1")
+    who.add_argument("--user", metavar="LOGIN", help="entries by this dashboard account")
+    audit.add_argument("--since", metavar="YYYY-MM-DD", help="from this day on (Japan time)")
+    audit.add_argument("--limit", type=int, default=10_000, help="at most this many lines")
+    audit.add_argument("--prune", action="store_true", help="apply the retention period")
+    add_db_option(audit)
 
     centre = commands.add_parser("centre", help="manage the centres people submit to")
     centre_commands = centre.add_subparsers(dest="centre_command", required=True)
@@ -109,6 +133,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
         return _centre(args, settings)
     if args.command == "web":
         return _web(args, settings)
+    if args.command == "audit":
+        return _audit(args, settings)
     return None
 
 
@@ -143,7 +169,15 @@ def _staff(args: argparse.Namespace, settings: Settings) -> int:
                     password=password,
                     now=_now(),
                 )
+                _audit_cli(session, "add_account", args.login.strip().lower())
             print(f"added {args.role} {args.login.strip().lower()}")
+            return 0
+        if args.staff_command == "passwd":
+            password = _read_password()
+            with sessions.begin() as session:
+                staff, _ = accounts.reset_password(session, args.login, _now(), password)
+                _audit_cli(session, "reset_password", staff.login)
+            print(f"new password set for {staff.login}: to be changed at the next login")
             return 0
         if args.staff_command == "list":
             with sessions() as session:
@@ -154,6 +188,8 @@ def _staff(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         with sessions.begin() as session:
             found = accounts.set_disabled(session, args.login, args.staff_command == "disable")
+            if found:
+                _audit_cli(session, f"{args.staff_command}_account", args.login.strip().lower())
         if not found:
             print(f"jobcard: there is no account '{args.login}'", file=sys.stderr)
             return 1
@@ -166,6 +202,86 @@ def _staff(args: argparse.Namespace, settings: Settings) -> int:
     except (accounts.AccountError, _PasswordMismatchError) as exc:
         print(f"jobcard: {exc}", file=sys.stderr)
         return 2
+
+
+def _audit_cli(session: Session, action: str, login: str) -> None:
+    """Record an operator's account change from the command line in the audit trail."""
+    from storage import audit
+
+    operator = getpass.getuser()
+    audit.record(
+        session,
+        at=_now(),
+        actor=f"cli:{operator}"[:100],
+        role="operator",
+        action=action,
+        object_type="account",
+        object_id=login,
+    )
+
+
+AUDIT_RETENTION_DAYS = 1095  # three years, unless JOBCARD_AUDIT_RETENTION_DAYS says otherwise
+
+
+def _audit(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from storage import audit
+
+    jst = ZoneInfo("Asia/Tokyo")
+    raw_days = settings.environ.get("JOBCARD_AUDIT_RETENTION_DAYS", "").strip()
+    if raw_days and not raw_days.isdigit():
+        print("jobcard: JOBCARD_AUDIT_RETENTION_DAYS must be a number of days", file=sys.stderr)
+        return 2
+    days = int(raw_days) if raw_days else AUDIT_RETENTION_DAYS
+    since = None
+    if args.since:
+        try:
+            since = datetime.combine(
+                datetime.strptime(args.since, "%Y-%m-%d").date(), time(0), jst
+            )
+        except ValueError:
+            print(
+                f"jobcard: --since must look like 2026-04-01, not {args.since!r}", file=sys.stderr
+            )
+            return 2
+    sessions = _sessions(settings)
+    if args.prune:
+        with sessions.begin() as session:
+            removed = audit.prune(session, _now() - timedelta(days=days))
+        print(f"removed {removed} audit entries older than {days} days")
+        return 0
+    with sessions() as session:
+        rows = audit.entries(
+            session,
+            person_id=args.person,
+            actor=args.user.strip().lower() if args.user else None,
+            since=since,
+            limit=args.limit,
+        )
+        for row in rows:
+            at = aware_jst(row.at, jst)
+            fields = (
+                at,
+                row.actor,
+                row.role,
+                row.action,
+                row.person_id or "-",
+                f"{row.object_type or ''}:{row.object_id or ''}".strip(":") or "-",
+                row.address or "-",
+                row.detail or "-",
+            )
+            print("\t".join(fields))
+    return 0
+
+
+def aware_jst(moment: datetime, jst: Any) -> str:
+    """A stored time as Japan time (SQLite gives naive UTC back)."""
+    from datetime import UTC
+
+    stored = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return stored.astimezone(jst).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _centre(args: argparse.Namespace, settings: Settings) -> int:

@@ -329,7 +329,7 @@ def test_career_plan_1_2_without_work_experience(chat: Chat) -> None:
 def test_card_json_is_plain_json() -> None:
     result = card_json(build_jobcard({}, created_on=NOW.date()))
     assert json.loads(json.dumps(result)) == result
-    assert result["person"] == {"name": None, "created_on": "2026-11-22"}
+    assert result["person"] == {"name": None, "furigana": None, "created_on": "2026-11-22"}
     assert result["work_history"] == [] and result["career_plan"]["form"] == "1-1"
 
 

@@ -81,8 +81,8 @@ def _boxes(part: card_layout.Part, row: Mapping[str, Any], *, answered_only: boo
 
 
 def _entry(part: card_layout.Part, number: int, row: Mapping[str, Any]) -> Entry:
-    facts = tuple(f for f in part.fields if f.kind != "box")
-    boxes = tuple(f for f in part.fields if f.kind == "box")
+    facts = tuple(f for f in part.fields if f.kind not in ("box", "worries"))
+    boxes = tuple(f for f in part.fields if f.kind in ("box", "worries"))
     return Entry(
         number,
         facts=tuple(Field(f.label.ja, cell_text(row, f, "ja") or "") for f in facts),

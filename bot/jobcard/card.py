@@ -98,16 +98,20 @@ class LifelineReflection:
     recovery: str | None = None
     values: str | None = None
     strengths: str | None = None
+    weakness: str | None = None
+    weakness_effort: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class WillCanMust:
-    """The Will / Can / Must exercise: the three circles, where they overlap, the gap between
-    Will and Can, and the reskilling direction it gave."""
+    """The Will / Can / Must exercise: the three circles, the worries named beside Must (option
+    values such as ``money``), where they overlap, the gap between Will and Can, and the
+    reskilling direction it gave."""
 
     will: str | None = None
     can: str | None = None
     must: str | None = None
+    worries: list[str] = field(default_factory=list)
     overlap: str | None = None
     gap: str | None = None
     direction: str | None = None
@@ -130,6 +134,10 @@ class JobCard:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
+
+
+def _texts(value: Any) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _entries(answers: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
@@ -231,11 +239,14 @@ def build_jobcard(
         recovery=_text(plan("lifeline.recovery")),
         values=_text(plan("lifeline.values")),
         strengths=_text(plan("lifeline.strengths")),
+        weakness=_text(plan("lifeline.weakness")),
+        weakness_effort=_text(plan("lifeline.weakness_effort")),
     )
     will_can_must = WillCanMust(
         will=_text(plan("will_can_must.will")),
         can=_text(plan("will_can_must.can")),
         must=_text(plan("will_can_must.must")),
+        worries=_texts(plan("will_can_must.worries")),
         overlap=_text(plan("will_can_must.overlap")),
         gap=_text(plan("will_can_must.gap")),
         direction=_text(plan("will_can_must.direction")),

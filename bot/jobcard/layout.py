@@ -20,9 +20,11 @@ L = Localized
 GRID = 12
 """Columns of the layout grid: table columns span some of them (HTML widths, Excel columns)."""
 
-FieldKind = Literal["text", "box", "period", "month", "acquired", "employment", "age", "score"]
+FieldKind = Literal[
+    "text", "box", "period", "month", "acquired", "employment", "age", "score", "worries"
+]
 """How a value is shown: a short text, a box of free text, 期間, 年月, 取得年月 (with
-（取得予定）), 雇用形態, 年齢 or 満足度."""
+（取得予定）), 雇用形態, 年齢, 満足度, or the worries chosen (a box listing them)."""
 
 PartShape = Literal["boxes", "entries", "table"]
 """Boxes of free text; numbered entries (様式2's employers); or a ruled table."""
@@ -114,6 +116,15 @@ EMPLOYMENT = {
     "self_employed": L("自営", "Self-employed"),
     "other": L("その他", "Other"),
 }
+
+WORRIES = {
+    "money": L("お金・収入", "Money and income"),
+    "age": L("年齢", "Age"),
+    "health": L("健康・体力", "Health and stamina"),
+    "care": L("家族の介護・子育て", "Caring for family"),
+    "skills": L("スキル・資格", "Skills and qualifications"),
+}
+"""The worries the Will/Can/Must dialog offers (its option labels)."""
 
 PERIOD = Field("period", L("期間", "Period"), kind="period")
 
@@ -305,6 +316,8 @@ _REFERENCE = Sheet(
                 _box("recovery", "乗り越え方・助けになったこと", "How you recovered"),
                 _box("values", "大切にしている価値観", "Your values"),
                 _box("strengths", "強み", "Your strengths"),
+                _box("weakness", "弱み・苦手なこと", "Weaknesses"),
+                _box("weakness_effort", "弱みを克服するための努力", "How you work on them"),
             ),
             caption=L("ライフラインのふり返り", "Looking back over the life-line"),
         ),
@@ -315,6 +328,7 @@ _REFERENCE = Sheet(
                 _box("will", "Will（やりたいこと）", "Will (what you want to do)"),
                 _box("can", "Can（できること）", "Can (what you can do)"),
                 _box("must", "Must（求められていること）", "Must (what is asked of you)"),
+                Field("worries", L("心配なこと", "Worries"), "worries", kind="worries"),
                 _box("overlap", "Will・Can・Mustの重なるところ", "Where they overlap"),
                 _box("gap", "足りないもの（Will − Can）", "The gap (Will − Can)"),
                 _box(
@@ -398,8 +412,11 @@ def cell_text(row: Mapping[str, Any], field: Field, lang: Lang) -> str | None:
             return f"{_month(start, lang)}～{_month(end, lang) if end else '現在'}"
         return f"{_month(start, lang)} – {_month(end, lang) if end else 'present'}"
     value = row.get(field.name)
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return None
+    if field.kind == "worries" and isinstance(value, list):
+        names = [WORRIES[v].get(lang) if v in WORRIES else str(v) for v in value]
+        return ("、" if lang == "ja" else ", ").join(names)
     if field.kind == "employment":
         return EMPLOYMENT[value].get(lang) if value in EMPLOYMENT else str(value)
     if field.kind in ("month", "acquired"):

@@ -178,6 +178,9 @@ def rich_answers(*, form: str = "1-1") -> dict[str, Any]:
         "lifeline.recovery": "パートで少しずつ仕事に戻り、できることを一つずつ増やした。家族の支えも大きかった。",
         "lifeline.values": "人の役に立っていると実感できること。任されて自分で工夫できること。",
         "lifeline.strengths": "困ったときに一人で抱え込まず、周りに相談して一歩ずつ進めること。",
+        "lifeline.weakness": "人前で話すと緊張してしまう。",
+        "lifeline.weakness_effort": "勉強会で毎月発表して、話すことに慣れるようにしている。",
+        "will_can_must.worries": ["money", "care"],
         "will_can_must.overlap": "中小企業の経理を支えながら、お金の相談にものること。",
         "will_can_must.gap": "FPとしての知識と、相談を受ける経験が足りない。",
         "will_can_must.direction": "お金の相談にのるためのFPの知識と資格。\n2027年1月にFP2級を取得し、その後AFP登録を目指す。",
@@ -222,6 +225,8 @@ def answers_in(card: JobCard) -> list[str]:
         texts += [point.event, point.note]
     ref = card.reflection
     texts += [ref.peak, ref.peak_common, ref.trough, ref.recovery, ref.values, ref.strengths]
+    texts += [ref.weakness, ref.weakness_effort]
     wcm = card.will_can_must
     texts += [wcm.will, wcm.can, wcm.must, wcm.overlap, wcm.gap, wcm.direction]
+    texts += ["お金・収入、家族の介護・子育て"] if wcm.worries == ["money", "care"] else []
     return [text for text in texts if text]

@@ -10,8 +10,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.documents import CardDocuments
 from bot.documents.xlsx import chunks
-from bot.jobcard import JobCard
-from tests.documents.cards import HOSTILE, answers_in, rich_answers, rich_card
+from bot.jobcard import JobCard, build_jobcard
+from tests.documents.cards import CREATED_ON, HOSTILE, answers_in, rich_answers, rich_card
 
 
 def _reopen(content: bytes) -> Workbook:
@@ -135,3 +135,20 @@ def test_chunks_keep_every_character(text: str) -> None:
     pieces = chunks(text, 12)
     assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
     assert all(piece.strip() for piece in pieces) or pieces == [""]
+
+
+def test_without_work_experience_the_workbook_holds_only_the_sheets_that_apply(
+    documents: CardDocuments,
+) -> None:
+    answers = rich_answers(form="1-2")
+    for key in (
+        "work_history.jobs",
+        "licenses.licenses",
+        "education_training.education",
+        "education_training.training",
+    ):
+        answers[key] = []
+    workbook = _reopen(documents.xlsx(build_jobcard(answers, created_on=CREATED_ON)))
+    assert workbook.sheetnames == ["様式1-2", "参考"]
+    values = _cells(workbook)
+    assert "弱みを克服するための努力" in values and "お金・収入、家族の介護・子育て" in values

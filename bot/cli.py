@@ -249,7 +249,9 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     if args.start and args.start not in runtime.dialogs.catalog.latest:
         print(f"jobcard: no dialog '{args.start}'", file=sys.stderr)
         return 2
-    channel = ConsoleChannel(runtime.service.reply, person_id, out_dir=args.out_dir)
+    channel = ConsoleChannel(
+        runtime.service.reply, person_id, out_dir=args.out_dir, outbox=runtime.service
+    )
     return channel.run(sys.stdin, start=args.start)
 
 

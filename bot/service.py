@@ -113,6 +113,20 @@ class SourceContext:
     person_id: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A claimed outbox message, rendered for its person: send it, then acknowledge its id.
+
+    ``outbox_id`` stays the same when a message is sent again after a failure or a crash,
+    so a channel can recognise (and drop) a duplicate.
+    """
+
+    outbox_id: int
+    person_id: str
+    outbound: list[Outbound]
+    attempt: int = 1
+
+
 Action = Callable[[EffectContext], ActionResult]
 SourceProvider = Callable[[SourceContext], Sequence[Option]]
 _SOURCE_ROUNDS = 6
@@ -363,35 +377,63 @@ class ConversationService:
         """The service's current time (its clock is replaceable in tests)."""
         return self._clock()
 
-    def deliver_due(self, channel: str, limit: int = 50) -> list[tuple[str, list[Outbound]]]:
-        """Claim due outbox messages of ``channel`` and return what to send to whom.
+    def claim_due(
+        self, channel: str, *, person_id: str | None = None, limit: int = 50
+    ) -> list[Delivery]:
+        """Claim due outbox messages of ``channel`` (or of one person) and render them.
 
-        Claimed rows are marked sent before anything is returned, so a message is never
-        sent twice, even with several workers.
+        Nothing is marked sent: the sender calls :meth:`acknowledge` once the send succeeded,
+        or :meth:`release` when it failed (see ``bot.channels.outbox_loop``). A message whose
+        sender crashed is claimed again after the lease, under the same ``outbox_id``.
         """
         now = self._clock()
         with self._sessions.begin() as session:
-            items = outbox.claim_due(session, channel, now, limit)
+            items = outbox.claim_due(session, channel, now, limit, person_id=person_id)
             langs = {
                 item.person_id: as_lang(record.lang if record else None)
                 for item in items
                 if item.kind == "message"
                 for record in [repo.find_person(session, item.person_id)]
             }
-        deliveries: list[tuple[str, list[Outbound]]] = []
+        deliveries: list[Delivery] = []
         for item in items:
             if item.kind == "inbound":
+                # A retried reminder runs its payload again (the first run may have been
+                # committed before the crash): the person sees the question once more.
+                retry = "" if item.attempt == 1 else f":{item.attempt}"
                 inbound = Inbound(
                     item.person_id,
                     payload=str(item.payload),
-                    delivery_id=f"outbox:{item.id}",
+                    delivery_id=f"outbox:{item.id}{retry}",
                     origin="service",
                 )
-                deliveries.append((item.person_id, self.handle(inbound)))
+                outbound = self.handle(inbound)
             else:
-                text = Localized(**item.payload).get(langs[item.person_id])
-                deliveries.append((item.person_id, [Text(text)]))
+                outbound = [Text(Localized(**item.payload).get(langs[item.person_id]))]
+            deliveries.append(Delivery(item.id, item.person_id, outbound, item.attempt))
         return deliveries
+
+    def acknowledge(self, outbox_id: int) -> None:
+        """Record that a claimed outbox message was sent."""
+        with self._sessions.begin() as session:
+            outbox.acknowledge(session, outbox_id, self._clock())
+
+    def release(self, outbox_id: int) -> None:
+        """Give back a claimed message whose send failed, to be tried again (a few times)."""
+        with self._sessions.begin() as session:
+            outbox.release(session, outbox_id)
+
+    def deliver_due(self, channel: str, limit: int = 50) -> list[tuple[str, list[Outbound]]]:
+        """Claim due messages and acknowledge them at once, returning what to show whom.
+
+        Only for in-process callers for which receiving the list *is* the delivery (tests,
+        tools); a channel that sends over a network uses :meth:`claim_due` and acknowledges
+        each message after its send, through ``bot.channels.outbox_loop``.
+        """
+        deliveries = self.claim_due(channel, limit=limit)
+        for delivery in deliveries:
+            self.acknowledge(delivery.outbox_id)
+        return [(d.person_id, d.outbound) for d in deliveries]
 
     def set_language(self, person_id: str, lang: str) -> None:
         """Set a person's language outside a conversation turn (e.g. ``chat --lang``)."""

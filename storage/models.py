@@ -90,8 +90,11 @@ class DialogSnapshotRow(Base):
 class OutboxRow(Base):
     """A message to send a person later (a reminder) or as soon as possible (a notice).
 
-    ``key`` makes scheduling idempotent (e.g. ``booking:12:day_before``); a row is claimed
-    once, so it is never sent twice.
+    ``key`` makes scheduling idempotent (e.g. ``booking:12:day_before``). Delivery is
+    at-least-once: a sender claims a row (``claimed``, with ``claimed_at``), sends it and only
+    then marks it ``sent``; a claim left by a sender that crashed expires and the row is sent
+    again under the same id. ``attempts`` counts claims; a row that keeps failing is
+    ``failed``. ``cancelled`` rows (a cancelled booking's reminders) are never sent.
     """
 
     __tablename__ = "outbox"
@@ -106,3 +109,5 @@ class OutboxRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="pending")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -1,18 +1,30 @@
-"""Outbox repository: schedule, cancel and claim messages for people (never sent twice)."""
+"""Outbox repository: schedule, cancel, claim and acknowledge messages (at-least-once delivery).
+
+A sender claims due rows, sends them and only then acknowledges each one: a crash between
+the claim and the acknowledgement loses nothing, because an unacknowledged claim expires
+after ``CLAIM_LEASE`` and the row is claimed again, under the same id, so the channel can
+drop a duplicate.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import OutboxRow
 from storage.repositories import _insert_ignore
 
 Kind = Literal["message", "inbound"]
+# Long enough for any send to finish; short enough that a reminder left by a crashed worker
+# still arrives in time (the hour-before reminder comes at most this much later).
+CLAIM_LEASE = timedelta(minutes=5)
+# A message that failed this many times (a person who blocked the bot …) is given up.
+MAX_ATTEMPTS = 5
+WAITING = ("pending", "claimed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,12 +33,24 @@ class OutboxItem:
 
     ``message`` payloads are ``{"ja": …, "en": …}`` texts; ``inbound`` payloads are button
     payloads run through the conversation as if pressed (e.g. ``m|consultation_survey``).
+    ``attempt`` is 1 on the first claim, 2 when a claim expired or a send failed once, …
     """
 
     id: int
     person_id: str
     kind: Kind
     payload: Any
+    attempt: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """A scheduled message as staff see it: its key, when it is due and where it stands."""
+
+    key: str
+    due_at: datetime
+    status: str
+    sent_at: datetime | None
 
 
 def schedule(
@@ -50,6 +74,7 @@ def schedule(
         "payload": payload,
         "status": "pending",
         "created_at": now,
+        "attempts": 0,
     }
     if key is None:
         session.add(OutboxRow(**values))
@@ -57,48 +82,105 @@ def schedule(
     return _insert_ignore(session, table, values) == 1
 
 
+def requeue(session: Session, key: str, due_at: datetime) -> bool:
+    """Bring a cancelled message back (e.g. a survey withdrawn by mistake); False if none was."""
+    result = session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.key == key, OutboxRow.status == "cancelled")
+        .values(status="pending", due_at=due_at, claimed_at=None, attempts=0)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def cancel(session: Session, key_prefix: str) -> int:
-    """Cancel pending messages whose key starts with ``key_prefix`` (e.g. a cancelled booking)."""
+    """Cancel waiting messages whose key starts with ``key_prefix`` (e.g. a cancelled booking)."""
     result = session.execute(
         update(OutboxRow)
         .where(
-            OutboxRow.status == "pending", OutboxRow.key.startswith(key_prefix, autoescape=True)
+            OutboxRow.status.in_(WAITING), OutboxRow.key.startswith(key_prefix, autoescape=True)
         )
         .values(status="cancelled")
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def claim_due(session: Session, channel: str, now: datetime, limit: int = 50) -> list[OutboxItem]:
-    """Take due messages of people on ``channel`` and mark them sent.
+def claim_due(
+    session: Session,
+    channel: str,
+    now: datetime,
+    limit: int = 50,
+    *,
+    person_id: str | None = None,
+) -> list[OutboxItem]:
+    """Claim due messages of people on ``channel`` (or of one person) for ``CLAIM_LEASE``.
 
-    On PostgreSQL the rows are locked with SKIP LOCKED, so several workers share the work
-    without sending anything twice; SQLite is serialized by ``BEGIN IMMEDIATE``.
+    Nothing is marked sent here: the sender calls :func:`acknowledge` after the send
+    succeeded. On PostgreSQL the rows are locked with SKIP LOCKED, so several workers share
+    the work without claiming one row twice; SQLite is serialized by ``BEGIN IMMEDIATE``.
     """
+    claimable = or_(
+        OutboxRow.status == "pending",
+        and_(OutboxRow.status == "claimed", OutboxRow.claimed_at <= now - CLAIM_LEASE),
+    )
+    query = select(OutboxRow).where(claimable, OutboxRow.due_at <= now)
+    if person_id is not None:
+        query = query.where(OutboxRow.person_id == person_id)
+    else:
+        query = query.where(OutboxRow.person_id.startswith(f"{channel}:", autoescape=True))
     rows = session.scalars(
-        select(OutboxRow)
-        .where(
-            OutboxRow.status == "pending",
-            OutboxRow.due_at <= now,
-            OutboxRow.person_id.startswith(f"{channel}:", autoescape=True),
-        )
-        .order_by(OutboxRow.due_at, OutboxRow.id)
+        query.order_by(OutboxRow.due_at, OutboxRow.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
+    items = []
     for row in rows:
-        row.status = "sent"
-        row.sent_at = now
-    return [OutboxItem(row.id, row.person_id, row.kind, row.payload) for row in rows]  # type: ignore[arg-type]
+        row.status = "claimed"
+        row.claimed_at = now
+        row.attempts = (row.attempts or 0) + 1
+        items.append(OutboxItem(row.id, row.person_id, row.kind, row.payload, row.attempts))  # type: ignore[arg-type]
+    return items
+
+
+def acknowledge(session: Session, item_id: int, now: datetime) -> bool:
+    """Mark a claimed message sent; False if it was not claimed (cancelled meanwhile …)."""
+    result = session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == item_id, OutboxRow.status == "claimed")
+        .values(status="sent", sent_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def release(session: Session, item_id: int) -> str | None:
+    """Give a claimed message back after a failed send: pending again, or failed for good.
+
+    Returns the new status (None if the message was not claimed).
+    """
+    row = session.get(OutboxRow, item_id, with_for_update=True)
+    if row is None or row.status != "claimed":
+        return None
+    row.status = "failed" if (row.attempts or 0) >= MAX_ATTEMPTS else "pending"
+    row.claimed_at = None
+    return row.status
 
 
 def pending(session: Session, key_prefix: str) -> list[tuple[str, datetime]]:
-    """Keys and due times of pending messages under ``key_prefix`` (for tests and listings)."""
+    """Keys and due times of messages still to send under ``key_prefix`` (tests, listings)."""
     rows = session.execute(
         select(OutboxRow.key, OutboxRow.due_at)
         .where(
-            OutboxRow.status == "pending", OutboxRow.key.startswith(key_prefix, autoescape=True)
+            OutboxRow.status.in_(WAITING), OutboxRow.key.startswith(key_prefix, autoescape=True)
         )
         .order_by(OutboxRow.due_at)
     )
     return [(str(row.key), row.due_at) for row in rows]
+
+
+def entries(session: Session, key_prefix: str) -> list[OutboxEntry]:
+    """Every message ever scheduled under ``key_prefix``, whatever became of it, by due time."""
+    rows = session.execute(
+        select(OutboxRow.key, OutboxRow.due_at, OutboxRow.status, OutboxRow.sent_at)
+        .where(OutboxRow.key.startswith(key_prefix, autoescape=True))
+        .order_by(OutboxRow.due_at, OutboxRow.id)
+    )
+    return [OutboxEntry(str(r.key), r.due_at, r.status, r.sent_at) for r in rows]

@@ -1,4 +1,4 @@
-"""Import rules: the engine is pure, and each SDK is imported by its adapter only."""
+"""Import rules: a pure engine, each SDK in its adapter only, every channel delivers the outbox."""
 
 from __future__ import annotations
 
@@ -74,3 +74,41 @@ def test_engine_facade_is_complete_and_sorted() -> None:
     # ruff's order: constants first, then classes and functions.
     assert exported == sorted(exported, key=lambda name: (not name.isupper(), name))
     assert all(hasattr(bot.engine, name) for name in exported)
+
+
+# Modules of bot/channels that are not a channel but a kit every channel uses.
+CHANNEL_KIT = {"__init__", "outbox_loop", "slack_blocks"}
+
+
+def _calls(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            names.add(func.id if isinstance(func, ast.Name) else getattr(func, "attr", ""))
+    return names
+
+
+def test_every_channel_delivers_the_outbox() -> None:
+    """Reminders and notices reach every channel: each one runs the shared delivery loop.
+
+    A channel is the set of modules named after it (telegram.py, telegram_webhook.py …).
+    """
+    channels: dict[str, list[Path]] = {}
+    for path in (ROOT / "bot" / "channels").glob("*.py"):
+        if path.stem not in CHANNEL_KIT:
+            channels.setdefault(path.stem.split("_")[0], []).append(path)
+    assert {"console", "slack", "telegram"} <= set(channels)
+    for name, paths in channels.items():
+        delivers = any(
+            "bot.channels.outbox_loop" in _imports(path)
+            and _calls(path) & {"deliver_due", "deliver_due_now"}
+            for path in paths
+        )
+        assert delivers, f"the {name} channel never delivers the outbox (bot.channels.outbox_loop)"
+
+
+def test_the_outbox_loop_imports_no_sdk() -> None:
+    names = _imports(ROOT / "bot" / "channels" / "outbox_loop.py")
+    sdks = ("telegram", "slack_bolt", "slack_sdk", "aiohttp", "prompt_toolkit", "sqlalchemy")
+    assert not [name for name in names for sdk in sdks if _matches(name, sdk)]

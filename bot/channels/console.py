@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, assert_never
 
+from bot.channels.outbox_loop import Outbox, SentIds, deliver_due_now
 from bot.engine import (
     Choices,
     Document,
@@ -104,8 +105,11 @@ class ConsoleChannel:
         out: TextIO = sys.stdout,
         err: TextIO = sys.stderr,
         out_dir: Path = Path("."),
+        outbox: Outbox | None = None,
     ) -> None:
         self._handler = handler
+        self._outbox = outbox
+        self._sent = SentIds()
         self._person_id = person_id
         self._out = out
         self._err = err
@@ -121,6 +125,21 @@ class ConsoleChannel:
                 text = f"\033[36m{text}\033[0m"
             self._out.write(text + "\n\n")
         self._out.flush()
+
+    def deliver(self) -> int:
+        """Print this person's due reminders and notices; returns how many were shown.
+
+        The console has no background loop, so it delivers at start and before each prompt.
+        """
+        if self._outbox is None:
+            return 0
+        return deliver_due_now(
+            self._outbox,
+            "console",
+            lambda _person, outbound: self.send(outbound),
+            person_id=self._person_id,
+            sent=self._sent,
+        )
 
     def submit(self, text: str | None = None, payload: str | None = None) -> None:
         """Send one message from the person and print the replies."""
@@ -150,9 +169,11 @@ class ConsoleChannel:
         """Piped input: each line is the next answer, echoed so the output reads as a chat."""
         try:
             self._open(start)
+            self.deliver()
             for answer in read_answers(stream):
                 self._out.write(f"> {answer}\n")
                 self.submit(answer)
+                self.deliver()
         except KeyboardInterrupt:
             self._out.write("\n")
         return 0
@@ -164,6 +185,7 @@ class ConsoleChannel:
             session = _prompt_session()
             self._say(KEYS_HINT)
             while True:
+                self.deliver()
                 try:
                     answer = session.prompt("> ")
                 except EOFError:  # Ctrl-D at an empty prompt

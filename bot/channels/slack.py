@@ -27,6 +27,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 
 from bot.bootstrap import Runtime
 from bot.channels import slack_blocks as kit
+from bot.channels.outbox_loop import SentIds, deliver_due
 from bot.config import Settings
 from bot.engine import Inbound, Lang, Outbound, as_lang
 from bot.engine.messages import InboundKind
@@ -53,6 +54,10 @@ def check_settings(settings: Settings, args: argparse.Namespace | None = None) -
     settings.require("SLACK_BOT_TOKEN")
     if args is not None:
         settings.require("SLACK_SIGNING_SECRET" if args.http else "SLACK_APP_TOKEN")
+
+
+class OutboxSendError(RuntimeError):
+    """A reminder or notice could not be posted; the outbox tries it again later."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +147,7 @@ class SlackChannel:
         self._notices = notices
         self._tasks: set[asyncio.Task[None]] = set()
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._sent = SentIds()
         http = signing_secret is not None
         self.app = AsyncApp(
             name="jobcard-coach",
@@ -329,15 +335,19 @@ class SlackChannel:
         return len(notices)
 
     async def deliver_outbox(self) -> int:
-        """Send due reminders and notices from the outbox; returns how many went out."""
-        deliveries = await asyncio.to_thread(self._service.deliver_due, "slack")
-        for person_id, replies in deliveries:
-            user = person_id.rsplit(":", 1)[-1]
-            async with self._serial(person_id):
-                lang = (await asyncio.to_thread(self._service.overview, person_id)).lang
-                opened = await self.client.conversations_open(users=user)
-                await self._send(str(opened["channel"]["id"]), replies, lang)
-        return len(deliveries)
+        """Send due reminders and notices from the outbox; returns how many went out.
+
+        Each is marked sent only after Slack accepted it (see ``bot.channels.outbox_loop``).
+        """
+        return await deliver_due(self._service, "slack", self._send_due, sent=self._sent)
+
+    async def _send_due(self, person_id: str, replies: list[Outbound]) -> None:
+        user = person_id.rsplit(":", 1)[-1]
+        async with self._serial(person_id):
+            lang = (await asyncio.to_thread(self._service.overview, person_id)).lang
+            opened = await self.client.conversations_open(users=user)
+            if not await self._send(str(opened["channel"]["id"]), replies, lang, notify=False):
+                raise OutboxSendError("Slack did not take the message")
 
     async def _mark_answered(self, channel: str, pressed: Pressed, lang: Lang) -> None:
         line = kit.answer_line(pressed.label, option=pressed.option, lang=lang)
@@ -349,7 +359,10 @@ class SlackChannel:
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("chat.update failed: %s", _error(exc))
 
-    async def _send(self, channel: str, replies: list[Outbound], lang: Lang) -> None:
+    async def _send(
+        self, channel: str, replies: list[Outbound], lang: Lang, *, notify: bool = True
+    ) -> bool:
+        """Post the replies; False if one failed (the person is told, when ``notify``)."""
         for item in kit.plan(replies, lang):
             try:
                 if isinstance(item, kit.SlackMessage):
@@ -366,11 +379,13 @@ class SlackChannel:
                     )
             except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
                 log.warning("sending a reply failed: %s", _error(exc))
-                # The answer is stored; tell the person how to see the question again.
-                text = kit.phrase("send_failed", lang)
-                with contextlib.suppress(SlackApiError, aiohttp.ClientError, TimeoutError):
-                    await self.client.chat_postMessage(channel=channel, text=kit.escape(text))
-                return
+                if notify:
+                    # The answer is stored; tell the person how to see the question again.
+                    text = kit.phrase("send_failed", lang)
+                    with contextlib.suppress(SlackApiError, aiohttp.ClientError, TimeoutError):
+                        await self.client.chat_postMessage(channel=channel, text=kit.escape(text))
+                return False
+        return True
 
     async def _publish_home(self, person_id: str, user: str) -> None:
         overview = await asyncio.to_thread(self._service.overview, person_id)

@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover - python-telegram-bot's own httpx transp
     aiohttp = None  # type: ignore[assignment]
 
 from bot.bootstrap import Runtime
+from bot.channels.outbox_loop import Outbox, SentIds, deliver_due
 from bot.channels.telegram import (
     ALLOWED_UPDATES,
     API_URL_VARIABLE,
@@ -51,7 +52,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK_MAX_CONNECTIONS = 100
 PRUNE_EVERY_SECONDS = 3600.0
 OUTBOX_EVERY_SECONDS = 30.0
-Due = Callable[[str], list[tuple[str, list[Outbound]]]]
+Due = Outbox
 RATE_LIMIT_RETRIES = 3
 _TOKEN_IN_URL = re.compile(r"/bot[^/\s]+")
 
@@ -325,20 +326,25 @@ async def _serve(
             await asyncio.gather(*chores, return_exceptions=True)
 
 
-async def deliver_outbox(bot: Bot, due: Due) -> int:
-    """Send the reminders and notices that are due; returns how many people got one."""
-    deliveries = await asyncio.to_thread(due, "telegram")
-    for person_id, replies in deliveries:
+async def deliver_outbox(bot: Bot, due: Outbox, sent: SentIds | None = None) -> int:
+    """Send the reminders and notices that are due; returns how many were sent.
+
+    Each is marked sent only after Telegram accepted it (see ``bot.channels.outbox_loop``).
+    """
+
+    async def send_to(person_id: str, replies: list[Outbound]) -> None:
         chat_id = int(person_id.split(":", 1)[1])
         for reply in coalesce(replies):
             await send(bot, chat_id, reply)
-    return len(deliveries)
+
+    return await deliver_due(due, "telegram", send_to, sent=sent)
 
 
 async def _deliver_regularly(bot: Bot, due: Due) -> None:
+    sent = SentIds()
     while True:
         try:
-            await deliver_outbox(bot, due)
+            await deliver_outbox(bot, due, sent)
         except Exception as exc:
             log.error("sending reminders failed: %s", type(exc).__name__)
         await asyncio.sleep(OUTBOX_EVERY_SECONDS)
@@ -379,9 +385,7 @@ def run_bot(runtime: Runtime, args: argparse.Namespace) -> int:
     )
     try:
         asyncio.run(
-            _serve_until_signalled(
-                application, options, runtime.service.prune, runtime.service.deliver_due
-            )
+            _serve_until_signalled(application, options, runtime.service.prune, runtime.service)
         )
     except InvalidToken:
         # Its message repeats the token, so it is not printed.

@@ -765,7 +765,7 @@ async def test_due_reminders_are_sent_once(webhook: Harness, runtime: Runtime) -
         )
     bot = webhook.application.bot
     before = len(webhook.fake.calls("sendMessage"))
-    assert await deliver_outbox(bot, runtime.service.deliver_due) == 1
-    assert await deliver_outbox(bot, runtime.service.deliver_due) == 0
+    assert await deliver_outbox(bot, runtime.service) == 1
+    assert await deliver_outbox(bot, runtime.service) == 0
     sent = webhook.fake.calls("sendMessage")[before:]
     assert texts(sent) == ["明日は相談日です。"]

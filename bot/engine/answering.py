@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine import flow, holding, prompting, views
+from bot.engine import coaching, flow, holding, prompting, views
 from bot.engine.answers import (
     Accepted,
     ChoiceAnswer,
@@ -17,6 +17,7 @@ from bot.engine.answers import (
     YesNoAnswer,
     readback,
 )
+from bot.engine.commands import did_you_mean
 from bot.engine.effects import Emit, SetConsent, SetLanguage
 from bot.engine.model import Group, Question
 from bot.engine.normalize import fold, normalize_text, single_line
@@ -62,12 +63,12 @@ def text(turn: Turn, text: str) -> None:
         if isinstance(result, Accepted):
             more(turn, bool(result.value))
         else:
-            turn.say(turn.t("yes_no_please"))
+            turn.say(prompting.choose_please(turn, text))  # names the buttons shown
             prompting.reprompt(turn)
     elif mode == "confirm_cancel":
         answer_confirm_cancel(turn, text)
     elif mode == "menu":
-        turn.say(turn.t("menu_unknown"))
+        turn.say(prompting.choose_please(turn, text, "menu_unknown"))
         prompting.reprompt(turn)
     elif mode == "no_consent":
         gate = prompting.consent_dialog(turn.catalog)
@@ -76,7 +77,8 @@ def text(turn: Turn, text: str) -> None:
         else:
             prompting.begin(turn)
     elif mode in ("summary", "group_edit", "group_remove"):
-        turn.say(turn.t("summary_hint") if mode == "summary" else turn.t("menu_unknown"))
+        usual = "summary_hint" if mode == "summary" else None
+        turn.say(prompting.choose_please(turn, text, usual))
         prompting.reprompt(turn)
     else:
         prompting.reprompt(turn)
@@ -89,7 +91,22 @@ def answer_text(turn: Turn, text: str) -> None:
     if isinstance(spec, TextAnswer | LongTextAnswer) and holding.is_unknown(text):
         unknown(turn, question, group)
         return
+    if (
+        isinstance(spec, TextAnswer | LongTextAnswer)
+        and question.optional
+        and question.coach is None
+        and holding.is_placeholder(text)
+        and normalize_text(text)
+    ):
+        # 「特になし」 to an optional question: nothing to print, so the box stays empty.
+        turn.say(turn.t("placeholder_optional", label=views.label(turn, question)))
+        move_on(turn)
+        return
     result = spec.parse(text, parse_context(turn), turn.state.partial)
+    if isinstance(result, Rejected) and (word := did_you_mean(text)) is not None:
+        # Not an answer, but one slip from a command word (「ヘプル」): ask, don't count it.
+        views.ask(turn, notice=turn.t("did_you_mean", word=word))
+        return
     if isinstance(result, Rejected) and _keep_instead(turn, question, result, text):
         return
     take(turn, result)
@@ -201,11 +218,7 @@ def _thin(turn: Turn, question: Question, value: Any) -> bool:
         return False
     if holding.position_key(pos) in turn.cursor.coached:
         return False
-    return (
-        len(value) < rule.min_length
-        or any(word in value for word in rule.vague)
-        or holding.is_placeholder(value)
-    )
+    return coaching.assess(value, rule) is not None
 
 
 def coach(turn: Turn, value: str) -> None:
@@ -268,7 +281,8 @@ def followup(turn: Turn, text: str) -> None:
         combine(turn, f"{base or ''}\n{addition}".strip(), "coach_added")
         return
     base = str(kept["value"])
-    if holding.is_placeholder(base) or fold(base) in fold(addition):
+    question, _group = views.current_question(turn)
+    if _replaces(base, addition, question):
         combine(turn, addition, "coach_replaced")
     elif holding.unclear_addition(addition):
         holding.hold(turn, base, "merge", addition)
@@ -277,6 +291,20 @@ def followup(turn: Turn, text: str) -> None:
         views.merge(turn)
     else:
         combine(turn, f"{base}\n{addition}", "coach_added")
+
+
+def _replaces(base: str, addition: str, question: Question) -> bool:
+    """Whether a fuller answer takes the place of a thin one rather than adding to it.
+
+    A placeholder, or a short answer on a vague word (「事務全般を担当」「いろいろ学んだ」),
+    says nothing the fuller answer needs; nor does an answer the new one repeats.
+    """
+    if holding.is_placeholder(base) or fold(base) in fold(addition):
+        return True
+    rule = question.coach
+    short = rule is not None and len(base) < rule.min_length
+    vague = rule is not None and any(word in base for word in rule.vague)
+    return short and vague and not holding.continues(addition)
 
 
 def combine(turn: Turn, value: str, said: str) -> None:

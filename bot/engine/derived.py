@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
+from bot.engine.composer import COMPOSERS
 from bot.engine.localized import Lang
 
 Derivation = Callable[[Mapping[str, Any], Lang], str | None]
@@ -34,6 +36,8 @@ def _point(index: int, *, highest: bool, part: str) -> Derivation:
             age = point.get("age")
             score = point["score"]
             age_text = (f"{age}歳" if lang == "ja" else f"age {age}") if age is not None else ""
+            if lang == "en":
+                return f"“{point.get('event', '')}” ({age_text}, {score:+d})"
             return f"「{point.get('event', '')}」（{age_text}, {score:+d}）"
         value = point.get(part)
         return None if value is None else str(value)
@@ -48,7 +52,7 @@ def _joined(*keys: str, heading: Mapping[str, tuple[str, str]]) -> Derivation:
             value = answers.get(key)
             if isinstance(value, str) and value.strip():
                 label = heading[key][0 if lang == "ja" else 1]
-                lines.append(f"・{label}：{value.strip()}")
+                lines.append(_item(label, value.strip(), lang))
         return "\n".join(lines) or None
 
     return derive
@@ -60,13 +64,56 @@ def _learned(answers: Mapping[str, Any], lang: Lang) -> str | None:
     for job in jobs:
         if isinstance(job, dict) and isinstance(job.get("learned"), str):
             employer = job.get("employer") or ""
-            lines.append(f"・{employer}：{job['learned'].strip()}")
+            lines.append(_item(employer, job["learned"].strip(), lang))
+    return "\n".join(lines) or None
+
+
+def _item(label: str, value: str, lang: Lang) -> str:
+    """One bulleted line 「・label：value」, with English punctuation in English."""
+    return f"・{label}：{value}" if lang == "ja" else f"• {label}: {value}"
+
+
+def _school_life(answers: Mapping[str, Any], lang: Lang) -> str | None:
+    """What each school taught, from the education rows (for 様式1-2's school-life box)."""
+    rows = answers.get("education_training.education") or []
+    lines = []
+    for row in rows:
+        if not isinstance(row, dict) or not isinstance(row.get("content"), str):
+            continue
+        parts = [str(row[key]).strip() for key in ("school", "department") if row.get(key)]
+        lines.append(_item(" ".join(parts), row["content"].strip(), lang))
+    return "\n".join(lines) or None
+
+
+def _life_events(answers: Mapping[str, Any], lang: Lang) -> str | None:
+    """The life-line's events in age order, with their notes: 「・16歳：部活で県大会（メモ）」."""
+    points = sorted(_points(answers), key=lambda p: p.get("age") or 0)
+    lines = []
+    for point in points:
+        event = str(point.get("event") or "").strip()
+        if not event:
+            continue
+        note = str(point.get("note") or "").strip()
+        age = point.get("age")
+        when = "" if age is None else (f"{age}歳" if lang == "ja" else f"Age {age}")
+        if note:
+            event += f"（{note}）" if lang == "ja" else f" ({note})"
+        lines.append(_item(when, event, lang) if when else event)
     return "\n".join(lines) or None
 
 
 _CAN_SOURCES = {
     "lifeline.strengths": ("ライフラインで見つけた強み", "strengths from your life-line"),
     "lifeline.recovery": ("つらい時期を乗り越えた力", "how you got through hard times"),
+}
+
+# 様式1-2's ＜得意なこと・苦手なこと＞, from the person's own strengths and weaknesses.
+_GOOD_AT_SOURCES = {
+    "lifeline.strengths": ("得意なこと", "Good at"),
+    "will_can_must.can": ("できること", "What I can do"),
+    "lifeline.weakness": ("苦手なこと", "Not so good at"),
+    "lifeline.weakness_effort": ("克服するために取り組んでいること", "What I do about it"),
+    "will_can_must.gap": ("これから身につけたいこと", "What I still need to learn"),
 }
 
 DERIVED: dict[str, Derivation] = {
@@ -77,10 +124,40 @@ DERIVED: dict[str, Derivation] = {
     "trough_event": _point(0, highest=False, part="event"),
     "learned": _learned,
     "can_material": _joined(*_CAN_SOURCES, heading=_CAN_SOURCES),
+    "school_life": _school_life,
+    "life_events": _life_events,
+    "good_at": _joined(*_GOOD_AT_SOURCES, heading=_GOOD_AT_SOURCES),
 }
 
 
-def derive(name: str, answers: Mapping[str, Any], lang: Lang) -> str | None:
-    """The derived value ``name`` (None when the answers do not give one)."""
+DRAFT_PREFIX = "draft_"
+SOURCES_SUFFIX = "_sources"
+
+
+def known(name: str) -> bool:
+    """Whether ``name`` is a derived value (for ``dialogs check``)."""
+    if name.startswith(DRAFT_PREFIX):
+        return name[len(DRAFT_PREFIX) :].removesuffix(SOURCES_SUFFIX) in COMPOSERS
+    return name in DERIVED
+
+
+def derive(
+    name: str, answers: Mapping[str, Any], lang: Lang, today: date | None = None
+) -> str | None:
+    """The derived value ``name`` (None when the answers do not give one).
+
+    ``draft_<box>`` is a composed draft of a career-plan box; ``draft_<box>_sources`` names
+    the answers it was made from.
+    """
+    if name.startswith(DRAFT_PREFIX):
+        box = name[len(DRAFT_PREFIX) :]
+        wants_sources = box.endswith(SOURCES_SUFFIX)
+        composer = COMPOSERS.get(box.removesuffix(SOURCES_SUFFIX))
+        draft = composer(answers, lang, today) if composer is not None else None
+        if draft is None:
+            return None
+        if wants_sources:
+            return ("、" if lang == "ja" else ", ").join(s.get(lang) for s in draft.sources)
+        return draft.text
     derivation = DERIVED.get(name)
     return None if derivation is None else derivation(answers, lang)

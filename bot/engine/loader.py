@@ -27,13 +27,16 @@ from bot.engine.answers import (
     YearMonthAnswer,
     YesNoAnswer,
 )
-from bot.engine.conditions import ConditionError, compile_condition
+from bot.engine.coaching import DEFAULT as DEFAULT_COACHING
+from bot.engine.conditions import Condition, ConditionError, compile_condition
+from bot.engine.families import FAMILIES
 from bot.engine.localized import Localized
 from bot.engine.model import (
     Coaching,
     Dialog,
     DialogCatalog,
     DialogEvent,
+    FamilyExamples,
     Group,
     Question,
     Say,
@@ -218,23 +221,19 @@ def _question(raw: dict[str, Any], path: Path_, ctx: _Context) -> Question | Non
         message = "set_language needs a choice with the values ja and en"
         ctx.error((*path, "action"), step_id, message, "bad_action")
     coach = raw.get("coach")
+    examples, families = _examples(raw, path, ctx)
     return Question(
         id=step_id,
         field=raw.get("field", step_id),
         prompt=Localized(**raw["prompt"]),
         answer=_answer(raw),
         help=_text(raw.get("help")),
-        examples=tuple(Localized(**example) for example in raw.get("examples", ())),
+        examples=examples,
+        family_examples=families,
         optional=raw.get("optional", False),
         when=_condition(raw, path, ctx),
         next=raw.get("next"),
-        coach=None
-        if coach is None
-        else Coaching(
-            min_length=coach.get("min_length", 0),
-            vague=tuple(coach.get("vague", ())),
-            followup=Localized(**coach["followup"]),
-        ),
+        coach=_coaching(coach, raw),
         after=_text(raw.get("after")),
         action=action,
         label=_text(raw.get("label")),
@@ -316,6 +315,7 @@ def _group(raw: dict[str, Any], path: Path_, ctx: _Context) -> Group | None:
     low, high = spec.get("min", 0), spec.get("max", 20)
     if low > high:
         ctx.error((*path, "group"), raw["id"], f"min {low} > max {high}", "bad_range")
+    examples, families = _examples(raw, path, ctx)
     return Group(
         id=raw["id"],
         field=raw.get("field", raw["id"]),
@@ -330,7 +330,8 @@ def _group(raw: dict[str, Any], path: Path_, ctx: _Context) -> Group | None:
         when=_condition(raw, path, ctx),
         next=raw.get("next"),
         help=_text(raw.get("help")),
-        examples=tuple(Localized(**example) for example in raw.get("examples", ())),
+        examples=examples,
+        family_examples=families,
         label=_text(raw.get("label")),
         line=ctx.line(path),
     )
@@ -379,6 +380,7 @@ def build_dialog(spec: Any, file: str, lines: Mapping[Path_, int] | None = None)
         summary=spec.get("summary", True),
         repeatable=spec.get("repeatable", False),
         progress=spec.get("progress", True),
+        applies=_applies(spec, ctx),
         commands=tuple(spec.get("commands", ())),
         events={
             name: DialogEvent(goto=event["goto"], say=Localized(**event["say"]))
@@ -396,6 +398,7 @@ def load_dialog_file(path: Path) -> tuple[Dialog, dict[str, Any]]:
     """Load one dialog file, returning the dialog and its raw spec (kept for pinning)."""
     text = path.read_text(encoding="utf-8")
     spec, lines = parse_yaml(text, str(path))
+    _merge_examples(spec, path)
     dialog = build_dialog(spec, str(path), lines)
     if dialog.id != path.stem:
         error = DialogError(str(path), lines.get(("id",), 1), None, "", "id_mismatch")
@@ -447,3 +450,115 @@ def load_dialogs(paths: Iterable[Path], start: str = "onboarding") -> LoadedDial
         start = min(dialogs.values(), key=lambda d: (d.menu is None, d.menu or 0, d.id)).id
     pinned = {dialog.digest: dialog for dialog in dialogs.values()}
     return LoadedDialogs(DialogCatalog(latest=dialogs, pinned=pinned, start=start), specs)
+
+
+def _coaching(coach: Any, raw: Mapping[str, Any]) -> Coaching | None:
+    """A question's coaching rule: its own, the default for required long texts, or none."""
+    if coach is False:
+        return None
+    if isinstance(coach, Mapping):
+        followup = coach.get("followup")
+        return Coaching(
+            min_length=coach.get("min_length", 0),
+            vague=tuple(coach.get("vague", ())),
+            followup=None if followup is None else Localized(**followup),
+            expects=tuple(coach.get("expects", ())),
+        )
+    if raw.get("ask") == "long_text" and not raw.get("optional", False):
+        return DEFAULT_COACHING
+    return None
+
+
+def _examples(
+    raw: Mapping[str, Any], path: Path_, ctx: _Context
+) -> tuple[tuple[Localized, ...], FamilyExamples]:
+    """A step's default examples and those per occupation family (a list is all default)."""
+    given = raw.get("examples", ())
+    if not isinstance(given, Mapping):
+        return tuple(Localized(**example) for example in given), ()
+    families: list[tuple[str, tuple[Localized, ...]]] = []
+    for name, items in given.items():
+        if name != "default" and name not in FAMILIES:
+            message = f"examples: there is no occupation family '{name}' (known: {list(FAMILIES)})"
+            ctx.error((*path, "examples", name), raw.get("id"), message, "unknown_family")
+        elif name != "default":
+            families.append((name, tuple(Localized(**example) for example in items)))
+    return tuple(Localized(**example) for example in given["default"]), tuple(families)
+
+
+def _applies(spec: Mapping[str, Any], ctx: _Context) -> Condition | None:
+    """The dialog's ``applies`` condition, compiled (None: it applies to everyone)."""
+    source = spec.get("applies")
+    if source is None:
+        return None
+    try:
+        return compile_condition(source)
+    except ConditionError as exc:
+        ctx.error(("applies",), None, str(exc), "bad_condition")
+        return None
+
+
+EXAMPLES_DIR = "examples"
+"""Beside the dialog files: ``examples/<dialog id>.yaml`` holds a dialog's examples per family."""
+
+_FAMILY_LISTS: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": schema.QUESTION["properties"]["examples"]["oneOf"][0],
+    "minProperties": 1,
+}
+
+
+def _merge_examples(spec: Any, path: Path) -> None:
+    """Merge ``examples/<dialog>.yaml`` beside ``path`` into the dialog's steps.
+
+    The file maps a question (``step`` or ``group.step``) to example lists per family; a list
+    the question gives itself is its default. Merged into the spec, the examples are part
+    of the dialog's digest and of the snapshot a conversation is pinned to.
+
+    Raises:
+        DialogLoadError: Listing every problem in the examples file.
+    """
+    file = path.parent / EXAMPLES_DIR / path.name
+    if not file.is_file() or not isinstance(spec, dict) or not isinstance(spec.get("steps"), list):
+        return
+    data, lines = parse_yaml(file.read_text(encoding="utf-8"), str(file))
+    ctx = _Context(str(file), lines)
+    if not isinstance(data, dict):
+        ctx.error((), None, "an examples file maps questions to their examples", "schema")
+        raise DialogLoadError(ctx.errors)
+    for key, given in data.items():
+        target = _example_target(spec["steps"], str(key))
+        if target is None:
+            message = f"there is no question '{key}' in this dialog (write 'step' or 'group.step')"
+            ctx.error((key,), None, message, "unknown_step")
+            continue
+        if not ctx.check(given, _FAMILY_LISTS, (key,), str(key)):
+            continue
+        for name in given:
+            if name != "default" and name not in FAMILIES:
+                message = f"there is no occupation family '{name}' (known: {list(FAMILIES)})"
+                ctx.error((key, name), str(key), message, "unknown_family")
+        own = target.get("examples")
+        if isinstance(own, dict) or (own is not None and "default" in given):
+            message = "the question gives its own examples; give them in one place"
+            ctx.error((key,), str(key), message, "duplicate_examples")
+            continue
+        target["examples"] = given if own is None else {"default": own, **given}
+    if ctx.errors:
+        raise DialogLoadError(ctx.errors)
+
+
+def _example_target(steps: list[Any], key: str) -> dict[str, Any] | None:
+    """The raw question ``step`` or ``group.step`` names, if there is one."""
+    first, _, sub = key.partition(".")
+    for step in steps:
+        if not isinstance(step, dict) or step.get("id") != first:
+            continue
+        if not sub:
+            return step if "ask" in step or "group" in step else None
+        group = step.get("group")
+        inner = group.get("steps") if isinstance(group, dict) else None
+        for item in inner if isinstance(inner, list) else ():
+            if isinstance(item, dict) and item.get("id") == sub and "ask" in item:
+                return item
+    return None

@@ -11,20 +11,26 @@ from bot.engine.localized import Localized
 
 END = "end"
 
+FamilyExamples = tuple[tuple[str, tuple[Localized, ...]], ...]
+"""Examples per occupation family: ``(("manufacturing", (…, …, …)), …)``."""
+
 
 @dataclass(frozen=True, slots=True)
 class Coaching:
-    """When an answer is thin, ask one follow-up (once per question, never nagging).
+    """When an answer is thin, ask one follow-up (once per question and entry, never nagging).
 
     Attributes:
         min_length: Answers shorter than this (in characters) get the follow-up.
         vague: Words that mark an answer as vague (e.g. 「特にない」「いろいろ」).
-        followup: The follow-up question.
+        followup: The question's own follow-up, used when nothing specific is missing.
+        expects: Concrete elements an answer should have (``number``, ``whom``, ``result``,
+            ``when``); an answer with none of them is thin, and the follow-up asks for them.
     """
 
     min_length: int
     vague: tuple[str, ...]
-    followup: Localized
+    followup: Localized | None
+    expects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +43,8 @@ class Question:
             accept, extend or replace.
         options_from: The name of a source that gives this choice's options at run time.
         emit: The name of a service action run once the answer is stored (e.g. a booking).
+        examples: The default examples; ``family_examples`` those for an occupation family
+            (see :mod:`bot.engine.families`), shown instead when the person's family has some.
     """
 
     id: str
@@ -45,6 +53,7 @@ class Question:
     answer: AnswerSpec
     help: Localized | None = None
     examples: tuple[Localized, ...] = ()
+    family_examples: FamilyExamples = ()
     optional: bool = False
     when: Condition | None = None
     next: str | None = None
@@ -93,6 +102,7 @@ class Group:
     next: str | None = None
     help: Localized | None = None
     examples: tuple[Localized, ...] = ()
+    family_examples: FamilyExamples = ()
     label: Localized | None = None
     line: int = 0
 
@@ -125,6 +135,9 @@ class Dialog:
         then: The dialog to continue with once this one is confirmed.
         repeatable: Each opening starts afresh (e.g. a booking), even after completion.
         progress: Whether the section counts toward the Job Card's progress in the menu.
+        applies: Whether the section applies to the person (e.g. 様式2 only with work
+            experience); a section that doesn't is left out of the menu and the progress,
+            though it can still be opened by name.
         commands: Words that open the dialog from anywhere (e.g. ``book``, 予約).
         events: Outcomes the service may report back, by name.
     """
@@ -140,6 +153,7 @@ class Dialog:
     summary: bool = True
     repeatable: bool = False
     progress: bool = True
+    applies: Condition | None = None
     commands: tuple[str, ...] = ()
     events: Mapping[str, DialogEvent] = field(default_factory=dict)
     source: str = ""

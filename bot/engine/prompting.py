@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from bot.engine import flow, views
+from bot.engine.choices import Option, match_option
+from bot.engine.commands import did_you_mean
+from bot.engine.localized import Lang, Localized
 from bot.engine.messages import Button, Choices
 from bot.engine.model import DialogCatalog, Group, Question, Say
 from bot.engine.payloads import Payload, decode
@@ -126,17 +130,90 @@ def _rendered(turn: Turn) -> list[Choices]:
 
 
 def typed_button(turn: Turn, text: str) -> Payload | None:
-    """Map a typed button label, or a number typed for a list, to that button's payload."""
+    """Map a typed button label, or a number typed for a list, to that button's payload.
+
+    At a question only an action's exact label counts (anything else may be the answer).
+    Elsewhere a button is also found by a part of its label, its reading or a polite ending
+    (「確定」「ついか」「これで全部です」), but only when just one button fits.
+    """
     mode = turn.state.mode
     folded = fold(text)
-    for message in _rendered(turn):
+    rendered = _rendered(turn)
+    for message in rendered:
         if mode != "ask" and folded.isdigit() and 1 <= int(folded) <= len(message.options):
             return decode(message.options[int(folded) - 1].payload)
         buttons = message.actions if mode == "ask" else message.options + message.actions
         for button in buttons:
-            label = fold(button.label)
-            if folded == label or (
-                mode == "menu" and label.startswith(folded) and len(folded) > 1
-            ):
+            if folded == fold(button.label):
                 return decode(button.payload)
-    return None
+    if mode in ("ask", "followup"):
+        # A follow-up's answer is free text too: 「1」 there is not a button's number.
+        return None
+    shown = [b for message in rendered for b in message.options + message.actions]
+    found = _match_buttons(shown, text)
+    return decode(shown[found].payload) if isinstance(found, int) else None
+
+
+# Marks in front of a button's words (✏️ of a summary item, ☐/☑ of a tick box).
+_MARKS = re.compile(r"^[^\w(（「]+")
+
+
+def _words(label: str) -> str:
+    """A button's label without the marks in front: what a person would type for it."""
+    return _MARKS.sub("", label).strip() or label
+
+
+# はい/いいえ are left to the yes/no reader, which knows 「いいよ」 is no 「いいえ」.
+_YES_NO_LABELS = frozenset({"はい", "いいえ", "yes", "no"})
+
+
+def _match_buttons(buttons: list[Button], text: str) -> int | list[int] | None:
+    """The button ``text`` names by a part, reading or polite ending: index, candidates, None."""
+    loose = [i for i, b in enumerate(buttons) if fold(b.label) not in _YES_NO_LABELS]
+    options = tuple(
+        Option(str(i), Localized(_words(buttons[i].label), _words(buttons[i].label)))
+        for i in loose
+    )
+    found = match_option(options, text, numbers=False)
+    if isinstance(found, list):
+        return [loose[i] for i in found]
+    return None if found is None else loose[found]
+
+
+def _quoted(labels: list[str], lang: Lang) -> str:
+    if lang == "ja":
+        return "".join(f"「{label}」" for label in labels)
+    quoted = [f"“{label}”" for label in labels]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def choose_please(turn: Turn, text: str, usual: str | None = None) -> str:
+    """What to say when typed text is none of the buttons shown, naming what can be chosen.
+
+    A slip of a command word gets "did you mean …?"; text that fits several buttons gets
+    those buttons; otherwise the ``usual`` message (a message key) or the buttons shown.
+    """
+    if (word := did_you_mean(text)) is not None:
+        return turn.t("did_you_mean", word=word)
+    rendered = _rendered(turn)
+    shown = [b for message in rendered for b in message.options + message.actions]
+    found = _match_buttons(shown, text)
+    if isinstance(found, list):
+        typed = " ".join(text.split())
+        typed = typed if len(typed) <= 20 else typed[:19] + "…"
+        candidates = _quoted([_words(shown[i].label) for i in found], turn.lang)
+        return turn.t("choose_which", typed=typed, labels=candidates)
+    options = [_words(b.label) for message in rendered for b in message.options]
+    actions = [_words(b.label) for message in rendered for b in message.actions]
+    if usual is not None or not shown:
+        return turn.t(usual or "menu_unknown")
+    if len(options) > 3:
+        if not actions:
+            return turn.t("choose_number", count=len(options))
+        return turn.t("choose_number_or", count=len(options), labels=_quoted(actions, turn.lang))
+    labels = options + actions
+    if len(labels) == 2:
+        return turn.t(
+            "choose_two", a=_quoted(labels[:1], turn.lang), b=_quoted(labels[1:], turn.lang)
+        )
+    return turn.t("choose_labels", labels=_quoted(labels, turn.lang))

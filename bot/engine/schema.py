@@ -26,6 +26,19 @@ _OPTION = {
     "required": ["value", "label"],
     "additionalProperties": False,
 }
+_EXAMPLE_LIST = {"type": "array", "items": _TEXT}
+# A list, or lists per occupation family with a default (names: bot.engine.families).
+_EXAMPLES = {
+    "oneOf": [
+        _EXAMPLE_LIST,
+        {
+            "type": "object",
+            "properties": {"default": _EXAMPLE_LIST},
+            "additionalProperties": _EXAMPLE_LIST,
+            "required": ["default"],
+        },
+    ]
+}
 _COMMON = {
     "id": _ID,
     "when": {"type": "string", "minLength": 1},
@@ -53,20 +66,31 @@ QUESTION: dict[str, Any] = {
         "label": _TEXT,
         "prompt": _TEXT,
         "help": _TEXT,
-        "examples": {"type": "array", "items": _TEXT},
+        "examples": _EXAMPLES,
         "optional": {"type": "boolean"},
         "after": _TEXT,
         "draft": _TEXT,
         "action": {"enum": ["set_language", "consent"]},
         "coach": {
-            "type": "object",
-            "properties": {
-                "min_length": {"type": "integer", "minimum": 0},
-                "vague": {"type": "array", "items": {"type": "string", "minLength": 1}},
-                "followup": _TEXT,
-            },
-            "required": ["followup"],
-            "additionalProperties": False,
+            "oneOf": [
+                {"const": False},
+                {
+                    "type": "object",
+                    "properties": {
+                        "min_length": {"type": "integer", "minimum": 0},
+                        "vague": {
+                            "type": "array",
+                            "items": {"type": "string", "minLength": 1},
+                        },
+                        "followup": _TEXT,
+                        "expects": {
+                            "type": "array",
+                            "items": {"enum": ["number", "whom", "result", "when"]},
+                        },
+                    },
+                    "additionalProperties": False,
+                },
+            ]
         },
         "min_length": {"type": "integer", "minimum": 0},
         "max_length": {"type": "integer", "minimum": 1},
@@ -108,7 +132,7 @@ GROUP: dict[str, Any] = {
         "label": _TEXT,
         "prompt": _TEXT,
         "help": _TEXT,
-        "examples": {"type": "array", "items": _TEXT},
+        "examples": _EXAMPLES,
         "optional": {"type": "boolean"},
         "group": {
             "type": "object",
@@ -140,6 +164,8 @@ DIALOG: dict[str, Any] = {
         "summary": {"type": "boolean"},
         "repeatable": {"type": "boolean"},
         "progress": {"type": "boolean"},
+        # Whether the section applies to the person (a condition), e.g. not 様式2 for a student.
+        "applies": {"type": "string", "minLength": 1},
         "commands": {"type": "array", "items": {"type": "string", "minLength": 1}},
         "events": {
             "type": "object",

@@ -26,6 +26,7 @@ MESSAGES: dict[str, Localized] = {
         "メニューの番号か項目名を送ってください。",
         "Please send the number or the name of a menu item.",
     ),
+    "menu_item": L("{title}（{status}）", "{title} ({status})"),
     "status_done": L("完了", "done"),
     "status_partial": L("途中", "in progress"),
     "status_todo": L("未着手", "not started"),
@@ -35,7 +36,7 @@ MESSAGES: dict[str, Localized] = {
         "“{title}” is saved. Well done.",
     ),
     # Questions
-    "progress": L("（{index}/{total}）", "({index}/{total})"),
+    "progress": L("（{index}/{total}）", " ({index}/{total})"),
     "previous_answer": L(
         "前回の回答：{value}\n変えない場合は「そのまま」を押してください。",
         "Your previous answer: {value}\nPress “Keep” to leave it as it is.",
@@ -43,6 +44,7 @@ MESSAGES: dict[str, Localized] = {
     "encourage_half": L("半分まで来ました。その調子です。", "You're halfway there. Keep going."),
     "encourage_last": L("これが最後の質問です。", "This is the last question."),
     "examples_title": L("記入例：", "Examples:"),
+    "bullet": L("・", "• "),
     "no_examples": L(
         "この質問には記入例がありません。思いつくままに書いてみてください。",
         "There are no examples for this question. Just write what comes to mind.",
@@ -104,6 +106,12 @@ MESSAGES: dict[str, Localized] = {
         "Here is a draft made from your earlier answers:\n――――\n{draft}\n――――\n"
         "Use it as it is, add to it, or send your own version instead.",
     ),
+    "draft_offer_from": L(
+        "{sources}をもとに、下書きを作りました：\n――――\n{draft}\n――――\n"
+        "このまま使う、書き足す、または自分の言葉で書き直して送ることができます。",
+        "I've drafted this from {sources}:\n――――\n{draft}\n――――\n"
+        "Use it as it is, add to it, or send your own words instead.",
+    ),
     "draft_extend": L(
         "書き足したいことを送ってください。下書きの後ろに付け加えます。",
         "Send what you'd like to add; it goes after the draft.",
@@ -120,8 +128,7 @@ MESSAGES: dict[str, Localized] = {
         "press “Keep it and go on”.",
     ),
     "merge_question": L(
-        "「{addition}」は、さきほどのお答え「{answer}」に書き足しますか？"
-        "それとも置き換えますか？",
+        "「{addition}」は、さきほどのお答え「{answer}」に書き足しますか？それとも置き換えますか？",
         "Should “{addition}” be added to your answer “{answer}”, or replace it?",
     ),
     "btn_merge_append": L("書き足す", "Add it"),
@@ -160,6 +167,10 @@ MESSAGES: dict[str, Localized] = {
         "わかったときに「まとめ」から書き足せます。",
         "That's fine: I'll leave “{label}” blank. You can fill it in from the summary when "
         "you know.",
+    ),
+    "placeholder_optional": L(
+        "承知しました。「{label}」は空欄にしておきます。あとで思いついたら「まとめ」から書き足せます。",
+        "All right, I'll leave “{label}” blank. You can add to it later from the summary.",
     ),
     "unknown_required": L(
         "わからなくても大丈夫です。覚えている範囲で、だいたいのことを書いていただければ十分です。",
@@ -220,6 +231,7 @@ MESSAGES: dict[str, Localized] = {
     "unanswered": L("（未回答）", "(not answered)"),
     "confirm": L("確定する", "Confirm"),
     "edit_item": L("✏️ {label}", "✏️ {label}"),
+    "summary_line": L("{number}. {label}：{value}", "{number}. {label}: {value}"),
     # Commands
     "help": L(
         "使えるコマンド：\n"
@@ -282,6 +294,24 @@ MESSAGES: dict[str, Localized] = {
         "Here is the data stored about you.",
     ),
     "yes_no_please": L("「はい」か「いいえ」でお答えください。", "Please answer “Yes” or “No”."),
+    # Re-prompts that name the buttons actually shown ({a}, {labels}: already quoted).
+    "choose_two": L("{a}か{b}を選んでください。", "Please choose {a} or {b}."),
+    "choose_labels": L("{labels}のどれかを選んでください。", "Please choose {labels}."),
+    "choose_number": L(
+        "1〜{count}の番号で選んでください。", "Please send a number from 1 to {count}."
+    ),
+    "choose_number_or": L(
+        "1〜{count}の番号か、{labels}のどれかを選んでください。",
+        "Please send a number from 1 to {count}, or choose {labels}.",
+    ),
+    "choose_which": L(
+        "「{typed}」に当てはまるものが複数あります。{labels}のどれですか？",
+        "“{typed}” matches more than one. Which do you mean: {labels}?",
+    ),
+    "did_you_mean": L(
+        "もしかして「{word}」ですか？ そうでしたら、「{word}」と送ってください。",
+        "Did you mean “{word}”? If so, please send “{word}”.",
+    ),
     # Consent
     "no_consent": L(
         "同意いただけなかったため、回答は保存しません。このまま閉じていただいて大丈夫です。"

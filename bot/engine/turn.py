@@ -153,7 +153,7 @@ class Turn:
         """An answer or derived value by the name a condition or placeholder uses."""
         owner, _, field_name = name.rpartition(".")
         if owner == "derived":
-            return derive(field_name, self.answers, self.lang)
+            return derive(field_name, self.answers, self.lang, self.ctx.today)
         if owner:
             return self.answers.get(name)
         if entry is not None and name in entry:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.engine import placeholders
 from bot.engine.conditions import Condition
-from bot.engine.derived import DERIVED
+from bot.engine.derived import DERIVED, known
 from bot.engine.localized import Localized
 from bot.engine.model import END, Dialog, Group, Question, Say, Step
 
@@ -146,7 +146,7 @@ def _check_names(
         for name in sorted(_expand(read)):
             owner, _, field = name.rpartition(".")
             if owner == "derived":
-                if field not in DERIVED:
+                if not known(field):
                     message = f"there is no derived value '{field}' (known: {sorted(DERIVED)})"
                     error(where, step.id, message, "unknown_field")
                 continue
@@ -171,6 +171,13 @@ def check_catalog(
         if dialog.then is not None and dialog.then not in dialogs and dialog.then not in failed:
             message = f"then: there is no dialog '{dialog.then}'"
             errors.append(DialogError(dialog.source, 1, None, message, "unknown_dialog"))
+        for name in sorted(dialog.applies.names if dialog.applies is not None else ()):
+            owner, _, field = name.rpartition(".")
+            other = dialogs.get(owner or dialog.id)
+            if owner in failed or (other is not None and field in other.fields()):
+                continue
+            message = f"applies reads '{name}', which no dialog stores"
+            errors.append(DialogError(dialog.source, 1, None, message, "unknown_field"))
         for step in dialog.steps:
             for read, _extra, _below in step_names(step):
                 for name in sorted(_expand(read)):

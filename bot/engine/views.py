@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine import holding
+from bot.engine import coaching, holding
 from bot.engine.answers import ChoiceAnswer, MultiChoiceAnswer, YesNoAnswer
+from bot.engine.families import family
+from bot.engine.localized import Localized
 from bot.engine.messages import Button, Choices, Text
 from bot.engine.model import Dialog, Group, Question
 from bot.engine.payloads import OpenSection, RunCommand, encode
+from bot.engine.placeholders import names
 from bot.engine.progress import section_statuses, suggested_next
 from bot.engine.turn import Turn
 
@@ -23,7 +26,8 @@ def display(turn: Turn, step: Question | Group, value: Any) -> str:
         if not value:
             return turn.t("group_empty")
         return "\n".join(
-            f"  {index}) {entry_title(turn, step, entry)}" for index, entry in enumerate(value, 1)
+            f"  {index}) {entry_title(turn, step, entry)}{_entry_dates(turn, step, entry)}"
+            for index, entry in enumerate(value, 1)
         )
     label = turn.answer(turn.dialog.id, f"{step.field}{LABEL_SUFFIX}")
     if step.options_from is not None and isinstance(label, dict) and turn.lang in label:
@@ -33,6 +37,16 @@ def display(turn: Turn, step: Question | Group, value: Any) -> str:
 
 
 LABEL_SUFFIX = "__label"
+
+
+def _entry_dates(turn: Turn, group: Group, entry: dict[str, Any]) -> str:
+    """「（1988年4月～1995年3月）」: an entry's period or month as it was read, for summaries."""
+    for sub in group.steps:
+        value = entry.get(sub.field)
+        if sub.answer.kind in ("period", "year_month") and value is not None:
+            shown = sub.answer.display(value, turn.lang)
+            return f"（{shown}）" if turn.lang == "ja" else f" ({shown})"
+    return ""
 
 
 def entry_title(turn: Turn, group: Group, entry: dict[str, Any]) -> str:
@@ -112,7 +126,11 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
         lines.append(turn.t("previous_answer", value=display(turn, question, value)))
         actions.append(turn.button("btn_keep", "x", "keep"))
     elif question.draft is not None and (draft := turn.draft(question.draft, entry)) is not None:
-        lines.append(turn.t("draft_offer", draft=draft))
+        sources = _draft_sources(turn, question)
+        if sources:
+            lines.append(turn.t("draft_offer_from", draft=draft, sources=sources))
+        else:
+            lines.append(turn.t("draft_offer", draft=draft))
         actions.append(turn.button("btn_use_draft", "x", "use_draft"))
         actions.append(turn.button("btn_extend_draft", "x", "extend_draft"))
     options: list[Button] = []
@@ -146,6 +164,19 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
     turn.out.append(Choices("\n".join(lines), tuple(options), tuple(actions)))
 
 
+def _draft_sources(turn: Turn, question: Question) -> str | None:
+    """Which answers a composed draft (``{derived.draft_…}``) was made from."""
+    assert question.draft is not None
+    used = names(question.draft.get(turn.lang))
+    if len(used) != 1:
+        return None
+    (name,) = used
+    if not name.startswith("derived.draft_"):
+        return None
+    value = turn.lookup(f"{name}_sources", turn.dialog)
+    return value if isinstance(value, str) and value else None
+
+
 def unfinished_entry(turn: Turn) -> bool:
     """Whether the open question belongs to a group entry not stored yet (a new one)."""
     _question, group = current_question(turn)
@@ -171,11 +202,35 @@ def stuck(turn: Turn, message: str) -> None:
 def examples(turn: Turn) -> None:
     """Show the examples of the open question (or its group)."""
     question, group = current_question(turn)
-    shown = question.examples or (group.examples if group is not None else ())
+    step: Question | Group = group if group is not None and not question.examples else question
+    shown = pick_examples(step, family(_with_open_entry(turn, group)))
     if not shown:
         turn.say(turn.t("no_examples"))
         return
-    turn.say("\n".join([turn.t("examples_title"), *(f"・{ex.get(turn.lang)}" for ex in shown)]))
+    bullet = turn.t("bullet")
+    turn.say("\n".join([turn.t("examples_title"), *(bullet + ex.get(turn.lang) for ex in shown)]))
+
+
+def _with_open_entry(turn: Turn, group: Group | None) -> dict[str, Any]:
+    """The answers with the group entry being written in place (its employer already counts)."""
+    answers = dict(turn.answers)
+    pos, entry = turn.cursor.pos, turn.cursor.entry
+    if group is None or pos is None or pos.item is None or not entry:
+        return answers
+    key = f"{turn.dialog.id}.{group.field}"
+    entries = list(answers.get(key) or [])
+    if pos.item < len(entries):
+        entries[pos.item] = entry
+    else:
+        entries.append(entry)
+    answers[key] = entries
+    return answers
+
+
+def pick_examples(step: Question | Group, family_name: str) -> tuple[Localized, ...]:
+    """The examples for the person's occupation family, else the step's default ones."""
+    chosen = dict(step.family_examples).get(family_name)
+    return chosen or step.examples
 
 
 def more(turn: Turn, group: Group) -> None:
@@ -210,7 +265,8 @@ def summary_text(turn: Turn, dialog: Dialog) -> str:
         if isinstance(step, Group):
             lines.append(f"{number}. {label}\n{display(turn, step, value)}")
         else:
-            lines.append(f"{number}. {label}：{display(turn, step, value)}")
+            shown = display(turn, step, value)
+            lines.append(turn.t("summary_line", number=number, label=label, value=shown))
     return "\n".join(lines)
 
 
@@ -283,7 +339,11 @@ def menu(turn: Turn) -> None:
     sections = section_statuses(turn.catalog, turn.answers, turn.state.suspended)
     options = [
         Button(
-            f"{section.title.get(turn.lang)}（{turn.t('status_' + section.status)}）",
+            turn.t(
+                "menu_item",
+                title=section.title.get(turn.lang),
+                status=turn.t("status_" + section.status),
+            ),
             encode(OpenSection(section.dialog_id)),
         )
         for section in sections
@@ -314,10 +374,14 @@ def followup(turn: Turn) -> None:
     """Show the follow-up question: coaching on a thin answer, or what to add to a draft."""
     question, group = current_question(turn)
     entry = turn.cursor.entry if group is not None else None
+    kept = holding.held(turn, "thin")
     if turn.state.partial == "extend" or question.coach is None:
         text = turn.t("draft_extend")
     else:
-        text = turn.render(question.coach.followup, entry)
+        own = question.coach.followup
+        value = str(kept["value"]) if kept is not None else str(existing_value(turn) or "")
+        own_text = turn.render(own, entry) if own is not None else None
+        text = coaching.followup(value, question.coach, turn.lang, own_text)
     actions = [
         turn.button("coach_keep", "x", "keep"),
         turn.button("btn_examples", "x", "examples"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.engine import OpenSection
 from bot.bootstrap import Runtime
 from bot.juku import chat as juku_chat
 from bot.juku import cohorts
@@ -90,7 +91,7 @@ def test_booking_is_offered_between_sessions_2_and_3(
     seed(chat, {"juku.todo": "booking"})
     with runtime.sessions.begin() as session:
         result = juku_chat.juku_go(EffectContext(session, chat.person_id, "ja", NOW))
-    assert result.follow == "m|booking" and result.event is None
+    assert result.follow == OpenSection("booking") and result.event is None
 
 
 def test_reminders_are_scheduled_with_keys_and_cancelled_on_leaving(

@@ -47,9 +47,10 @@ _STRONG_SEP = re.compile(r"->|→|⇒|~|から|至|\b(?:to|until|till|through|th
 _START_PREFIX = re.compile(r"^(?:自|from\b|since\b)\s*")
 _END_PREFIX = re.compile(r"^(?:->|→|⇒|~|-|から|至|to\b|until\b|till\b)\s*")
 _END_SUFFIX = re.compile(r"\s*(?:まで|迄)$")
-# 「現在に至る」 and 「～至現在」 say "until now": that 至 is no second separator.
+# 「現在に至る」 says "until now", and in 「～至現在」 the 至 repeats the ～: neither is a second
+# separator.
 _UNTIL_NOW = re.compile(r"(現在|今|いま)\s*に\s*至(?:る|ります|っています|っております)?(?:まで)?")
-_SEP_THEN_UNTIL_NOW = re.compile(r"(->|→|⇒|~|-|から)\s*至\s*(?=現在|今|いま)")
+_SEP_THEN_UNTIL = re.compile(r"(->|→|⇒|~|-|から|\b(?:to|until|till|through|thru))\s*至")
 _TO_DATE = re.compile(r"\bto date$")
 # Rejections only a whole period (start and end) can produce.
 _FULL_ONLY = frozenset({"period_order", "period_start_future", "period_end_future"})
@@ -93,7 +94,7 @@ def _clean(text: str) -> str:
     s = fold(text)
     if len(s) > MAX_INPUT:
         return s
-    s = _SEP_THEN_UNTIL_NOW.sub(r"\1", _UNTIL_NOW.sub(r"\1", unify_dashes(s)))
+    s = _SEP_THEN_UNTIL.sub(r"\1 ", _UNTIL_NOW.sub(r"\1", unify_dashes(s)))
     s = _TO_DATE.sub("to present", s)
     return _END_SUFFIX.sub("", _START_PREFIX.sub("", s)).strip()
 

@@ -42,6 +42,14 @@ MESSAGES: dict[str, Localized] = {
         "Your previous answer: {value}\nPress “Keep” to leave it as it is.",
     ),
     "encourage_half": L("半分まで来ました。その調子です。", "You're halfway there. Keep going."),
+    "encourage_half_2": L(
+        "ここまでで半分です。ひとつずつ、言葉にできていますね。",
+        "That's half of this section done. You're putting things into words one by one.",
+    ),
+    "encourage_half_3": L(
+        "折り返しです。思い出しながら、ゆっくりで大丈夫です。",
+        "Halfway. Take your time as you remember.",
+    ),
     "encourage_last": L("これが最後の質問です。", "This is the last question."),
     "examples_title": L("記入例：", "Examples:"),
     "bullet": L("・", "• "),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.engine import coaching, holding
@@ -58,12 +60,50 @@ def entry_title(turn: Turn, group: Group, entry: dict[str, Any]) -> str:
     return title if len(title) <= _ENTRY_TITLE_LIMIT else title[: _ENTRY_TITLE_LIMIT - 1] + "…"
 
 
-def progress(turn: Turn, dialog: Dialog, step_id: str) -> tuple[int, int]:
-    """The position of a step among the questions the person will be asked, and their count."""
-    shown = [step.id for step in dialog.answer_steps() if turn.visible(step, dialog)]
-    if step_id not in shown:
-        shown.append(step_id)
-    return shown.index(step_id) + 1, len(shown)
+# A condition that picks one value of one field (``status == 'planned'``): of several such
+# steps on the same field only one will be asked, so they count once.
+_ONE_OF = re.compile(r"^\s*([a-z][a-z0-9_.]*)\s*==\s*['\"][^'\"]*['\"]\s*$")
+
+
+def progress(
+    turn: Turn,
+    dialog: Dialog,
+    steps: Sequence[Question | Group],
+    step_id: str,
+    entry: Mapping[str, Any] | None = None,
+) -> tuple[int, int]:
+    """Where a question is among ``steps``, and how many will be asked.
+
+    The count includes questions whose condition can't be decided yet, so it does not grow
+    as answers come in (it may end early when one of them turns out not to apply).
+    """
+    counted: list[str] = []
+    choices: set[str] = set()
+    for step in steps:
+        if turn.visible(step, dialog, entry):
+            counted.append(step.id)
+        elif step.when is not None and not _decided(turn, step, dialog, entry):
+            match = _ONE_OF.match(step.when.source)
+            key = match.group(1) if match else step.id
+            if key not in choices:
+                choices.add(key)
+                counted.append(step.id)
+    visible = [s.id for s in steps if turn.visible(s, dialog, entry)]
+    index = visible.index(step_id) + 1 if step_id in visible else len(visible) + 1
+    return index, max(len(counted), index)
+
+
+def _decided(
+    turn: Turn, step: Question | Group, dialog: Dialog, entry: Mapping[str, Any] | None
+) -> bool:
+    """Whether every answer a step's condition reads is there (so its outcome is final)."""
+    assert step.when is not None
+    return all(turn.lookup(name, dialog, entry) is not None for name in step.when.names)
+
+
+def _variant(key: str, seed: str) -> str:
+    """One of a message's wordings, the same for a section every time (``key``, ``key_2`` …)."""
+    return (key, f"{key}_2", f"{key}_3")[sum(map(ord, seed)) % 3]
 
 
 def current_question(turn: Turn) -> tuple[Question, Group | None]:
@@ -102,16 +142,20 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
     lines: list[str] = []
     if notice:
         lines.append(notice)
-    index, total = progress(turn, dialog, pos.step)
-    header = turn.t("section_start", title=dialog.title.get(turn.lang))
-    lines.append(header + turn.t("progress", index=index, total=total))
-    if fresh and group is None and total >= 4 and index == total // 2 + 1:
-        lines.append(turn.t("encourage_half"))
-    elif fresh and group is None and total >= 3 and index == total:
-        lines.append(turn.t("encourage_last"))
-    if group is not None and pos.item is not None:
-        lines.append(turn.t("group_entry", item=group.item.get(turn.lang), number=pos.item + 1))
     entry = turn.cursor.entry if group is not None else None
+    header = turn.t("section_start", title=dialog.title.get(turn.lang))
+    if group is not None and pos.item is not None:
+        # Inside an entry, count its own questions: 「勤務先 2件目（3/5）」.
+        index, total = progress(turn, dialog, group.steps, question.id, entry or {})
+        number = turn.t("group_entry", item=group.item.get(turn.lang), number=pos.item + 1)
+        lines.append(header + number + turn.t("progress", index=index, total=total))
+    else:
+        index, total = progress(turn, dialog, list(dialog.answer_steps()), pos.step)
+        lines.append(header + turn.t("progress", index=index, total=total))
+        if fresh and total >= 4 and index == total // 2 + 1:
+            lines.append(turn.t(_variant("encourage_half", dialog.id)))
+        elif fresh and total >= 3 and index == total:
+            lines.append(turn.t("encourage_last"))
     lines.append(turn.render(question.prompt, entry))
     value = existing_value(turn)
     actions: list[Button] = []

@@ -155,7 +155,9 @@ def _in_range(options: tuple[Option, ...], folded: str) -> int | list[int] | Non
     )
 
 
-def match_option(options: tuple[Option, ...], text: str) -> int | list[int] | None:
+def match_option(
+    options: tuple[Option, ...], text: str, *, numbers: bool = True
+) -> int | list[int] | None:
     """Find the option ``text`` names: its index, the candidate indexes if ambiguous, or None.
 
     Tries, in order: exact wording (label in either language, value or alias), the option's
@@ -163,7 +165,7 @@ def match_option(options: tuple[Option, ...], text: str) -> int | list[int] | No
     spaces, punctuation and katakana/hiragana, then a part of the wording (2+ characters) that
     only one option has, then wording with a polite ending (「正社員です」). Text with kana is
     then compared by reading (「はけん」 names 派遣社員). Several candidates are returned, never
-    one picked among them.
+    one picked among them. Without ``numbers`` a number typed is no option's number.
     """
     folded = fold(text)
     if not folded:
@@ -172,7 +174,7 @@ def match_option(options: tuple[Option, ...], text: str) -> int | list[int] | No
     exact = _unique([i for i, k in folded_names if k == folded])
     if exact is not None:
         return exact
-    if len(folded) <= 10 and (number := _NUMBER.fullmatch(kanji_to_digits(folded))):
+    if numbers and len(folded) <= 10 and (number := _NUMBER.fullmatch(kanji_to_digits(folded))):
         n = int(number["n"])
         if 1 <= n <= len(options):
             return n - 1

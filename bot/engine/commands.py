@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Literal
+from typing import Final, Literal
+
+from bot.engine.readings import kana_fold
 
 Command = Literal[
     "start",
@@ -24,7 +26,15 @@ Command = Literal[
     "card",
 ]
 
+
+def _fold(text: str) -> str:
+    """Width, case and katakana/hiragana folded: 「へるぷ」 and 「ヘルプ」 are one word."""
+    return kana_fold(unicodedata.normalize("NFKC", text).strip().casefold())
+
+
 _WORDS: dict[str, Command] = {}
+# How each command word is written, by its folded form (to name it in a suggestion).
+_SPELLING: dict[str, str] = {}
 for _command, _words in {
     "start": ("start", "はじめる", "始める", "スタート"),
     "back": ("back", "戻る", "もどる", "前へ", "前に戻る", "ひとつ前", "一つ前"),
@@ -51,7 +61,8 @@ for _command, _words in {
     ),
 }.items():
     for _word in _words:
-        _WORDS[unicodedata.normalize("NFKC", _word).casefold()] = _command  # type: ignore[assignment]
+        _WORDS[_fold(_word)] = _command  # type: ignore[assignment]
+        _SPELLING.setdefault(_fold(_word), _word)
 
 
 def parse_command(text: str) -> Command | str | None:
@@ -60,7 +71,7 @@ def parse_command(text: str) -> Command | str | None:
     Only a whole message is a command word, so an answer that merely contains 「戻る」
     is still an answer. Anything starting with ``/`` is never an answer.
     """
-    folded = unicodedata.normalize("NFKC", text).strip().casefold()
+    folded = _fold(text)
     slashed = folded.startswith("/")
     words = folded.lstrip("/").split("@", 1)[0].split()
     if len(words) == 2 and _WORDS.get(words[0]) == "lang" and words[1] in ("ja", "en"):
@@ -69,3 +80,51 @@ def parse_command(text: str) -> Command | str | None:
         command = _WORDS.get(words[0]) if len(words) == 1 else None
         return command if command is not None else folded.split(maxsplit=1)[0]
     return _WORDS.get(folded.rstrip("。.!！"))
+
+
+# Near-misses are looked for only among words long enough that one slip still leaves them
+# recognisable (「ヘプル」 for ヘルプ, "hlep" for help); 「例」 or "?" have no near-miss.
+_SUGGEST_FROM: Final = 3
+_SUGGEST_UP_TO: Final = 12
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edit distance counting a swap of two neighbours as one edit; stops early past ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, row = row, current
+    return row[-1]
+
+
+def did_you_mean(text: str) -> str | None:
+    """The command word ``text`` looks like a slip of (「ヘプル」→「ヘルプ」), if just one command.
+
+    Only short messages that are no command themselves; one slip is allowed, two in words of
+    six letters or more. Returns the word as it is usually written, to show the person.
+    """
+    folded = _fold(text).lstrip("/").rstrip("。.!！?？")
+    if not _SUGGEST_FROM <= len(folded) <= _SUGGEST_UP_TO or folded in _WORDS:
+        return None
+    best: dict[Command, tuple[int, str]] = {}
+    for word, command in _WORDS.items():
+        if len(word) < _SUGGEST_FROM:
+            continue
+        limit = 2 if min(len(word), len(folded)) >= 6 else 1
+        distance = _distance(folded, word, limit)
+        if distance <= limit and (command not in best or distance < best[command][0]):
+            best[command] = (distance, word)
+    if not best:
+        return None
+    closest = min(distance for distance, _ in best.values())
+    found = [word for distance, word in best.values() if distance == closest]
+    return _SPELLING[found[0]] if len(found) == 1 else None

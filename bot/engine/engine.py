@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, assert_never
 
 from bot.engine import answering, controls, flow, prompting
-from bot.engine.commands import parse_command
+from bot.engine.commands import did_you_mean, parse_command
 from bot.engine.effects import (
     Effect,
     ExportData,
@@ -158,7 +158,9 @@ def handle(turn: Turn, inbound: Inbound) -> None:
         flow.start_dialog(turn, opened)
         return
     if isinstance(command, str) and command.startswith("/"):
-        turn.say(turn.t("unknown_command", command=text.strip()[:40]))
+        word = did_you_mean(text)  # "/hlep": one slip from a command
+        unknown = turn.t("unknown_command", command=text.strip()[:40])
+        turn.say(unknown if word is None else turn.t("did_you_mean", word=word))
         prompting.reprompt(turn)
         return
     if command is not None:

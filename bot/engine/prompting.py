@@ -170,9 +170,9 @@ _YES_NO_LABELS = frozenset({"はい", "いいえ", "yes", "no"})
 def _match_buttons(buttons: list[Button], text: str) -> int | list[int] | None:
     """The button ``text`` names by a part, reading or polite ending: index, candidates, None."""
     loose = [i for i, b in enumerate(buttons) if fold(b.label) not in _YES_NO_LABELS]
+    # No value: a button is named only by its words (「1」 must not be the value "1").
     options = tuple(
-        Option(str(i), Localized(_words(buttons[i].label), _words(buttons[i].label)))
-        for i in loose
+        Option("", Localized(_words(buttons[i].label), _words(buttons[i].label))) for i in loose
     )
     found = match_option(options, text, numbers=False)
     if isinstance(found, list):

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.booking.actions import calendar_file
 from bot.booking.config import load_config as load_booking_config
 from bot.booking.wiring import booking_actions, booking_sources
 from bot.config import Settings
 from bot.documents import CardDocuments
 from bot.documents.chat import make_card
+from bot.documents.links import DocumentLinks, link_settings
 from bot.engine import LoadedDialogs, MakeCard, load_dialogs
+from bot.jobcard.card import build_jobcard
 from bot.juku.wiring import juku_actions, juku_sources
 from bot.review.wiring import review_actions, review_sources
-from bot.service import Clock, ConversationService, utc_now
+from bot.service import JST, Clock, ConversationService, utc_now
 from storage import ensure_schema, make_engine, make_session_factory
+from storage.booking import BookingRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +62,22 @@ def build_runtime(
         sources={**booking_sources(booking), **juku_sources(), **review_sources()},
     )
     return Runtime(settings, engine, sessions, loaded, service, documents)
+
+
+def document_links(runtime: Runtime) -> DocumentLinks:
+    """Document links for this server (``JOBCARD_PUBLIC_URL``, ``JOBCARD_SECRET_KEY``).
+
+    Raises:
+        MissingSettingError: One of the two is not set (the message names it).
+    """
+    public_url, secret = link_settings(runtime.settings)
+    booking = load_booking_config(runtime.settings.environ)
+    documents = runtime.documents
+
+    def card_pdf(answers: dict[str, object], now: datetime) -> bytes:
+        return documents.pdf(build_jobcard(answers, created_on=now.astimezone(JST).date()))
+
+    def calendar(booking_row: BookingRow, cancelled: bool, now: datetime) -> bytes:
+        return calendar_file(booking, booking_row, now, cancelled=cancelled).content
+
+    return DocumentLinks(public_url, secret, card_pdf=card_pdf, calendar=calendar)

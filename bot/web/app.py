@@ -17,6 +17,8 @@ from bot.jobcard import JobCard
 from bot.review.twofactor import ROLE_CHOICES
 from bot.service import Clock, utc_now
 from bot.web import account, admin, bookings, cohorts, forms, pages
+from bot.web.chat import ChatSettings
+from bot.web.chat import routes as chat_routes
 from bot.web.deps import AccountSetupRequiredError, PdfRenderer, WebState
 from bot.web.limits import BodyLimit, RequestLimits, TooManyRequestsError
 from bot.web.render import make_templates, page
@@ -70,6 +72,7 @@ def create_app(
     secret_key: bytes | None = None,
     require_2fa: str = "",
     limits: RequestLimits | None = None,
+    chat: ChatSettings | None = None,
 ) -> Starlette:
     """Build the dashboard on ``sessions`` (the schema must be up to date).
 
@@ -77,6 +80,7 @@ def create_app(
     ``booking_config`` names the bookings' places; by default it is loaded when needed.
     ``secret_key`` signs login forms (``JOBCARD_SECRET_KEY``; random per process without
     it, so several workers need it set). ``require_2fa`` is ``""``, ``"admin"`` or ``"all"``.
+    ``chat`` adds the person-facing chat at ``/`` (the dashboard then starts at ``/queue``).
     """
     if require_2fa not in ROLE_CHOICES:
         raise ValueError(f"JOBCARD_REQUIRE_2FA must be one of: admin, all (not {require_2fa!r})")
@@ -114,6 +118,8 @@ def create_app(
         Route("/admin/accounts/reset", admin.reset_password, methods=["POST"]),
         Route("/admin/audit", admin.audit_page),
     ]
+    if chat is not None:
+        routes = [*chat_routes(), *(r for r in routes if getattr(r, "path", "") != "/")]
     app = Starlette(
         routes=routes,
         middleware=[
@@ -137,4 +143,5 @@ def create_app(
     )
     app.state.templates = make_templates()
     app.state.booking_config = booking_config
+    app.state.chat = chat
     return app

@@ -1,0 +1,143 @@
+"""What the browser chat shows: replies stored as page messages, and the kind of answer box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, assert_never
+
+from sqlalchemy.orm import Session
+
+from bot.engine import Choices, Document, Image, Outbound, Text
+from bot.engine.answers import LongTextAnswer, TextAnswer
+from bot.engine.model import DialogCatalog, Group, Question
+from bot.engine.state import ConversationState
+from storage import repositories as repo
+from storage.webchat import WebMessage
+
+StoredMessage = tuple[dict[str, Any], bytes | None]
+
+
+def person_message(text: str) -> StoredMessage:
+    """What the person sent (typed text, or the label of the button they pressed)."""
+    return {"role": "person", "kind": "text", "text": text}, None
+
+
+def draft_message(text: str) -> StoredMessage:
+    """Text left in the answer box when a button was pressed: shown there again, never lost."""
+    return {"role": "draft", "kind": "text", "text": text}, None
+
+
+def bot_text(text: str) -> StoredMessage:
+    """A plain message from the chat itself (a resume code …)."""
+    return {"role": "bot", "kind": "text", "text": text}, None
+
+
+def bot_message(outbound: Outbound, link: str | None = None) -> StoredMessage:
+    """A reply as the page keeps it; a document keeps only its link (made by the caller)."""
+    if isinstance(outbound, Text):
+        return bot_text(outbound.text)
+    if isinstance(outbound, Choices):
+        body = {
+            "role": "bot",
+            "kind": "choices",
+            "text": outbound.text,
+            "options": [[b.label, b.payload] for b in outbound.options],
+            "actions": [[b.label, b.payload] for b in outbound.actions],
+        }
+        return body, None
+    if isinstance(outbound, Image):
+        return {"role": "bot", "kind": "image", "text": outbound.caption}, outbound.content
+    if isinstance(outbound, Document):
+        body = {"role": "bot", "kind": "document", "text": outbound.caption}
+        body.update(filename=outbound.filename, url=link or "")
+        return body, None
+    assert_never(outbound)
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A message as the page draws it; ``live`` buttons belong to the latest reply."""
+
+    id: int
+    role: str
+    kind: str
+    text: str
+    options: list[tuple[str, str]] = field(default_factory=list)
+    actions: list[tuple[str, str]] = field(default_factory=list)
+    filename: str = ""
+    url: str = ""
+    live: bool = False
+
+
+def shown(messages: list[WebMessage]) -> tuple[list[Shown], str]:
+    """The messages to draw and the draft to put back in the answer box."""
+    draft = ""
+    if messages and messages[-1].body.get("role") == "draft":
+        draft = str(messages[-1].body.get("text", ""))
+    last_person = max(
+        (i for i, m in enumerate(messages) if m.body.get("role") == "person"), default=-1
+    )
+    result: list[Shown] = []
+    for index, message in enumerate(messages):
+        body = message.body
+        if body.get("role") == "draft":
+            continue
+        result.append(
+            Shown(
+                id=message.id,
+                role=str(body.get("role", "bot")),
+                kind=str(body.get("kind", "text")),
+                text=str(body.get("text", "")),
+                options=[(str(a), str(b)) for a, b in body.get("options", [])],
+                actions=[(str(a), str(b)) for a, b in body.get("actions", [])],
+                filename=str(body.get("filename", "")),
+                url=str(body.get("url", "")),
+                live=index > last_person,
+            )
+        )
+    return result, draft
+
+
+def label_of(messages: list[WebMessage], payload: str) -> str | None:
+    """The label of a button of the latest replies (what the person is shown to have said)."""
+    for message in reversed(messages):
+        body = message.body
+        if body.get("role") == "person":
+            break
+        for label, value in [*body.get("options", []), *body.get("actions", [])]:
+            if value == payload:
+                return str(label)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerBox:
+    """How big the answer box is, and the open question's length limit if it has one."""
+
+    long: bool = False
+    limit: int | None = None
+
+
+def answer_box(session: Session, catalog: DialogCatalog, person_id: str) -> AnswerBox:
+    """The box for the open question: a tall one with its limit for a long answer."""
+    record = repo.find_person(session, person_id)
+    if record is None:
+        return AnswerBox()
+    state = ConversationState.from_json(record.state)
+    cursor = state.active
+    if cursor is None or cursor.pos is None or state.mode not in ("ask", "followup"):
+        return AnswerBox()
+    try:
+        step = catalog.get(cursor.dialog, cursor.digest).step(cursor.pos.step)
+        if isinstance(step, Group) and cursor.pos.sub is not None:
+            step = step.sub(cursor.pos.sub)
+    except (KeyError, LookupError, AssertionError):
+        return AnswerBox()  # a dialog version this process does not know: a plain box
+    if not isinstance(step, Question):
+        return AnswerBox()
+    spec = step.answer
+    if isinstance(spec, LongTextAnswer):
+        return AnswerBox(True, spec.max_length)
+    if isinstance(spec, TextAnswer):
+        return AnswerBox(spec.multiline, spec.max_length)
+    return AnswerBox()

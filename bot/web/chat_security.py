@@ -1,0 +1,131 @@
+"""The browser chat's identity cookie, CSRF tokens, rate limits and response headers.
+
+A person is known only by a random id in a signed cookie (HttpOnly, SameSite=Lax, Secure
+and ``__Host-`` over HTTPS). Every form carries a CSRF token derived from that id with the
+server's secret, so another site can neither post as the person nor forge a token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import secrets
+import time
+from dataclasses import dataclass, field
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.web.limits import TooManyRequestsError
+from bot.web.security import cookie_name
+
+CHAT_COOKIE = "jc_chat"
+COOKIE_AGE = 400 * 24 * 3600  # the longest a browser keeps a cookie: a card takes months
+CHANNEL = "web"
+# The chat runs one small same-origin script; nothing inline, nothing from elsewhere.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def identity_of(token: str) -> str:
+    """The person id of a browser's token (``web:…``)."""
+    return f"{CHANNEL}:{token}"
+
+
+def new_token() -> str:
+    """A fresh random browser id: nothing about the person is in it."""
+    return secrets.token_urlsafe(16)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatKeys:
+    """Signs the identity cookie and derives the forms' CSRF tokens from the server secret."""
+
+    secret: bytes
+
+    def _serializer(self) -> URLSafeSerializer:
+        return URLSafeSerializer(self.secret, salt="jobcard-chat-identity")
+
+    def read(self, request: Request) -> str | None:
+        """The browser's token from its signed cookie (None if absent or tampered with)."""
+        value = request.cookies.get(cookie_name(request, CHAT_COOKIE))
+        if not value:
+            return None
+        try:
+            token = self._serializer().loads(value)
+        except BadSignature:
+            return None
+        return token if isinstance(token, str) and 10 <= len(token) <= 64 else None
+
+    def remember(self, request: Request, response: Response, token: str) -> None:
+        """Set the identity cookie (scripts cannot read it; sent on top-level navigation)."""
+        response.set_cookie(
+            cookie_name(request, CHAT_COOKIE),
+            self._serializer().dumps(token),
+            max_age=COOKIE_AGE,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+
+    def csrf(self, token: str) -> str:
+        """The CSRF token of every form of this browser."""
+        return hmac.new(self.secret, f"chat-csrf|{token}".encode(), hashlib.sha256).hexdigest()
+
+    def csrf_ok(self, token: str, given: object) -> bool:
+        """Whether a posted CSRF token is this browser's."""
+        return isinstance(given, str) and hmac.compare_digest(given, self.csrf(token))
+
+
+@dataclass
+class ChatLimits:
+    """Rate limits of the chat (``limits`` notation), counted in this process's memory.
+
+    ``per_person`` keeps one browser from flooding the service; ``per_address`` is high,
+    because everyone at one Hello Work corner may share an address.
+    """
+
+    per_person: str = "30/minute"
+    per_address: str = "600/minute"
+    resume_per_address: str = "10/minute"
+    _limiter: MovingWindowRateLimiter = field(
+        default_factory=lambda: MovingWindowRateLimiter(MemoryStorage()), repr=False
+    )
+
+    def _hit(self, rule: str, *key: str) -> None:
+        item: RateLimitItem = parse(rule)
+        if not self._limiter.hit(item, *key):
+            reset = self._limiter.get_window_stats(item, *key).reset_time
+            raise TooManyRequestsError(max(1, math.ceil(reset - time.time())))
+
+    def check_message(self, token: str, address: str | None) -> None:
+        """Count a message from this browser and address.
+
+        Raises:
+            TooManyRequestsError: Slow down (nothing was handled).
+        """
+        self._hit(self.per_person, "chat-person", token)
+        self._hit(self.per_address, "chat-address", address or "-")
+
+    def check_resume(self, address: str | None) -> None:
+        """Count an attempt at a resume code from this address.
+
+        Raises:
+            TooManyRequestsError: Too many attempts.
+        """
+        self._hit(self.resume_per_address, "chat-resume", address or "-")
+
+
+def protect(response: Response) -> Response:
+    """The chat's own security headers (the dashboard's allow no script at all)."""
+    response.headers["content-security-policy"] = CSP
+    response.headers.setdefault("cache-control", "no-store")
+    return response

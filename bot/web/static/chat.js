@@ -1,0 +1,169 @@
+// The browser chat without reloads: the same form, sent with fetch; new messages added in place.
+// Without this script every button and the send button are plain form posts that work alike.
+(function () {
+  "use strict";
+  var form = document.getElementById("composer");
+  var log = document.getElementById("log");
+  var typing = document.getElementById("typing");
+  if (!form || !log || !window.fetch || !window.FormData) {
+    return;
+  }
+  var busy = false;
+
+  function lastId() {
+    var items = log.querySelectorAll(".msg[data-id]");
+    return items.length ? items[items.length - 1].getAttribute("data-id") : "0";
+  }
+
+  function counter() {
+    var box = document.getElementById("answer");
+    var count = document.getElementById("count");
+    if (!box || !count || !box.dataset.limit) {
+      return;
+    }
+    var limit = parseInt(box.dataset.limit, 10);
+    var update = function () {
+      var length = Array.from(box.value.replace(/\r\n/g, "\n")).length;
+      count.textContent = box.dataset.count
+        .replace("{count}", length.toLocaleString())
+        .replace("{limit}", limit.toLocaleString());
+      count.classList.toggle("over", length > limit);
+    };
+    box.addEventListener("input", update);
+    update();
+  }
+
+  function keys() {
+    var box = document.getElementById("answer");
+    if (!box) {
+      return;
+    }
+    // Enter keeps its line break; Ctrl+Enter (or ⌘+Enter) sends, as in many chat apps.
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        var send = form.querySelector("button.send");
+        if (form.requestSubmit) {
+          form.requestSubmit(send);
+        }
+      }
+    });
+  }
+
+  function setBusy(on, submitter) {
+    busy = on;
+    document.querySelectorAll("button").forEach(function (button) {
+      if (on) {
+        button.dataset.wasDisabled = button.disabled ? "1" : "";
+        button.disabled = true;
+      } else if (!button.dataset.wasDisabled) {
+        button.disabled = false;
+      }
+    });
+    if (!typing) {
+      return;
+    }
+    if (on) {
+      var card = submitter && submitter.value === "c|card";
+      typing.textContent = card ? typing.dataset.working : typing.dataset.sending;
+      typing.hidden = false;
+      typing.timer = window.setTimeout(function () {
+        typing.textContent = typing.dataset.working;
+      }, 1500);
+    } else {
+      window.clearTimeout(typing.timer);
+      typing.hidden = true;
+    }
+  }
+
+  function showNotice(message) {
+    var notice = document.querySelector(".notice");
+    if (!notice) {
+      notice = document.createElement("p");
+      notice.className = "notice";
+      notice.setAttribute("role", "alert");
+      form.parentNode.insertBefore(notice, form);
+    }
+    notice.textContent = message;
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (busy) {
+      return;
+    }
+    var submitter = event.submitter || null;
+    var data = new FormData(form, submitter);
+    var action = (submitter && submitter.getAttribute("formaction")) || form.getAttribute("action");
+    var typed = data.get("text") || "";
+    var pressed = data.get("payload") !== null;
+    if (!pressed && !data.get("resume") && !typed.trim()) {
+      return;
+    }
+    data.set("after", lastId());
+    setBusy(true, submitter);
+    fetch(action, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "jobcard-chat", Accept: "application/json" },
+    })
+      .then(function (response) {
+        return response.json().then(function (json) {
+          return { ok: response.ok, json: json };
+        });
+      })
+      .then(function (result) {
+        setBusy(false);
+        if (!result.ok) {
+          showNotice(result.json.notice || "");
+          return;
+        }
+        var old = document.querySelector(".notice");
+        if (old) {
+          old.remove();
+        }
+        var intro = log.querySelector(".intro");
+        if (intro && result.json.messages.trim()) {
+          intro.remove();
+        }
+        if (result.json.messages.trim()) {
+          log.querySelectorAll(".choices.live button").forEach(function (button) {
+            button.disabled = true;
+            button.dataset.wasDisabled = "1";
+          });
+          log.querySelectorAll(".choices.live").forEach(function (choices) {
+            choices.classList.remove("live");
+          });
+        }
+        var first = log.lastElementChild;
+        log.insertAdjacentHTML("beforeend", result.json.messages);
+        var box = document.getElementById("box");
+        box.innerHTML = result.json.box;
+        if (pressed && typed.trim()) {
+          // A button was pressed with text in the box: the text stays for the next answer.
+          document.getElementById("answer").value = typed;
+        }
+        counter();
+        keys();
+        var added = first ? first.nextElementSibling : log.firstElementChild;
+        if (added) {
+          added.scrollIntoView({ block: "start", behavior: "smooth" });
+        }
+        var answer = document.getElementById("answer");
+        if (answer) {
+          answer.focus({ preventScroll: true });
+        }
+      })
+      .catch(function () {
+        // The network failed: a plain post keeps everything (the same delivery id, so the
+        // service takes it once even if the first attempt arrived).
+        setBusy(false);
+        form.submit();
+      });
+  });
+
+  counter();
+  keys();
+  document.documentElement.classList.add("js");
+})();

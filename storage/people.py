@@ -1,0 +1,309 @@
+"""One person, several channel identities: identity rows, one-time link codes, lockouts.
+
+A person is a ``people`` row whose id is the id of the identity that first wrote
+(``telegram:12345``). An identity without an ``identities`` row is its own person, so a
+person on one channel costs one primary-key look-up per message and nothing else. Once
+joined, every identity of the person has a row pointing at the person (the first one too),
+which also records when each was last used (reminders go there).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    delete,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.models import (
+    AnswerRow,
+    Base,
+    ConversationRow,
+    DeliveryRow,
+    OutboxRow,
+    PersonRow,
+)
+from storage.webchat import DocumentLinkRow, ResumeCodeRow, WebMessageRow
+
+CODE_LIFETIME = timedelta(minutes=10)
+MAX_FAILURES = 5
+LOCK_TIME = timedelta(minutes=10)
+
+
+class IdentityRow(Base):
+    """A channel identity (``web:…``, ``telegram:…``) joined to a person."""
+
+    __tablename__ = "identities"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LinkCodeRow(Base):
+    """A one-time 6-digit code that joins another identity to ``person_id``."""
+
+    __tablename__ = "link_codes"
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    identity_id: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LinkAttemptRow(Base):
+    """Wrong codes typed by one identity; five in a row lock it for ten minutes."""
+
+    __tablename__ = "link_attempts"
+
+    identity_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCode:
+    """An open link code."""
+
+    code: str
+    person_id: str
+    identity_id: str
+    expires_at: datetime
+
+
+def resolve(session: Session, identity_id: str) -> str:
+    """The person an identity belongs to (itself unless joined to another)."""
+    person = session.execute(
+        select(IdentityRow.person_id).where(IdentityRow.id == identity_id)
+    ).scalar_one_or_none()
+    return person if person is not None else identity_id
+
+
+def touch(session: Session, identity_id: str, now: datetime) -> str:
+    """Resolve an identity and, when it is joined, record that it was used now."""
+    person = resolve(session, identity_id)
+    if person != identity_id or _has_row(session, identity_id):
+        session.execute(
+            update(IdentityRow).where(IdentityRow.id == identity_id).values(last_seen_at=now)
+        )
+    return person
+
+
+def _has_row(session: Session, identity_id: str) -> bool:
+    return session.get(IdentityRow, identity_id) is not None
+
+
+def identities_of(session: Session, person_id: str) -> list[tuple[str, datetime | None]]:
+    """Every identity of a person with when it was last used, most recent first."""
+    rows = session.execute(
+        select(IdentityRow.id, IdentityRow.last_seen_at)
+        .where(IdentityRow.person_id == person_id)
+        .order_by(IdentityRow.last_seen_at.desc(), IdentityRow.id)
+    ).all()
+    if not rows:
+        return [(person_id, None)]
+    return [(row.id, row.last_seen_at) for row in rows]
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back naive times; every time stored here is UTC."""
+    from datetime import UTC
+
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def new_code(session: Session, person_id: str, identity_id: str, now: datetime) -> LinkCode:
+    """A fresh 6-digit code for the person (earlier codes of this identity end)."""
+    session.execute(delete(LinkCodeRow).where(LinkCodeRow.expires_at <= now))
+    session.execute(delete(LinkCodeRow).where(LinkCodeRow.identity_id == identity_id))
+    taken = set(session.scalars(select(LinkCodeRow.code)))
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    while code in taken:
+        code = f"{secrets.randbelow(1_000_000):06d}"
+    expires = now + CODE_LIFETIME
+    session.add(
+        LinkCodeRow(code=code, person_id=person_id, identity_id=identity_id, expires_at=expires)
+    )
+    session.flush()
+    return LinkCode(code, person_id, identity_id, expires)
+
+
+def find_code(session: Session, code: str, now: datetime) -> LinkCode | None:
+    """The open code, if it exists and has not expired."""
+    row = session.get(LinkCodeRow, code)
+    if row is None or aware(row.expires_at) <= now:
+        return None
+    return LinkCode(row.code, row.person_id, row.identity_id, aware(row.expires_at))
+
+
+def use_code(session: Session, code: str) -> None:
+    """A code is used once."""
+    session.execute(delete(LinkCodeRow).where(LinkCodeRow.code == code))
+
+
+def locked_until(session: Session, identity_id: str, now: datetime) -> datetime | None:
+    """Until when this identity may not try codes (None when it may)."""
+    row = session.get(LinkAttemptRow, identity_id)
+    if row is None or row.locked_until is None or aware(row.locked_until) <= now:
+        return None
+    return aware(row.locked_until)
+
+
+def record_failure(session: Session, identity_id: str, now: datetime) -> datetime | None:
+    """Count a wrong code; returns the lock's end when this one locked the identity."""
+    row = session.get(LinkAttemptRow, identity_id)
+    if row is None:
+        row = LinkAttemptRow(identity_id=identity_id, failures=0)
+        session.add(row)
+    if row.locked_until is not None and aware(row.locked_until) <= now:
+        row.failures, row.locked_until = 0, None
+    row.failures = (row.failures or 0) + 1
+    if row.failures >= MAX_FAILURES:
+        row.failures = 0
+        row.locked_until = now + LOCK_TIME
+        return row.locked_until
+    return None
+
+
+def clear_failures(session: Session, identity_id: str) -> None:
+    """A right code forgets the wrong ones."""
+    session.execute(delete(LinkAttemptRow).where(LinkAttemptRow.identity_id == identity_id))
+
+
+def has_answers(session: Session, person_id: str) -> bool:
+    """Whether the person has stored any answer (their card is not empty)."""
+    return (
+        session.execute(
+            select(AnswerRow.id)
+            .where(AnswerRow.person_id == person_id, AnswerRow.is_current.is_(True))
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+# Tables whose rows are the person's own card and conversation: the kept side's stay and
+# the other side's are deleted (after being exported); everything else that belongs to a
+# person (bookings, submissions, memberships, web messages) moves.
+_CARD_TABLES = ("answers", "conversations", "people", "identities", "link_codes", "document_links")
+# One row per person at most: the kept side's wins.
+_ONE_PER_PERSON = ("juku_memberships",)
+
+
+def _person_columns(session: Session) -> list[tuple[Table, str]]:
+    """Every (table, column) that refers to ``people.id``."""
+    found: list[tuple[Table, str]] = []
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if any(key.column.table.name == "people" for key in column.foreign_keys):
+                found.append((table, column.name))
+    return found
+
+
+def join(session: Session, keep: str, drop: str, now: datetime) -> None:
+    """Make ``drop``'s identities part of person ``keep`` and move what ``drop`` owns.
+
+    ``drop``'s answers and conversation are deleted: the caller exports them to the
+    person first, unless there were none.
+    """
+    moved = identities_of(session, drop)
+    for table, column in _person_columns(session):
+        if table.name in _CARD_TABLES or table.name == "outbox":
+            continue
+        if table.name in _ONE_PER_PERSON:
+            kept = session.execute(
+                select(table.c[column]).where(table.c[column] == keep).limit(1)
+            ).first()
+            if kept is not None:
+                session.execute(delete(table).where(table.c[column] == drop))
+                continue
+        session.execute(update(table).where(table.c[column] == drop).values({column: keep}))
+    # Reminders already queued follow the person; the other card's conversation does not.
+    session.execute(update(OutboxRow).where(OutboxRow.person_id == drop).values(person_id=keep))
+    session.execute(delete(IdentityRow).where(IdentityRow.person_id == drop))
+    session.execute(delete(LinkCodeRow).where(LinkCodeRow.person_id == drop))
+    # A link renders the answers it was made from: those of the card that goes.
+    session.execute(delete(DocumentLinkRow).where(DocumentLinkRow.person_id == drop))
+    session.execute(delete(AnswerRow).where(AnswerRow.person_id == drop))
+    session.execute(delete(ConversationRow).where(ConversationRow.person_id == drop))
+    session.execute(delete(PersonRow).where(PersonRow.id == drop))
+    if not _has_row(session, keep):
+        session.add(IdentityRow(id=keep, person_id=keep, linked_at=now, last_seen_at=now))
+    for identity, seen in moved:
+        session.add(
+            IdentityRow(id=identity, person_id=keep, linked_at=now, last_seen_at=seen or now)
+        )
+    session.flush()
+
+
+def unlink(session: Session, identity_id: str, now: datetime) -> bool:
+    """Detach an identity from its person: it starts afresh, the card stays with the rest.
+
+    When the identity's id is the person's own id, the person is moved to a new id first.
+    Returns False when the identity was not joined to anyone.
+    """
+    person = resolve(session, identity_id)
+    others = [i for i, _ in identities_of(session, person) if i != identity_id]
+    if not _has_row(session, identity_id) or not others:
+        return False
+    if person == identity_id:
+        person = _rename_person(session, person, f"person:{secrets.token_urlsafe(12)}")
+    session.execute(delete(IdentityRow).where(IdentityRow.id == identity_id))
+    session.execute(delete(WebMessageRow).where(WebMessageRow.identity_id == identity_id))
+    session.execute(delete(LinkCodeRow).where(LinkCodeRow.identity_id == identity_id))
+    if len(others) == 1:
+        # A person with one identity needs no identity row (and gets its id back if new).
+        session.execute(delete(IdentityRow).where(IdentityRow.id == others[0]))
+        if person != others[0]:
+            _rename_person(session, person, others[0])
+    session.flush()
+    return True
+
+
+def _rename_person(session: Session, old: str, new: str) -> str:
+    """Give a person another id, carrying everything they own."""
+    row = session.get(PersonRow, old)
+    assert row is not None
+    session.add(
+        PersonRow(
+            id=new,
+            lang=row.lang,
+            consent=row.consent,
+            consent_at=row.consent_at,
+            created_at=row.created_at,
+        )
+    )
+    session.flush()
+    for table, column in _person_columns(session):
+        if table.name == "people":
+            continue
+        session.execute(update(table).where(table.c[column] == old).values({column: new}))
+    session.execute(delete(PersonRow).where(PersonRow.id == old))
+    return new
+
+
+def forget_identities(session: Session, person_id: str) -> list[str]:
+    """Before deleting a person: every identity id, with their rows and delivery ids gone."""
+    identities = [identity for identity, _ in identities_of(session, person_id)]
+    for identity in identities:
+        session.execute(delete(LinkAttemptRow).where(LinkAttemptRow.identity_id == identity))
+        session.execute(delete(ResumeCodeRow).where(ResumeCodeRow.identity_id == identity))
+        platform_id = identity.rsplit(":", 1)[-1]
+        if platform_id:
+            session.execute(
+                delete(DeliveryRow).where(
+                    DeliveryRow.delivery_id.contains(f":{platform_id}:", autoescape=True)
+                )
+            )
+    return identities

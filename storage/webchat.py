@@ -1,0 +1,242 @@
+"""The web chat's storage: the messages a browser shows, resume codes and document links."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, delete, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.models import AnswerRow, Base, PersonRow
+
+
+class WebMessageRow(Base):
+    """One message of a web chat as its browser shows it (the web has no chat history).
+
+    It is what the person sent and what the bot replied, kept so the page can be drawn
+    again (a reload, another device with the resume code); it goes with the person.
+    """
+
+    __tablename__ = "web_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    identity_id: Mapped[str] = mapped_column(String(200), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(String)  # JSON: role, kind, texts and buttons
+    image: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ResumeCodeRow(Base):
+    """A code that lets another browser continue as the same web identity (used once)."""
+
+    __tablename__ = "web_resume_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    identity_id: Mapped[str] = mapped_column(String(200), index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DocumentLinkRow(Base):
+    """A document handed over as a link: what to render, from which answers, how often.
+
+    ``version`` is the newest answer row id at the time the link was made: the document is
+    rendered from the answers as they were then (edits add rows, so that state stays known).
+    """
+
+    __tablename__ = "document_links"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    uses_left: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+KEEP_MESSAGES = 200  # what a page shows; older messages of the browser chat are dropped
+
+
+@dataclass(frozen=True, slots=True)
+class WebMessage:
+    """A stored web chat message: its JSON body and whether it carries a picture."""
+
+    id: int
+    body: dict[str, Any]
+    has_image: bool
+
+
+def add_messages(
+    session: Session,
+    identity_id: str,
+    person_id: str,
+    messages: list[tuple[dict[str, Any], bytes | None]],
+    now: datetime,
+) -> None:
+    """Append messages to an identity's web chat, keeping the newest ``KEEP_MESSAGES``."""
+    if session.get(PersonRow, person_id) is None:
+        return  # the person was just deleted: nothing of theirs is kept
+    for body, image in messages:
+        session.add(
+            WebMessageRow(
+                identity_id=identity_id,
+                person_id=person_id,
+                body=json.dumps(body, ensure_ascii=False),
+                image=image,
+                created_at=now,
+            )
+        )
+    session.flush()
+    cutoff = session.execute(
+        select(WebMessageRow.id)
+        .where(WebMessageRow.identity_id == identity_id)
+        .order_by(WebMessageRow.id.desc())
+        .offset(KEEP_MESSAGES)
+        .limit(1)
+    ).scalar_one_or_none()
+    if cutoff is not None:
+        session.execute(
+            delete(WebMessageRow).where(
+                WebMessageRow.identity_id == identity_id, WebMessageRow.id <= cutoff
+            )
+        )
+
+
+def recent_messages(session: Session, identity_id: str) -> list[WebMessage]:
+    """An identity's web chat, oldest first."""
+    rows = session.execute(
+        select(WebMessageRow.id, WebMessageRow.body, WebMessageRow.image.is_not(None))
+        .where(WebMessageRow.identity_id == identity_id)
+        .order_by(WebMessageRow.id)
+    ).all()
+    return [WebMessage(row[0], json.loads(row[1]), bool(row[2])) for row in rows]
+
+
+def message_image(session: Session, identity_id: str, message_id: int) -> bytes | None:
+    """The picture of one of this identity's messages (None for anyone else's)."""
+    return session.execute(
+        select(WebMessageRow.image).where(
+            WebMessageRow.id == message_id, WebMessageRow.identity_id == identity_id
+        )
+    ).scalar_one_or_none()
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def new_resume_code(session: Session, identity_id: str, code: str, expires_at: datetime) -> None:
+    """Store a resume code (only its hash) for ``identity_id``."""
+    session.execute(delete(ResumeCodeRow).where(ResumeCodeRow.identity_id == identity_id))
+    session.add(
+        ResumeCodeRow(code_hash=_hash(code), identity_id=identity_id, expires_at=expires_at)
+    )
+
+
+def use_resume_code(session: Session, code: str, now: datetime) -> str | None:
+    """The identity a resume code continues (it is used up), or None."""
+    session.execute(delete(ResumeCodeRow).where(ResumeCodeRow.expires_at <= now))
+    row = session.get(ResumeCodeRow, _hash(code))
+    if row is None:
+        return None
+    identity = row.identity_id
+    session.delete(row)
+    return identity
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLink:
+    """What a document link renders."""
+
+    id: str
+    person_id: str
+    kind: str
+    filename: str
+    version: int
+    reference: str | None
+    uses_left: int
+    expires_at: datetime
+
+
+def answer_version(session: Session, person_id: str) -> int:
+    """The newest answer row id of a person: the version of their answers right now."""
+    newest = session.execute(
+        select(func.max(AnswerRow.id)).where(AnswerRow.person_id == person_id)
+    ).scalar_one_or_none()
+    return int(newest or 0)
+
+
+def add_link(
+    session: Session,
+    person_id: str,
+    *,
+    kind: str,
+    filename: str,
+    reference: str | None,
+    uses: int,
+    expires_at: datetime,
+    now: datetime,
+) -> DocumentLink:
+    """Record a document link over the person's answers as they are now."""
+    session.execute(delete(DocumentLinkRow).where(DocumentLinkRow.expires_at <= now))
+    row = DocumentLinkRow(
+        id=secrets.token_urlsafe(16),
+        person_id=person_id,
+        kind=kind,
+        filename=filename,
+        version=answer_version(session, person_id),
+        reference=reference,
+        uses_left=uses,
+        expires_at=expires_at,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return _link(row)
+
+
+def _link(row: DocumentLinkRow) -> DocumentLink:
+    return DocumentLink(
+        row.id,
+        row.person_id,
+        row.kind,
+        row.filename,
+        row.version,
+        row.reference,
+        row.uses_left,
+        _aware(row.expires_at),
+    )
+
+
+def take_link(session: Session, link_id: str, now: datetime) -> DocumentLink | None:
+    """Use a link once: None when it is unknown, expired or used up."""
+    row = session.get(DocumentLinkRow, link_id, with_for_update=True)
+    if row is None or _aware(row.expires_at) <= now or row.uses_left <= 0:
+        return None
+    row.uses_left -= 1
+    return _link(row)
+
+
+def answers_as_of(session: Session, person_id: str, version: int) -> dict[str, Any]:
+    """The answers keyed ``dialog.field`` as they were when ``version`` was the newest row."""
+    rows = session.execute(
+        select(AnswerRow.dialog_id, AnswerRow.field, AnswerRow.value)
+        .where(AnswerRow.person_id == person_id, AnswerRow.id <= version)
+        .order_by(AnswerRow.id)
+    )
+    answers: dict[str, Any] = {}
+    for row in rows:
+        answers[f"{row.dialog_id}.{row.field}"] = row.value
+    return answers

@@ -1,0 +1,248 @@
+"""The browser chat over real HTTP (uvicorn) without JavaScript: turns, security, resume, links."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from bot.bootstrap import Runtime
+from bot.web.chat_security import ChatLimits
+from storage import repositories as repo
+from storage import webchat
+from tests.conftest import NOW
+from tests.documents.cards import rich_answers
+from tests.review.helpers import answer
+from tests.web.chat_app import Browser, ChatServer, chat_server
+
+XSS = "<script>window.__pwned=1</script>山田"
+
+
+@pytest.fixture
+def server(runtime: Runtime) -> Iterator[ChatServer]:
+    with chat_server(runtime) as running:
+        yield running
+
+
+def _people(runtime: Runtime) -> list[str]:
+    with runtime.sessions() as session:
+        return [p for p in repo.list_people(session) if p.startswith("web:")]
+
+
+def _answers(runtime: Runtime, person: str) -> dict[str, object]:
+    with runtime.sessions() as session:
+        return repo.current_answers(session, person)
+
+
+def _consented(server: ChatServer) -> Browser:
+    """A browser that has begun and agreed, at the first profile question (氏名)."""
+    browser = Browser(server.url)
+    browser.command("c|start")
+    browser.press("日本語")
+    browser.press("はい")
+    return browser
+
+
+def test_a_first_visit_gets_a_signed_httponly_lax_cookie_and_a_strict_csp(
+    server: ChatServer,
+) -> None:
+    response = httpx.get(server.url + "/")
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("jc_chat=")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Secure" not in cookie  # plain HTTP on loopback; Secure comes with HTTPS
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
+    assert "<script>" not in response.text  # no inline script: only the same-origin file
+    assert 'src="/chat/static/chat.js"' in response.text
+    # The welcome says what losing the cookie means, and nothing is stored before a message.
+    assert "ブラウザの履歴やデータを消すと、最初からになります" in response.text
+    assert _people(server.runtime) == []
+
+
+def test_answers_are_taken_with_plain_form_posts(server: ChatServer) -> None:
+    browser = _consented(server)
+    page = browser.send("山田 太郎")
+    assert "山田 太郎" in page
+    [person] = _people(server.runtime)
+    assert _answers(server.runtime, person)["profile.name"] == "山田 太郎"
+    # The page after the redirect shows what was said and the next question's buttons.
+    assert re.search(r'class="msg person"[^>]*>\s*<p class="who">あなた</p>', page)
+    assert 'class="choices live"' in page
+
+
+def test_the_same_form_posted_twice_is_handled_once(server: ChatServer) -> None:
+    browser = _consented(server)
+    form = {
+        "csrf_token": browser.field("csrf_token"),
+        "delivery": browser.field("delivery"),
+        "text": "佐藤 花子",
+    }
+    first = browser.client.post("/chat", data=form)
+    again = browser.client.post("/chat", data=form)
+    assert first.status_code == again.status_code == 200
+    [person] = _people(server.runtime)
+    with server.runtime.sessions() as session:
+        said = [
+            m.body["text"]
+            for m in webchat.recent_messages(session, person)
+            if m.body["role"] == "person"
+        ]
+        history = [v for v in repo.answer_history(session, person) if v.field == "name"]
+    assert said.count("佐藤 花子") == 1
+    assert len(history) == 1
+
+
+def test_a_post_without_the_right_csrf_token_is_refused_and_changes_nothing(
+    server: ChatServer,
+) -> None:
+    browser = _consented(server)
+    [person] = _people(server.runtime)
+    before = _answers(server.runtime, person)
+    wrong = browser.client.post(
+        "/chat", data={"csrf_token": "0" * 64, "delivery": "abcdefgh12", "text": "攻撃"}
+    )
+    assert wrong.status_code == 403
+    missing = browser.client.post("/chat", data={"delivery": "abcdefgh13", "text": "攻撃"})
+    assert missing.status_code == 403
+    # Another browser's token does not fit this browser's cookie either.
+    other = Browser(server.url)
+    mixed = browser.client.post(
+        "/chat",
+        data={"csrf_token": other.field("csrf_token"), "delivery": "abcdefgh14", "text": "x"},
+    )
+    assert mixed.status_code == 403
+    no_cookie = httpx.post(
+        server.url + "/chat",
+        data={"csrf_token": browser.field("csrf_token"), "delivery": "abcdefgh15", "text": "x"},
+    )
+    assert no_cookie.status_code == 403
+    assert _answers(server.runtime, person) == before
+
+
+def test_a_forged_cookie_is_a_new_browser(server: ChatServer) -> None:
+    browser = _consented(server)
+    with httpx.Client(base_url=server.url, cookies={"jc_chat": "web-attacker.abc"}) as forged:
+        page = forged.get("/").text
+    assert "山田" not in page and "【はじめに】" not in page
+    assert browser.client.get("/").text.count("【はじめに】") >= 1
+
+
+def test_an_answer_with_markup_is_shown_literally(server: ChatServer) -> None:
+    browser = _consented(server)
+    page = browser.send(XSS)
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;山田" in page
+    assert "<script>window" not in page
+    [person] = _people(server.runtime)
+    assert _answers(server.runtime, person)["profile.name"] == XSS
+
+
+def test_too_many_messages_are_slowed_down_and_the_text_is_kept(runtime: Runtime) -> None:
+    limits = ChatLimits(per_person="4/minute", per_address="100/minute")
+    with chat_server(runtime, limits=limits) as server:
+        browser = _consented(server)  # three posts
+        browser.send("山田 太郎")
+        response = browser.post(text="やまだ たろう\n二行目")
+        assert response.status_code == 429
+        assert "少しお休みしています" in browser.page
+        assert ">やまだ たろう\n二行目</textarea>" in browser.page
+        [person] = _people(server.runtime)
+        assert "profile.furigana" not in _answers(server.runtime, person)
+
+
+def test_a_body_over_the_limit_is_refused(server: ChatServer) -> None:
+    browser = _consented(server)
+    response = browser.post(text="あ" * 200_000)
+    assert response.status_code == 413
+
+
+def test_a_resume_code_continues_on_another_browser_once(server: ChatServer) -> None:
+    first = _consented(server)
+    first.send("山田 太郎")
+    page = first.post("/chat/resume", resume="1").text
+    code = re.search(r"別の端末で続けるためのコードです：([0-9A-Z]{4}-[0-9A-Z]{4})", page)
+    assert code is not None
+    assert f"/resume?code={code.group(1)}" in page
+
+    second = Browser(server.url)
+    opened = second.client.get(f"/resume?code={code.group(1)}")
+    second.page = opened.text
+    assert f'value="{code.group(1)}"' in opened.text
+    continued = second.post("/resume", code=code.group(1).lower().replace("-", " "))
+    assert continued.status_code == 200
+    assert "山田 太郎" in second.page  # the same conversation
+    second.send("やまだ たろう")
+    [person] = _people(server.runtime)
+    assert _answers(server.runtime, person)["profile.furigana"] == "やまだ たろう"
+
+    third = Browser(server.url)
+    refused = third.post("/resume", code=code.group(1))
+    assert refused.status_code == 400
+    assert "このコードでは続けられませんでした" in third.page
+
+
+def _make_card(server: ChatServer, browser: Browser) -> str:
+    [person] = _people(server.runtime)
+    with server.runtime.sessions.begin() as session:
+        answer(
+            session,
+            person,
+            NOW,
+            **{k.replace(".", "__"): v for k, v in rich_answers().items()},
+        )
+    return browser.command("c|card")
+
+
+def test_the_card_comes_as_a_chart_and_a_signed_link_that_expires(server: ChatServer) -> None:
+    browser = _consented(server)
+    page = _make_card(server, browser)
+    image = re.search(r'<img src="(/chat/img/\d+)" alt="([^"]*)"', page)
+    assert image is not None and image.group(2) == "ライフラインチャートです。"
+    picture = browser.client.get(image.group(1))
+    assert picture.headers["content-type"] == "image/png"
+    assert picture.content.startswith(b"\x89PNG")
+    assert httpx.get(server.url + image.group(1)).status_code == 404  # not another browser's
+
+    link = re.search(r'<a href="(http://127\.0\.0\.1:\d+/d/[^"]+)" class="download"', page)
+    assert link is not None
+    url = link.group(1)
+    download = httpx.get(url)
+    assert download.status_code == 200
+    assert download.content.startswith(b"%PDF")
+    assert download.headers["content-disposition"].startswith('attachment; filename="jobcard.pdf"')
+    assert download.headers["cache-control"] == "no-store"
+
+    # The document is made from the answers as they were when the link was given.
+    [person] = _people(server.runtime)
+    with server.runtime.sessions.begin() as session:
+        answer(session, person, NOW, profile__name="名前を変えた")
+    assert b"\xe5\x90\x8d\xe5\x89\x8d" not in httpx.get(url).content  # not 名前を変えた
+    assert server.rendered[-1]["profile.name"] == rich_answers()["profile.name"]
+
+    tampered = url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB")
+    assert httpx.get(tampered).status_code == 410
+    assert httpx.get(server.url + "/d/not-a-token").status_code == 410
+
+
+def test_a_link_is_used_a_limited_number_of_times_and_expires(runtime: Runtime) -> None:
+    with chat_server(runtime, uses=2, lifetime=timedelta(hours=1)) as server:
+        browser = _consented(server)
+        page = _make_card(server, browser)
+        url = re.search(r'<a href="([^"]+/d/[^"]+)" class="download"', page)
+        assert url is not None
+        assert [httpx.get(url.group(1)).status_code for _ in range(3)] == [200, 200, 410]
+        gone = httpx.get(url.group(1))
+        assert "このリンクは有効期限が切れたか" in gone.text
+
+        page = browser.command("c|card")
+        links = re.findall(r'<a href="([^"]+/d/[^"]+)" class="download"', page)
+        with runtime.sessions.begin() as session:
+            session.execute(
+                webchat.DocumentLinkRow.__table__.update().values(
+                    expires_at=NOW - timedelta(seconds=1)
+                )
+            )
+        assert httpx.get(links[-1]).status_code == 410

@@ -96,6 +96,12 @@ def register(commands: Any) -> None:
     )
     web.add_argument("--ssl-certfile", metavar="PEM", help="serve HTTPS with this certificate")
     web.add_argument("--ssl-keyfile", metavar="PEM", help="the certificate's private key")
+    web.add_argument(
+        "--dashboard-only",
+        action="store_true",
+        help="serve the counselor dashboard without the person-facing chat at / (the chat "
+        "needs JOBCARD_PUBLIC_URL and JOBCARD_SECRET_KEY)",
+    )
     add_db_option(web)
 
 
@@ -344,10 +350,21 @@ def _web(args: argparse.Namespace, settings: Settings) -> int:
     if require_2fa not in ("", "admin", "all"):
         print("jobcard: JOBCARD_REQUIRE_2FA must be admin or all", file=sys.stderr)
         return 2
+    chat = None
+    if not args.dashboard_only:
+        from bot.config import MissingSettingError
+        from bot.web.chat import web_chat
+
+        try:
+            chat = web_chat(settings)
+        except MissingSettingError as exc:
+            print(f"jobcard: {exc} (or run with --dashboard-only)", file=sys.stderr)
+            return 2
     app = create_app(
-        _sessions(settings),
+        chat.sessions if chat is not None else _sessions(settings),
         secret_key=secret.encode() if secret else None,
         require_2fa=require_2fa,
+        chat=chat,
     )
     uvicorn.run(app, **options)
     return 0

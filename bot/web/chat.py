@@ -23,7 +23,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.documents.links import DocumentLinks
+from bot.config import Settings
+from bot.documents.links import DocumentLinks, link_settings
 from bot.engine import Document, Inbound, as_lang
 from bot.engine.localized import Lang
 from bot.engine.payloads import RunCommand, encode
@@ -76,6 +77,23 @@ class ChatSettings:
     links: DocumentLinks | None = None
     limits: ChatLimits = field(default_factory=ChatLimits)
     public_url: str = ""
+
+
+def web_chat(settings: Settings) -> ChatSettings:
+    """The chat of ``jobcard web``: the whole runtime, document links and signing keys.
+
+    Raises:
+        MissingSettingError: ``JOBCARD_PUBLIC_URL`` or ``JOBCARD_SECRET_KEY`` is not set.
+    """
+    from bot.bootstrap import build_runtime, document_links
+
+    link_settings(settings)  # fails before anything is built when a setting is missing
+    runtime = build_runtime(settings)
+    links = document_links(runtime)
+    secret = settings.require("JOBCARD_SECRET_KEY").encode()
+    return ChatSettings(
+        runtime.service, runtime.sessions, ChatKeys(secret), links, public_url=links.public_url
+    )
 
 
 def settings_of(request: Request) -> ChatSettings:

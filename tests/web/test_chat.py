@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -246,3 +250,32 @@ def test_a_link_is_used_a_limited_number_of_times_and_expires(runtime: Runtime) 
                 )
             )
         assert httpx.get(links[-1]).status_code == 410
+
+
+@pytest.mark.parametrize(
+    ("given", "missing"),
+    [
+        ({}, "JOBCARD_PUBLIC_URL"),
+        ({"JOBCARD_PUBLIC_URL": "https://a.example"}, "JOBCARD_SECRET_KEY"),
+    ],
+)
+def test_jobcard_web_names_a_missing_link_setting_in_one_line(
+    tmp_path: Path, given: dict[str, str], missing: str
+) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("JOBCARD_PUBLIC_URL", "JOBCARD_SECRET_KEY")
+    }
+    env |= given | {"JOBCARD_DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}"}
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "web", "--port", "0"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and f"{missing} is not set" in run.stderr
+    assert "Traceback" not in run.stderr

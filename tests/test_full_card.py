@@ -46,10 +46,12 @@ def test_hanako_fills_in_the_whole_card(tmp_path: Path) -> None:
         "education",
         "training",
         "lifeline",
+        "reflection",
         "will_can_must",
     }
     assert card["format"] == "jobcard-coach/1"
     assert card["person"]["name"] == "佐藤 花子"
+    assert card["person"]["furigana"] == "さとう はなこ"
     assert card["work_history"] == [
         {
             "start": "1993-04",
@@ -58,7 +60,8 @@ def test_hanako_fills_in_the_whole_card(tmp_path: Path) -> None:
             "employment_type": "regular",
             "duties": "個人のお客さま約300名の預金・ローンの窓口相談を担当し、"
             "年間約1,200件の手続きを行った。",
-            "learned": "いろいろ学んだ\nお客さまの話を丁寧に聞いて、"
+            # 「いろいろ学んだ」 was coached; the fuller answer took its place.
+            "learned": "お客さまの話を丁寧に聞いて、"
             "必要な手続きを正確に説明する力が身についた（社外対応・現状の把握）。",
         },
         {
@@ -111,21 +114,23 @@ def test_hanako_fills_in_the_whole_card(tmp_path: Path) -> None:
         {"age": 35, "event": "出産・育児で退職", "score": -40, "note": None},
         {"age": 45, "event": "会計事務所で責任者に", "score": 80, "note": "所長から任された"},
     ]
+    assert card["reflection"]["weakness"] == "新しいパソコンのソフトを覚えるのに時間がかかる。"
     wcm = card["will_can_must"]
     assert wcm["will"] == "これまでの経理経験を活かして、中小企業のお金の相談にのる仕事がしたい。"
-    assert "株式会社みなと銀行：" in wcm["can"] and "困ったときに一人で抱え込まず" in wcm["can"]
+    # Can was drafted from what each job taught and the life-line strengths, in one voice.
+    assert wcm["can"].startswith("有限会社さくら会計事務所での経験から、")
+    assert "困ったときに一人で抱え込まず" in wcm["can"]
     assert wcm["must"].startswith("親の介護があるため")
-    assert wcm["direction"] == (
-        "お金の相談にのるためのFPの知識と資格。\n2027年1月にFP2級を取得し、その後AFP登録を目指す。"
-    )
+    assert wcm["worries"] == ["money", "care"]
+    assert wcm["direction"].startswith("お金の相談にのるためのFPの知識と資格を身につけるために、")
     plan = card["career_plan"]
     assert plan["form"] == "1-1"
-    assert (
-        plan["values_interests"]
-        == "どちらも、お客さまと直接関わり、頼りにされていると感じられた。"
+    assert plan["values_interests"] == (
+        "どちらも、お客さまと直接関わり、頼りにされていると感じられました。"
     )
     assert plan["strengths"].startswith("困ったときに一人で抱え込まず")
-    assert plan["future_work"].startswith("中小企業の経理とお金の相談の両方ができる専門職")
-    assert plan["next_steps"] == wcm["direction"]
+    assert "一方で、新しいパソコンのソフトを覚えるのに時間がかかります。" in plan["strengths"]
+    assert plan["future_work"].startswith("これまでの経理経験を活かして")
+    assert "2027年1月にFP2級を取得し、その後AFP登録を目指します。" in plan["next_steps"]
     assert plan["school_activities"] is None
     assert plan["consultant_entry"] is None  # only a counselor writes this box

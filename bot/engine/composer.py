@@ -69,7 +69,10 @@ CONNECTORS: dict[Lang, tuple[str, ...]] = {
 _MAX_JOBS = 3
 _SENTENCES = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # A phrase ending in a noun (「〜こと」「〜力」「粘り強さ」) reads as a list item, not a sentence.
-_NOUN_END = re.compile(r"(?:こと|事|力|さ|性|感|心|姿勢|経験|知識|技術|技能|環境|もの|点)[。]?$")
+_NOUN_END = re.compile(
+    r"(?:こと|事|力|さ|性|感|心|姿勢|経験|知識|技術|技能|環境|もの|点|資格|スキル|能力|方法|習慣)"
+    r"[。]?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,8 @@ def values_interests(answers: Mapping[str, Any], lang: Lang, limit: int = 800) -
         parts.append(_as(values, lang, noun_suffix="を大切にしています。", en_prefix="I value "))
         sources.append(_SRC_VALUES)
     common = _text(answers, "lifeline.peak_common")
+    if common and values and (common in values or values in common):
+        common = None  # the values were drafted from the peaks: say it once
     if common:
         lead = (
             "満足度が高かった時期を振り返ると、"
@@ -378,7 +383,13 @@ def _lead(lang: Lang, ja: str) -> str:
 
 
 def _draft(parts: list[str], sources: list[Localized], limit: int, lang: Lang) -> Draft | None:
-    text = _fit([p for p in parts if p], limit, lang)
+    kept: list[str] = []
+    for part in parts:
+        # Answers often repeat each other (a value drafted from the peaks): say it once.
+        core = part.rstrip("。.")
+        if part and not any(core in earlier for earlier in kept):
+            kept.append(part)
+    text = _fit(kept, limit, lang)
     return Draft(text, tuple(sources)) if text else None
 
 

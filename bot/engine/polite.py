@@ -65,6 +65,18 @@ _WORDS: dict[str, str] = {
     "伝える": "伝えます",
     "持つ": "持ちます",
     "取る": "取ります",
+    "かかる": "かかります",
+    "わかる": "わかります",
+    "分かる": "分かります",
+    "終わる": "終わります",
+    "頑張る": "頑張ります",
+    "がんばる": "がんばります",
+    "困る": "困ります",
+    "助かる": "助かります",
+    "残る": "残ります",
+    "送る": "送ります",
+    "守る": "守ります",
+    "登る": "登ります",
     "受ける": "受けます",
     "なる": "なります",
     "やる": "やります",
@@ -112,7 +124,14 @@ _E_ROW_PAST = re.compile(r"[えけげせぜてでねへべぺめれ]た$")
 _WORD_BEFORE = re.compile(r"[ぁ-ゖ]+$")
 
 
+# A closing note in brackets (「…身についた（計画の立案）。」) follows the sentence's ending.
+_TRAILING_NOTE = re.compile(r"(?:[（(][^（）()]*[）)])+$")
+
+
 def _polite_end(sentence: str) -> str:
+    note = _TRAILING_NOTE.search(sentence)
+    if note is not None and note.start() > 0:
+        return _polite_end(sentence[: note.start()]) + note.group(0)
     if _POLITE_ALREADY.search(sentence):
         return sentence
     for plain, polite in sorted(_WORDS.items(), key=lambda item: -len(item[0])):

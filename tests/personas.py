@@ -1,0 +1,147 @@
+"""Synthetic personas: scripted console conversations, and the checks their cards must pass."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.engine.composer import CONNECTORS, _sentences
+from bot.engine.dates import format_year_month
+from bot.engine.localized import Lang
+from bot.engine.polite import polite
+from bot.engine.thin import is_placeholder
+from tests.conftest import FIXTURES
+
+PERSONAS = FIXTURES / "personas"
+# The box limits of 様式1 (dialogs/career_plan.yaml).
+PLAN_LIMITS = {
+    "values_interests": 800,
+    "strengths": 800,
+    "future_work": 800,
+    "next_steps": 800,
+    "school_activities": 800,
+}
+_EXPORT = (sys.executable, "-m", "bot", "export", "--user")
+_ALLOWED_LEFTOVER = set("、。「」,.:;\n  ・")
+
+
+@dataclass(frozen=True, slots=True)
+class Persona:
+    """One scripted person: their console script and who they are."""
+
+    name: str
+    script: Path
+    user: str
+    lang: Lang
+
+
+def personas() -> list[Persona]:
+    """Every persona checked in (``NAME.txt``, English ones as ``NAME.en.txt``)."""
+    found = []
+    for path in sorted(PERSONAS.glob("*.txt")):
+        stem = path.name.removesuffix(".txt")
+        lang: Lang = "en" if stem.endswith(".en") else "ja"
+        name = stem.removesuffix(".en")
+        found.append(Persona(name, path, name, lang))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A persona's finished conversation: what the console printed and what was stored."""
+
+    stdout: str
+    card: dict[str, Any]
+    data: dict[str, Any]
+
+
+def run(persona: Persona, db: Path) -> Run:
+    """Play the persona's script through `jobcard chat` and export the card and the data."""
+    env = dict(os.environ, JOBCARD_DATABASE_URL=f"sqlite:///{db}")
+    args = [sys.executable, "-m", "bot", "chat", "--user", persona.user]
+    if persona.lang == "en":
+        args += ["--lang", "en"]
+    with persona.script.open(encoding="utf-8") as script:
+        chat = subprocess.run(
+            args, stdin=script, capture_output=True, text=True, env=env, timeout=180, check=False
+        )
+    assert chat.returncode == 0, chat.stderr
+    exports = {}
+    for kind in ("json", "data"):
+        done = subprocess.run(
+            [*_EXPORT, f"console:{persona.user}", "--format", kind],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=True,
+        )
+        exports[kind] = json.loads(done.stdout)
+    return Run(chat.stdout, exports["json"], exports["data"])
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+def answered_texts(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The person's free-text answers (key, text), as stored now."""
+    found = []
+    for key, value in data["answers"].items():
+        if key.endswith(("._completed", "__label")):
+            continue
+        for text in strings(value):
+            # Codes of choices (regular, 50s …) and dates are not free text.
+            if re.fullmatch(r"[a-z0-9_]+|\d{4}(-\d{2})?(-\d{2})?", text):
+                continue
+            found.append((key, text))
+    return found
+
+
+def phrases(data: dict[str, Any], lang: Lang) -> list[str]:
+    """What a draft may quote: each answer's sentences, plain and polite, and its months."""
+    found: set[str] = set()
+    for key, text in answered_texts(data):
+        if key.startswith("career_plan."):
+            continue  # the drafts themselves: a draft may not quote itself
+        found.add(text.strip())
+        for sentence in _sentences(text):
+            for form in (sentence, polite(sentence)):
+                found.add(form)
+                found.add(form.rstrip("。.!！?？"))
+                found.update(part for part in form.rstrip("。").split("、") if len(part) > 1)
+    for value in strings(data["answers"]):
+        if re.fullmatch(r"\d{4}(-\d{2})?", value):
+            found.add(format_year_month(value, lang))
+    return sorted(found, key=len, reverse=True)
+
+
+def leftover(draft: str, data: dict[str, Any], lang: Lang) -> str:
+    """What remains of a draft once the person's phrases and the connecting words are removed."""
+    rest = draft
+    for phrase in phrases(data, lang):
+        if phrase:
+            rest = rest.replace(phrase, "\0")
+    for word in sorted(CONNECTORS[lang], key=len, reverse=True):
+        rest = rest.replace(word, "\0")
+    return "".join(ch for ch in rest if ch != "\0" and ch not in _ALLOWED_LEFTOVER)
+
+
+def placeholders_printed(card: dict[str, Any]) -> list[str]:
+    """Card texts that are placeholders (特になし, 色々 …), which must never be printed."""
+    return [text for text in strings(card) if is_placeholder(text) and text.strip()]

@@ -27,7 +27,11 @@ EMPLOYMENT = (
     Option("contract", Localized("契約社員", "Contract employee"), ("契約", "嘱託")),
     Option("dispatched", Localized("派遣社員", "Temporary (agency) worker"), ("派遣",)),
     Option("part_time", Localized("パート・アルバイト", "Part-time"), ("パート", "バイト")),
-    Option("self_employed", Localized("自営", "Self-employed"), ("自営業", "フリーランス")),
+    Option(
+        "self_employed",
+        Localized("自営", "Self-employed"),
+        ("自営業", "フリーランス", "個人事業主"),
+    ),
     Option("other", Localized("その他", "Other")),
 )
 AGES = (
@@ -63,6 +67,8 @@ def test_reading_layer() -> None:
         ("ぱーと", "part_time"),
         ("ふりーらんす", "self_employed"),
         ("じえい", "self_employed"),
+        ("そのた", "other"),
+        ("こじんじぎょうしゅ", "self_employed"),
         ("派遣", "dispatched"),
         ("正社員です", "regular"),
     ],

@@ -6,6 +6,7 @@ any text; ``display`` never raises for any stored value.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
@@ -13,6 +14,8 @@ from typing import ClassVar
 from bot.engine.answer_texts import ANSWER_MESSAGES
 from bot.engine.choices import ChoiceAnswer, MultiChoiceAnswer, Option, YesNoAnswer, match_words
 from bot.engine.dates import (
+    FUTURE_YEARS,
+    MIN_YEAR,
     UNKNOWN_MONTH,
     date_text,
     format_date,
@@ -270,11 +273,14 @@ class ScaleAnswer:
         return Localized(template.format("ja", **params), template.format("en", **params))
 
 
-def _year_of(partial: JSONValue) -> int | None:
+def _year_of(partial: JSONValue, today: datetime.date) -> int | None:
     if not isinstance(partial, dict):
         return None
     year = partial.get("year")
-    return year if isinstance(year, int) and not isinstance(year, bool) else None
+    if not isinstance(year, int) or isinstance(year, bool):
+        return None
+    # A partial is only ever a year that was read; anything else is not worth keeping.
+    return year if MIN_YEAR <= year <= today.year + FUTURE_YEARS else None
 
 
 def _readback(value: JSONValue, shown: str, lang: Lang) -> str:
@@ -300,7 +306,7 @@ class YearMonthAnswer:
         now = (ctx.today.year, ctx.today.month)
         future = Rejected("year_month_future", both("now", year_month_text(now)))
         parsed: tuple[int, int] | Rejected | NeedMore | None = None
-        year = _year_of(partial)
+        year = _year_of(partial, ctx.today)
         if year is not None:
             month = parse_bare_month(text)
             if month is None and is_unknown_month(text):
@@ -313,7 +319,7 @@ class YearMonthAnswer:
                 # Keep to the question asked: the month of the year already given.
                 parsed = Rejected("month_unreadable", (("year", str(year)),))
         if isinstance(parsed, NeedMore):
-            new_year = _year_of(parsed.partial)
+            new_year = _year_of(parsed.partial, ctx.today)
             too_late = new_year is not None and new_year > ctx.today.year
             return future if too_late and not self.allow_future else parsed
         if isinstance(parsed, Rejected):

@@ -14,7 +14,9 @@ from typing import Final, Literal
 
 from bot.engine.answer_texts import ANSWER_MESSAGES
 from bot.engine.dates import (
+    FUTURE_YEARS,
     MAX_INPUT,
+    MIN_YEAR,
     UNKNOWN_MONTH,
     YearMonth,
     is_open_end,
@@ -247,7 +249,7 @@ def _as_dict(value: JSONValue) -> dict[str, JSONValue]:
     return value if isinstance(value, dict) else {}
 
 
-def _pending(partial: JSONValue) -> _Pending | None:
+def _pending(partial: JSONValue, today: datetime.date) -> _Pending | None:
     """The period being completed, from an earlier turn's partial (None if it is unusable)."""
     data = _as_dict(partial)
     start = parse_ym_str(data.get("start"))
@@ -257,6 +259,10 @@ def _pending(partial: JSONValue) -> _Pending | None:
     has_end = "end" in data
     end = None if data.get("end") is None else parse_ym_str(data.get("end"))
     if has_end and data.get("end") is not None and end is None:
+        return None
+    # A partial only ever holds years that were read: anything else is not worth keeping.
+    years = [start[0]] + ([] if end is None else [end[0]])
+    if not all(MIN_YEAR <= year <= today.year + FUTURE_YEARS for year in years):
         return None
     start_point: _Point = start
     end_point: _Point | None = end
@@ -342,7 +348,7 @@ def parse_period_answer(
     for the month of the start (``start_month``), of the end (``end_month``) or of both
     (``months``), where S and E are ``YYYY-MM`` or ``YYYY``.
     """
-    pending = _pending(partial)
+    pending = _pending(partial, today)
     if pending is None:
         return parse_period(text, today)
     if pending.ask == "end":

@@ -428,7 +428,10 @@ def test_month_follow_up_rejects_a_bad_month() -> None:
     assert result.reason == "month_out_of_range"
 
 
-@pytest.mark.parametrize("partial", [None, {}, {"year": "2015"}, {"year": True}, [2015], "2015"])
+@pytest.mark.parametrize(
+    "partial",
+    [None, {}, {"year": "2015"}, {"year": True}, [2015], "2015", {"year": -1}, {"year": 9000}],
+)
 def test_bare_month_without_a_usable_partial_asks_for_the_year(partial: JSONValue) -> None:
     assert rejected(YearMonthAnswer(), "4月", partial).reason == "year_missing"
 

@@ -845,6 +845,8 @@ def test_unreadable_month_follow_up_keeps_to_the_question() -> None:
         {"start": "1996-04", "end": None},  # an end given, yet asking for it
         {"start": "1996-04", "ask": "weeks"},
         {"start": "1996-04", "end": "garbage", "ask": "end_month"},
+        {"start": "0001"},  # no year that was ever read
+        {"start": "1996-04", "end": "9999", "ask": "end_month"},
     ],
 )
 def test_inconsistent_partials_start_afresh(partial: JSONValue) -> None:

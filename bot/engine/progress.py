@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.engine.conditions import evaluate
 from bot.engine.localized import Localized
 from bot.engine.model import Dialog, DialogCatalog
 
@@ -27,10 +28,26 @@ def _started(dialog: Dialog, answers: Mapping[str, Any]) -> bool:
     return any(answers.get(f"{dialog.id}.{name}") is not None for name in dialog.fields())
 
 
+def applies(dialog: Dialog, answers: Mapping[str, Any]) -> bool:
+    """Whether the section applies to the person (its ``applies`` condition holds)."""
+    if dialog.applies is None:
+        return True
+
+    def lookup(name: str) -> Any:
+        owner, _, field = name.rpartition(".")
+        return answers.get(name if owner else f"{dialog.id}.{field}")
+
+    return evaluate(dialog.applies, lookup)
+
+
 def section_statuses(
     catalog: DialogCatalog, answers: Mapping[str, Any], open_dialogs: Collection[str] = ()
 ) -> list[SectionStatus]:
-    """Every menu section in order, done / in progress / not started."""
+    """Every menu section in order, done / in progress / not started.
+
+    A section that does not apply to the person (様式2 without work experience) is left out,
+    unless they have begun it anyway; then it is listed but does not count toward progress.
+    """
     statuses = []
     for dialog in catalog.menu():
         status: Status
@@ -40,7 +57,11 @@ def section_statuses(
             status = "partial"
         else:
             status = "todo"
-        statuses.append(SectionStatus(dialog.id, dialog.title, status, dialog.progress))
+        relevant = applies(dialog, answers)
+        if not relevant and status == "todo":
+            continue
+        counts = dialog.progress and relevant
+        statuses.append(SectionStatus(dialog.id, dialog.title, status, counts))
     return statuses
 
 

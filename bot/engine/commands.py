@@ -53,6 +53,8 @@ for _command, _words in {
     "delete": ("delete", "delete my data", "データ削除", "データを削除"),
     "card": (
         "card",
+        "make my job card",
+        "job card",
         "ジョブ・カードを作成",
         "ジョブカードを作成",
         "ジョブ・カード",

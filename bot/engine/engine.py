@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
-from bot.engine import answering, controls, flow, prompting
+from bot.engine import answering, controls, flow, prompting, views
+from bot.engine.answers import ChoiceAnswer
 from bot.engine.commands import did_you_mean, parse_command
 from bot.engine.effects import (
     Effect,
@@ -15,6 +16,7 @@ from bot.engine.effects import (
 )
 from bot.engine.messages import Inbound, Outbound, TurnContext
 from bot.engine.model import DialogCatalog
+from bot.engine.normalize import fold
 from bot.engine.payloads import (
     JumpTo,
     OpenSection,
@@ -119,6 +121,8 @@ def handle(turn: Turn, inbound: Inbound) -> None:
         command = parse_command("/" + payload.command)
     else:
         command = None
+    if command is not None and payload is None and _names_option(turn, text):
+        command = None  # 「English」 at the language question answers it: no command word
     if command in ("lang", "lang_ja", "lang_en"):
         controls.set_language(turn, command)
         return
@@ -168,11 +172,32 @@ def handle(turn: Turn, inbound: Inbound) -> None:
         return
     button = prompting.typed_button(turn, text)
     if isinstance(button, RunCommand):
-        controls.command(turn, parse_command("/" + button.command) or "help")
+        # A menu action typed in full ("Make my Job Card"): handled as if pressed.
+        handle(turn, replace(inbound, text=None, payload=encode(button)))
     elif button is not None:
         press(turn, button)
     else:
         answering.text(turn, text)
+
+
+def _names_option(turn: Turn, text: str) -> bool:
+    """Whether ``text`` is, word for word, an option of the open choice question.
+
+    Such an answer wins over a command word that is spelt the same (「English」 at the
+    language question chooses English). Only the whole wording counts, never a part of it.
+    """
+    state = turn.state
+    if state.mode != "ask" or state.active is None or state.active.pos is None:
+        return False
+    question, _group = views.current_question(turn)
+    answer = question.answer
+    if question.options_from is not None or not isinstance(answer, ChoiceAnswer):
+        return False
+    typed = fold(text)
+    return any(
+        typed in {fold(name) for name in (o.value, o.label.ja, o.label.en, *o.aliases)}
+        for o in answer.options
+    )
 
 
 def press(turn: Turn, payload: Payload) -> None:

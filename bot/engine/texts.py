@@ -262,7 +262,7 @@ MESSAGES: dict[str, Localized] = {
         "• pause (/pause) – stop now and continue later\n"
         "• cancel (/cancel) – leave this section for the menu (answers are kept)\n"
         "• menu (/menu) – open the menu\n"
-        "• 日本語 / English (/lang) – switch language\n"
+        "• “日本語” (Japanese) / “English” (/lang) – switch language\n"
         "• card (/card) – make your Job Card from your answers so far\n"
         "• my data (/mydata) – receive the data stored about you\n"
         "• delete (/delete) – delete everything stored about you",

@@ -112,20 +112,21 @@ _REPORT = {
         "第2回が終わりました。第3回までの間に、キャリアコンサルタントとの個別相談（無料）を"
         "受けられます。「予約」と送ると予約できます。",
         "Session 2 is over. Before session 3 you can have a free one-to-one consultation "
-        "with a career consultant. Send “予約” (book) to book one.",
+        "with a career consultant. Send “book” to book one.",
     ),
     "booking4": L(
         "第4回が終わりました。仕上げに、キャリアコンサルタントとの個別相談（無料）を受けられます。"
         "「予約」と送ると予約できます。",
         "Session 4 is over. To round off, you can have a free one-to-one consultation with a "
-        "career consultant. Send “予約” (book) to book one.",
+        "career consultant. Send “book” to book one.",
     ),
 }
 
 
 def status_report(cohort: Cohort, answers: Mapping[str, Any], today: date, lang: Lang) -> str:
     """The participant's view: the next session, each session's homework and what is done."""
-    lines = [f"【{cohort_title(cohort, lang)}】"]
+    title = cohort_title(cohort, lang)
+    lines = [f"【{title}】" if lang == "ja" else f"[{title}]"]
     upcoming = next_session(cohort, today)
     if upcoming is None:
         lines.append(_REPORT["over"].get(lang))

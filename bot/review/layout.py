@@ -144,7 +144,8 @@ def text_at(key: str, card: Mapping[str, Any], lang: Lang) -> str | None:
     for view in layout(card, lang):
         for block in view.blocks:
             if key == block.key:
-                lines = [f"{cell.label}：{cell.text}" for cell in block.cells if cell.text]
+                colon = "：" if lang == "ja" else ": "
+                lines = [f"{cell.label}{colon}{cell.text}" for cell in block.cells if cell.text]
                 return "\n".join(lines) or None
             for cell in block.cells:
                 if key == cell.key:

@@ -155,3 +155,23 @@ def test_menu_by_a_word_or_its_reading(chat: Chat) -> None:
     chat.send("/menu")
     reply = chat.send("ぐちゃぐちゃ")
     assert "メニューの番号か項目名" in reply
+
+
+def test_a_list_edit_names_its_buttons(chat: Chat) -> None:
+    open_section(chat, "work_history")
+    chat.press("はい")
+    for answer in (
+        "2010年4月～2015年3月",
+        "株式会社テスト",
+        "正社員",
+        "営業部で法人のお客さま40社を担当し、事務機器の提案と契約更新を行いました。年間売上は約8,000万円です。",
+        "お客さまの話を聴いて課題を整理し、解決策を提案する力と、社内の調整力が身につきました。",
+        "これで全部",
+    ):
+        chat.send(answer)
+    assert "確定する" in chat.text
+    chat.press("勤務先")
+    reply = chat.send("うーん")
+    assert "「1件目を直す」「追加する」「削除する」「決定」のどれかを選んでください。" in reply
+    assert "メニュー" not in reply.split("\n")[0]
+    assert "削除する勤務先" in chat.send("さくじょ")  # 削除する, by reading

@@ -97,6 +97,13 @@ class BookingRow(Base):
     rescheduled_from: Mapped[int | None] = mapped_column(
         ForeignKey("bookings.id", ondelete="SET NULL"), nullable=True
     )
+    # The booking number people and staff use: a reschedule adds a row but keeps the number
+    # (the first row's id). None only on rows made before numbers existed (read as the id).
+    number: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    # Who marked the consultation held or no-show, when, and why if it was before its start.
+    marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    marked_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    mark_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -12,7 +12,7 @@ from bot.booking import ics, ledger, texts
 from bot.booking.calendar import jst, span_label
 from bot.booking.config import BookingConfig, Mode
 from bot.booking.slots import Opening
-from bot.booking.sources import chosen_start
+from bot.booking.sources import EARLIER, chosen_start
 from bot.engine import Document, Outbound, Text, as_lang
 from bot.jobcard import build_jobcard, card_json
 from bot.service import Action, ActionResult, EffectContext
@@ -57,12 +57,16 @@ def remember_bookings(ctx: EffectContext) -> None:
 def calendar_file(
     config: BookingConfig, booking: BookingRow, now: datetime, *, cancelled: bool = False
 ) -> Document:
-    """The booking as an .ics attachment (a cancellation when ``cancelled``)."""
+    """The booking as an .ics attachment (a cancellation when ``cancelled``).
+
+    LOCATION names the place, its address and phone (online: the centre and its contact).
+    """
+    location = config.location(booking.location_id)
+    phone = texts.phone_line(config, location, "ja")
     if booking.mode == "online":
-        where = texts.MODE_LABELS["online"].ja
+        where = f"オンライン（{location.name.ja}） {phone}"
     else:
-        location = config.location(booking.location_id)
-        where = f"{location.name.ja} {location.address.ja}"
+        where = f"{location.name.ja} {location.address.ja} {phone}"
     event = ics.CalendarEvent(
         uid=booking.ical_uid,
         starts_at=booking.starts_at,
@@ -75,7 +79,7 @@ def calendar_file(
         cancelled=cancelled,
         url=texts.meeting_url(config, booking),
     )
-    name = f"consultation-{booking.id}{'-cancelled' if cancelled else ''}.ics"
+    name = f"consultation-{ledger.number_of(booking)}{'-cancelled' if cancelled else ''}.ics"
     return Document(name, "text/calendar", ics.render(event))
 
 
@@ -183,7 +187,6 @@ def create(config: BookingConfig) -> Action:
             texts.message(
                 "booked",
                 ctx.lang,
-                id=booking.id,
                 details=texts.details(config, booking, ctx.lang),
                 cutoff=config.cancel_cutoff_hours,
             )
@@ -193,6 +196,18 @@ def create(config: BookingConfig) -> Action:
                 texts.message("card_attached", ctx.lang, date=card["person"]["created_on"])
             )
         return ActionResult((Text("\n".join(lines)), calendar_file(config, booking, ctx.now)))
+
+    return run
+
+
+def later_dates(dialog: str, prefix: str = "") -> Action:
+    """``pick_later_date``: 「前の日付に戻る」 on the later page goes back to the first page."""
+
+    def run(ctx: EffectContext) -> ActionResult:
+        if answers_of(ctx).get(f"{dialog}.{prefix}date_later") != EARLIER:
+            return ActionResult()
+        clear(ctx, dialog, (f"{prefix}date", f"{prefix}date_later"))
+        return ActionResult(event="earlier_dates")
 
     return run
 

@@ -18,29 +18,57 @@ from bot.booking.calendar import at_jst, jst, reiwa
 from bot.booking.config import BookingConfig, BookingConfigError, load_config
 from bot.config import Settings, add_db_option, load_settings
 from bot.service import utc_now
-from storage import ensure_schema, make_engine, make_session_factory
+from storage import ensure_schema, make_engine, make_session_factory, outbox
 from storage.booking import BookingRow
 from storage.migrate import SchemaOutdatedError
 
 _OUTCOMES = {"held": "held", "no-show": "no_show"}
 _MODES = {"in_person": "対面", "online": "オンライン"}
+_STATUS = {
+    "booked": "予約",
+    "held": "実施済み",
+    "no_show": "来所なし",
+    "cancelled": "キャンセル",
+    "rescheduled": "変更済み",
+}
+_REMINDER_STATUS = {
+    "pending": "scheduled",
+    "claimed": "scheduled",
+    "sent": "sent",
+    "cancelled": "withdrawn",
+    "failed": "failed",
+}
 
 
 def register(subparsers: Any) -> None:
     """Add the ``bookings`` and ``report`` commands to the ``jobcard`` parser."""
     bookings = subparsers.add_parser("bookings", help="consultation bookings (for counselors)")
     commands = bookings.add_subparsers(dest="bookings_command", required=True)
-    listing = commands.add_parser("list", help="list bookings (from today on, by default)")
-    listing.add_argument("--date", type=date.fromisoformat, help="only this day (YYYY-MM-DD)")
+    listing = commands.add_parser("list", help="the day's bookings (today, by default)")
+    listing.add_argument("--date", type=date.fromisoformat, help="this day (YYYY-MM-DD)")
+    listing.add_argument(
+        "--upcoming", action="store_true", help="from the day (today) on, not that day only"
+    )
     listing.add_argument("--location", help="place id, report name (横浜) or part of its name")
     listing.add_argument("--status", help="booked, held, no_show, cancelled or rescheduled")
     add_db_option(listing)
-    show = commands.add_parser("show", help="one booking with the note and attached Job Card")
-    show.add_argument("id", type=int)
+    show = commands.add_parser(
+        "show", help="one booking: note, attached Job Card, reminders and survey"
+    )
+    show.add_argument("id", type=int, help="the booking number")
     add_db_option(show)
-    mark = commands.add_parser("mark", help="record that a consultation was held or missed")
-    mark.add_argument("id", type=int)
+    mark = commands.add_parser(
+        "mark",
+        help="record that a consultation was held or missed (from its start time)",
+        description="Marking again with the same outcome changes nothing. Before the start "
+        "a consultation can be marked only with --force and a --reason, which are stored.",
+    )
+    mark.add_argument("id", type=int, help="the booking number")
     mark.add_argument("outcome", choices=sorted(_OUTCOMES))
+    mark.add_argument(
+        "--force", action="store_true", help="(admins) mark it before its start time"
+    )
+    mark.add_argument("--reason", help="why it is marked before its start (with --force)")
     add_db_option(mark)
 
     report = subparsers.add_parser("report", help="the centre's monthly figures")
@@ -104,7 +132,7 @@ def _list(args: argparse.Namespace, session: Session, config: BookingConfig, now
     query = select(BookingRow).order_by(BookingRow.starts_at, BookingRow.location_id)
     first = args.date or jst(now).date()
     query = query.where(BookingRow.starts_at >= at_jst(first, time(0)))
-    if args.date:
+    if not args.upcoming:
         query = query.where(BookingRow.starts_at < at_jst(first + timedelta(days=1), time(0)))
     if args.location:
         ids = _location_ids(config, args.location)
@@ -115,25 +143,32 @@ def _list(args: argparse.Namespace, session: Session, config: BookingConfig, now
     if args.status:
         query = query.where(BookingRow.status == args.status.replace("-", "_"))
     rows = session.scalars(query).all()
-    print("| ID | 日時 | 場所 | 方法 | 相談員 | 状態 | 相談者 | 目的 | JC |")
+    who = ledger.names(session, (row.person_id for row in rows))
+    span = f"{first:%Y-%m-%d}" + ("〜" if args.upcoming else "")
+    print(f"{span}  {len(rows)} booking(s)")
+    print("| 予約番号 | 日時 | 相談者 | 方法 | 場所 | 相談員 | 状態 | 目的 | JC |")
     print("|--:|:--|:--|:--|:--|:--|:--|:--|:--|")
     for row in rows:
         start, end = jst(row.starts_at), jst(row.ends_at)
-        place = _place(config, row.location_id)
+        when = f"{start:%H:%M}-{end:%H:%M}" if not args.upcoming else f"{start:%m-%d %H:%M}"
         cells = [
-            str(row.id),
-            f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}",
-            place,
+            str(ledger.number_of(row)),
+            when,
+            who.get(row.person_id, row.person_id),
             _MODES.get(row.mode, row.mode),
+            _place(config, row.location_id),
             row.counselor_id,
-            row.status,
-            row.person_id,
+            _STATUS.get(row.status, row.status),
             row.purpose or "",
             "✓" if row.jobcard else "",
         ]
-        print("| " + " | ".join(cells) + " |")
-    print(f"{len(rows)} booking(s)")
+        print("| " + " | ".join(_cell(cell) for cell in cells) + " |")
     return 0
+
+
+def _cell(text: str) -> str:
+    """A Markdown table cell: a name with a | or a line break must not break the table."""
+    return " ".join(text.split()).replace("|", "｜")
 
 
 def _place(config: BookingConfig, location_id: str) -> str:
@@ -143,20 +178,45 @@ def _place(config: BookingConfig, location_id: str) -> str:
         return location_id
 
 
+def _when(moment: datetime | None) -> str | None:
+    return None if moment is None else jst(moment).isoformat(timespec="minutes")
+
+
 def _show(args: argparse.Namespace, session: Session, config: BookingConfig) -> int:
-    row = session.get(BookingRow, args.id)
+    row = ledger.find_by_number(session, args.id)
     if row is None:
         print(f"jobcard: there is no booking {args.id}", file=sys.stderr)
         return 1
+    rows = ledger.history(session, row)
+    reminders = []
+    for version in rows:
+        for entry in outbox.entries(session, f"booking:{version.id}:"):
+            reminders.append(
+                {
+                    "what": entry.key.rsplit(":", 1)[-1],
+                    "for": jst(version.starts_at).isoformat(timespec="minutes"),
+                    "due": _when(entry.due_at),
+                    "status": _REMINDER_STATUS.get(entry.status, entry.status),
+                    "sent_at": _when(entry.sent_at),
+                }
+            )
+    survey, answered = ledger.survey_state(session, row)
     data = {
-        "id": row.id,
+        "number": ledger.number_of(row),
         "person": row.person_id,
+        "name": ledger.names(session, [row.person_id]).get(row.person_id),
         "starts_at": jst(row.starts_at).isoformat(),
         "ends_at": jst(row.ends_at).isoformat(),
         "place": _place(config, row.location_id),
         "mode": row.mode,
         "counselor": row.counselor_id,
         "status": row.status,
+        "marked": None
+        if row.marked_at is None
+        else {"at": _when(row.marked_at), "by": row.marked_by, "reason": row.mark_reason},
+        "moved_from": [jst(r.starts_at).isoformat() for r in rows if r.id != row.id],
+        "reminders": reminders,
+        "survey": "answered" if answered else _survey_words(survey),
         "purpose": row.purpose,
         "note": row.note,
         "jobcard": row.jobcard,
@@ -165,27 +225,69 @@ def _show(args: argparse.Namespace, session: Session, config: BookingConfig) -> 
     return 0
 
 
+def _survey_words(survey: outbox.OutboxEntry | None) -> str | None:
+    if survey is None:
+        return None
+    status = _REMINDER_STATUS.get(survey.status, survey.status)
+    when = survey.sent_at if survey.status == "sent" else survey.due_at
+    return f"{status} {_when(when)}" if status != "withdrawn" else status
+
+
 def _mark(args: argparse.Namespace, session: Session, now: datetime) -> int:
-    row = session.get(BookingRow, args.id)
+    row = ledger.find_by_number(session, args.id)
     if row is None:
         print(f"jobcard: there is no booking {args.id}", file=sys.stderr)
         return 1
+    number = ledger.number_of(row)
     if row.status not in ("booked", "held", "no_show"):
-        print(f"jobcard: booking {row.id} is {row.status}; it cannot be marked", file=sys.stderr)
+        print(f"jobcard: booking {number} is {row.status}; it cannot be marked", file=sys.stderr)
         return 1
+    reason = (args.reason or "").strip() or None
     if now < row.starts_at:
         when = f"{jst(row.starts_at):%Y-%m-%d %H:%M}"
-        print(
-            f"jobcard: booking {row.id} starts at {when} (JST); mark it afterwards",
-            file=sys.stderr,
-        )
-        return 1
+        if not args.force:
+            print(
+                f"jobcard: booking {number} starts at {when} (JST); it can be marked from "
+                "then on (an admin can mark it earlier with --force --reason TEXT)",
+                file=sys.stderr,
+            )
+            return 1
+        if reason is None:
+            print("jobcard: --force needs a --reason (it is stored)", file=sys.stderr)
+            return 2
     outcome = _OUTCOMES[args.outcome]
-    previous = row.status
-    ledger.mark(session, row, outcome, now)
-    survey = " — the survey is queued for the person's chat" if outcome == "held" else ""
-    print(f"booking {row.id}: {previous} → {outcome}{survey}")
+    by = f"cli:{_operator()}"
+    result = ledger.mark(session, row, outcome, now, by=by, reason=reason)
+    if not result.changed:
+        print(f"booking {number} is already {outcome}: nothing changed{_survey_note(result)}")
+        return 0
+    print(f"booking {number}: {result.previous} → {outcome}{_survey_note(result)}")
     return 0
+
+
+def _operator() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "unknown"
+
+
+def _survey_note(result: ledger.MarkResult) -> str:
+    """What became of the survey, as it is in the outbox (never a guess)."""
+    survey = result.survey
+    if result.answered:
+        return " — the person has answered the survey"
+    if survey is None:
+        return ""
+    if survey.status in ("pending", "claimed"):
+        return f" — the survey is queued for the person's chat ({_when(survey.due_at)})"
+    if survey.status == "sent":
+        return f" — the survey was sent on {_when(survey.sent_at)} (not sent again)"
+    if survey.status == "failed":
+        return " — the survey could not be delivered to the person's chat"
+    return " — the survey is withdrawn"
 
 
 def _report(args: argparse.Namespace, session: Session, config: BookingConfig, today: date) -> int:

@@ -31,6 +31,8 @@ class Location:
     Attributes:
         address: Where to go, as shown to people (「所在地はハローワーク横浜内」).
         report_label: The row of this place in the monthly report (「横浜」「センター」).
+        phone: The number people call about a booking here; without one, the
+            configuration's ``contact`` is given instead.
     """
 
     id: str
@@ -38,6 +40,7 @@ class Location:
     address: Localized
     modes: tuple[Mode, ...]
     report_label: str
+    phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +189,7 @@ def parse_config(raw: Any) -> BookingConfig:
             _text(item.get("address"), f"{where}.address"),
             _modes(item.get("modes"), where),
             str(item.get("report_label") or location_id),
+            str(item["phone"]).strip() if item.get("phone") else None,
         )
     if not locations:
         raise BookingConfigError("locations: at least one location is required")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -21,7 +22,8 @@ from bot.booking.config import BookingConfig, Mode
 from bot.booking.slots import Busy, Opening, free_slots, openings
 from bot.engine import OpenSection, encode
 from storage import outbox
-from storage.booking import SLOT_HOLDING, BookingRow
+from storage.booking import SLOT_HOLDING, BookingRow, BookingSurveyRow
+from storage.models import AnswerRow
 
 REMINDERS = ("day_before", "hour_before")
 
@@ -115,9 +117,54 @@ def book(
                 session.flush()
         except IntegrityError:
             continue
+        # One number for the person and staff, whatever the moves: the first row's id.
+        row.number = number_of(replaces) if replaces else row.id
         schedule_reminders(session, config, row, now)
         return row
     return None
+
+
+def number_of(booking: BookingRow) -> int:
+    """The booking number people are told (kept across reschedules)."""
+    return booking.number or booking.id
+
+
+def find_by_number(session: Session, number: int) -> BookingRow | None:
+    """The booking with ``number``: after reschedules, its latest row."""
+    row = session.scalars(
+        select(BookingRow)
+        .where(BookingRow.number == number)
+        .order_by(BookingRow.id.desc())
+        .limit(1)
+    ).first()
+    return row if row is not None else session.get(BookingRow, number)
+
+
+def history(session: Session, booking: BookingRow) -> list[BookingRow]:
+    """Every row of one booking number, the first first (the earlier times it was moved from)."""
+    number = number_of(booking)
+    rows = session.scalars(
+        select(BookingRow)
+        .where((BookingRow.number == number) | (BookingRow.id == number))
+        .order_by(BookingRow.id)
+    ).all()
+    return list(rows) or [booking]
+
+
+def names(session: Session, person_ids: Iterable[str]) -> dict[str, str]:
+    """The names people gave in their profile (氏名), for staff lists."""
+    wanted = list(set(person_ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(AnswerRow.person_id, AnswerRow.value).where(
+            AnswerRow.person_id.in_(wanted),
+            AnswerRow.dialog_id == "profile",
+            AnswerRow.field == "name",
+            AnswerRow.is_current.is_(True),
+        )
+    )
+    return {row.person_id: str(row.value) for row in rows if row.value}
 
 
 def schedule_reminders(
@@ -179,23 +226,76 @@ def can_change(config: BookingConfig, booking: BookingRow, now: datetime) -> boo
     return booking.status == "booked" and now < cutoff
 
 
-def mark(session: Session, booking: BookingRow, outcome: str, now: datetime) -> None:
-    """Record that a consultation was held or the person did not come.
+@dataclass(frozen=True, slots=True)
+class MarkResult:
+    """What marking did, told truthfully to whoever marked it.
 
-    A held consultation queues the post-consultation survey in the person's chat; marking
-    it a no-show afterwards withdraws the survey if it has not been sent yet.
+    Attributes:
+        changed: False when the booking already had this outcome (nothing was done).
+        survey: The post-consultation survey's outbox entry after marking, if there is one.
+        answered: Whether the person has answered the survey.
     """
+
+    previous: str
+    outcome: str
+    changed: bool
+    survey: outbox.OutboxEntry | None
+    answered: bool
+
+
+def survey_key(booking: BookingRow) -> str:
+    """The outbox key of a booking's post-consultation survey."""
+    return f"booking:{booking.id}:survey"
+
+
+def survey_state(session: Session, booking: BookingRow) -> tuple[outbox.OutboxEntry | None, bool]:
+    """The survey's outbox entry (if it was ever queued) and whether it was answered."""
+    found = [
+        e for e in outbox.entries(session, survey_key(booking)) if e.key == survey_key(booking)
+    ]
+    answered = session.get(BookingSurveyRow, booking.id) is not None
+    return (found[0] if found else None), answered
+
+
+def mark(
+    session: Session,
+    booking: BookingRow,
+    outcome: str,
+    now: datetime,
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+) -> MarkResult:
+    """Record that a consultation was held or the person did not come; idempotent.
+
+    Marking held queues the post-consultation survey in the person's chat (once: a survey
+    already sent is never sent again, and one withdrawn by a no-show comes back); marking it
+    a no-show afterwards withdraws the survey if it has not been sent yet. Marking a booking
+    with the outcome it already has changes nothing.
+    """
+    previous = booking.status
+    if previous == outcome:
+        survey, answered = survey_state(session, booking)
+        return MarkResult(previous, outcome, False, survey, answered)
     booking.status = outcome
     booking.updated_at = now
+    booking.marked_at = now
+    booking.marked_by = by
+    booking.mark_reason = reason
     session.flush()
     outbox.cancel(session, f"booking:{booking.id}:")
     if outcome == "held":
-        outbox.schedule(
+        due = max(now, booking.ends_at)
+        queued = outbox.schedule(
             session,
             booking.person_id,
-            due_at=max(now, booking.ends_at),
+            due_at=due,
             kind="inbound",
             payload=encode(OpenSection("consultation_survey")),
             now=now,
-            key=f"booking:{booking.id}:survey",
+            key=survey_key(booking),
         )
+        if not queued:
+            outbox.requeue(session, survey_key(booking), due)
+    survey, answered = survey_state(session, booking)
+    return MarkResult(previous, outcome, True, survey, answered)

@@ -88,6 +88,21 @@ def cancel(config: BookingConfig) -> Action:
     return run
 
 
+def review_change(config: BookingConfig) -> Action:
+    """``review_change``: the old and the new time, just before 「この日時に変更しますか？」."""
+
+    def run(ctx: EffectContext) -> ActionResult:
+        booking = _chosen(ctx)
+        start = chosen_start(answers_of(ctx), _DIALOG, "new_")
+        if booking is None or start is None:
+            return ActionResult()
+        after = (start, start + (booking.ends_at - booking.starts_at))
+        summary = texts.change_summary((booking.starts_at, booking.ends_at), after, ctx.lang)
+        return ActionResult((Text(summary),))
+
+    return run
+
+
 def reschedule(config: BookingConfig) -> Action:
     """``reschedule_booking``: secure the new slot, then release the old one (one transaction)."""
 
@@ -116,7 +131,7 @@ def reschedule(config: BookingConfig) -> Action:
         remember_bookings(ctx)
         clear(ctx, _DIALOG, MANAGE_FIELDS)
         details = texts.details(config, moved, ctx.lang)
-        reply = texts.message("rescheduled", ctx.lang, id=moved.id, details=details)
+        reply = texts.message("rescheduled", ctx.lang, details=details)
         return ActionResult((Text(reply), calendar_file(config, moved, ctx.now)))
 
     return run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +19,7 @@ from bot.service import SourceContext
 from storage.booking import BookingRow
 
 LATER = "later"
+EARLIER = "earlier"
 NONE = "none"
 CLOSE = "close"
 MINE = "booking.mine"  # the ids of the person's bookings, kept by the actions (see README)
@@ -93,42 +95,69 @@ def _openings(
     )
 
 
-def _day_option(day: date) -> Option:
-    aliases = (f"{day.month}/{day.day}", day.isoformat(), f"{day.month}月{day.day}日")
-    return Option(day.isoformat(), Localized(day_label(day, "ja"), day_label(day, "en")), aliases)
+def _day_option(day: date, *, listed: bool = True) -> Option:
+    aliases = (
+        f"{day.month}/{day.day}",
+        day.isoformat(),
+        f"{day.month}月{day.day}日",
+        f"{day.year}年{day.month}月{day.day}日",
+    )
+    label = Localized(day_label(day, "ja"), day_label(day, "en"))
+    return Option(day.isoformat(), label, listed=listed, whole_words=aliases)
 
 
 def dates(config: BookingConfig, *, later: bool, moving: bool = False) -> Source:
     """Days with free slots: the first ``date_choices`` of them, or (``later``) the rest.
 
-    With ``moving``, for the booking being rescheduled (its place and mode).
+    A later day typed on the first page (「12月9日」) is taken too: it is an option that is
+    not shown as a button. The later page offers a way back to the first. With ``moving``,
+    for the booking being rescheduled (its place and mode).
     """
 
     def provide(ctx: SourceContext) -> Sequence[Option]:
         days = days_with_openings(_openings(ctx, config, moving=moving))
         first = config.date_choices
         if later:
-            return [_day_option(day) for day in days[first:]]
+            back = Option(
+                EARLIER, Localized("前の日付に戻る", "Back to earlier dates"), ("前", "戻る")
+            )
+            return [*(_day_option(day) for day in days[first:]), back]
         if not days:
             return [Option(NONE, Localized("空いている日がありません", "No free days"))]
         options = [_day_option(day) for day in days[:first]]
         if len(days) > first:
             more = Localized("それより後の日付を見る", "Show later dates")
             options.append(Option(LATER, more, ("後", "later", "もっと先")))
+            options.extend(_day_option(day, listed=False) for day in days[first:])
         return options
 
     return provide
 
 
+def time_words(hour: int, minute: int) -> tuple[str, ...]:
+    """The ways people type a start time: 「10時半」「10:30」「13時30分」「午後1時半」「1時半」."""
+    words = [f"{hour}:{minute:02d}", f"{hour}時{minute:02d}分", f"{hour}時{minute}分"]
+    half = "半" if minute == 30 else f"{minute}分" if minute else ""
+    words.append(f"{hour}時{half}")
+    if hour < 12:
+        words.append(f"午前{hour}時{half}")
+    else:
+        twelve = hour - 12 or 12
+        words += [f"午後{twelve}時{half}", f"午後{twelve}時{minute}分", f"{twelve}時{half}"]
+        if minute:
+            words.append(f"{twelve}:{minute:02d}")
+    return tuple(dict.fromkeys(words))
+
+
 def times(config: BookingConfig, *, moving: bool = False) -> Source:
-    """The free start times of the chosen day (「10時」 also picks 10:00)."""
+    """The free start times of the chosen day, each taken as people type it (「10時半」)."""
     dialog, prefix = ("my_bookings", "new_") if moving else ("booking", "")
 
     def provide(ctx: SourceContext) -> Sequence[Option]:
         day = chosen_day(ctx.answers, dialog, prefix)
         if day is None:
             return []
-        options: dict[str, Option] = {}
+        options: dict[str, tuple[Localized, tuple[str, ...]]] = {}
         for opening in _openings(ctx, config, moving=moving, day=day):
             start = jst(opening.starts_at)
             value = f"{start:%H:%M}"
@@ -136,9 +165,14 @@ def times(config: BookingConfig, *, moving: bool = False) -> Source:
                 span_label(opening.starts_at, opening.ends_at, "ja", year=False),
                 span_label(opening.starts_at, opening.ends_at, "en", year=False),
             )
-            aliases = (f"{start.hour}時", f"{start.hour}時00分") if start.minute == 0 else ()
-            options.setdefault(value, Option(value, label, aliases))
-        return list(options.values())
+            options.setdefault(value, (label, time_words(start.hour, start.minute)))
+        # A word that could mean two offered times (「1時」 for 13:00 when 1:00 were offered)
+        # names neither: it is dropped, so no time is ever guessed.
+        counts = Counter(word for _, words in options.values() for word in words)
+        return [
+            Option(value, label, whole_words=tuple(w for w in words if counts[w] == 1))
+            for value, (label, words) in options.items()
+        ]
 
     return provide
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.booking.calendar import span_label
-from bot.booking.config import BookingConfig
+from bot.booking.config import BookingConfig, Location
 from bot.engine.localized import Localized, as_lang
 from storage.booking import BookingRow
 
@@ -58,11 +60,11 @@ MODE_LABELS = {"in_person": L("対面", "In person"), "online": L("オンライ�
 MESSAGES: dict[str, Localized] = {
     "review": L("ご予約内容の確認です。\n{details}", "Please check your booking.\n{details}"),
     "booked": L(
-        "ご予約を承りました。（予約番号 {id}）\n{details}\n"
+        "ご予約を承りました。\n{details}\n"
         "前日と1時間前に、このチャットでお知らせします。カレンダー用のファイルも"
         "お送りします。\n変更・キャンセルは「予約確認」と送ってください"
         "（開始{cutoff}時間前まで）。",
-        "Your consultation is booked (booking no. {id}).\n{details}\n"
+        "Your consultation is booked.\n{details}\n"
         "We will remind you here the day before and one hour before. A calendar file "
         "is attached.\nTo change or cancel, send “my bookings” (until {cutoff} hours before "
         "the start).",
@@ -102,9 +104,9 @@ MESSAGES: dict[str, Localized] = {
         "This booking has already ended or been cancelled.",
     ),
     "rescheduled": L(
-        "ご予約を変更しました。（予約番号 {id}）\n{details}\n"
+        "ご予約を変更しました（予約番号は変わりません）。\n{details}\n"
         "新しい日時でリマインダーをお送りします。",
-        "Your booking is moved (booking no. {id}).\n{details}\n"
+        "Your booking is moved (the booking number stays the same).\n{details}\n"
         "Reminders will come for the new time.",
     ),
     "reminder_day": L(
@@ -131,20 +133,38 @@ def message(key: str, lang: str, **params: object) -> str:
     return MESSAGES[key].get(as_lang(lang)).format(**params)
 
 
+def _ja(lang: str) -> bool:
+    return as_lang(lang) == "ja"
+
+
+def phone_line(config: BookingConfig, location: Location, lang: str) -> str:
+    """「電話：045-311-5601」 for the place, else whom to contact about the booking."""
+    if location.phone:
+        return ("電話：" if _ja(lang) else "Phone: ") + location.phone
+    return ("お問い合わせ：" if _ja(lang) else "Contact: ") + config.contact.get(as_lang(lang))
+
+
 def place_lines(config: BookingConfig, booking: BookingRow, lang: str) -> list[str]:
-    """Where to go (name and address), or how the online consultation works."""
+    """Where to go (name, address, phone), or who holds the online consultation and how.
+
+    Online, the person learns which centre it is, how to reach it and how the link comes.
+    """
+    location = config.location(booking.location_id)
+    name = location.name.get(as_lang(lang))
     if booking.mode == "online":
         lines = [
-            ("方法：オンライン相談" if lang == "ja" else "How: online consultation"),
+            ("方法：オンライン相談" if _ja(lang) else "How: online consultation"),
+            ("相談先：" if _ja(lang) else "With: ") + name,
+            phone_line(config, location, lang),
             config.online.instructions.get(as_lang(lang)),
         ]
         url = meeting_url(config, booking)
         if url:
-            lines.append(("参加用URL：" if lang == "ja" else "Link: ") + url)
+            lines.append(("参加用URL：" if _ja(lang) else "Link: ") + url)
         return lines
-    location = config.location(booking.location_id)
-    label = "場所：" if lang == "ja" else "Place: "
-    return [label + location.name.get(as_lang(lang)), "　" + location.address.get(as_lang(lang))]
+    label = "場所：" if _ja(lang) else "Place: "
+    address = location.address.get(as_lang(lang))
+    return [label + name, "　" + address, phone_line(config, location, lang)]
 
 
 def meeting_url(config: BookingConfig, booking: BookingRow) -> str | None:
@@ -153,18 +173,36 @@ def meeting_url(config: BookingConfig, booking: BookingRow) -> str | None:
     return template.replace("{uid}", booking.ical_uid) if template else None
 
 
+def number_of(booking: BookingRow) -> int | None:
+    """The booking number people are told (kept across reschedules); None before booking."""
+    return booking.number or booking.id
+
+
 def details(config: BookingConfig, booking: BookingRow, lang: str) -> str:
-    """A booking as several lines: when, where or how, the purpose and the note."""
-    when = ("日時：" if lang == "ja" else "When: ") + span_label(
+    """A booking as several lines: number, when, where or how, the purpose and the note."""
+    when = ("日時：" if _ja(lang) else "When: ") + span_label(
         booking.starts_at, booking.ends_at, lang
     )
     lines = [when, *place_lines(config, booking, lang)]
+    number = number_of(booking)
+    if number is not None:
+        lines.insert(0, ("予約番号：" if _ja(lang) else "Booking no.: ") + str(number))
     if booking.purpose in PURPOSES:
-        label = "ご相談の目的：" if lang == "ja" else "Purpose: "
+        label = "ご相談の目的：" if _ja(lang) else "Purpose: "
         lines.append(label + PURPOSES[booking.purpose].get(as_lang(lang)))
     if booking.note:
-        lines.append(("ご連絡事項：" if lang == "ja" else "Note: ") + booking.note)
+        lines.append(("ご連絡事項：" if _ja(lang) else "Note: ") + booking.note)
     return "\n".join(lines)
+
+
+def change_summary(
+    before: tuple[datetime, datetime], after: tuple[datetime, datetime], lang: str
+) -> str:
+    """「変更前：…／変更後：…」, so the person confirms knowing both times."""
+    old, new = span_label(*before, lang), span_label(*after, lang)
+    if _ja(lang):
+        return f"ご予約の日時を次のとおり変更します。\n変更前：{old}\n変更後：{new}"
+    return f"Your booking would move:\nFrom: {old}\nTo: {new}"
 
 
 def short_label(config: BookingConfig, booking: BookingRow, lang: str) -> str:

@@ -18,6 +18,9 @@ def booking_actions(config: BookingConfig | None = None) -> dict[str, Action]:
         "cancel_booking": manage.cancel(config),
         "reschedule_booking": manage.reschedule(config),
         "record_survey": actions.record_survey,
+        "pick_later_date": actions.later_dates("booking"),
+        "pick_later_new_date": actions.later_dates("my_bookings", "new_"),
+        "review_change": manage.review_change(config),
     }
 
 

@@ -33,12 +33,18 @@ class Option:
     Attributes:
         number_range: Numbers that mean this option, both ends included (an age band's
             ``(50, 59)``, so 「52歳」 picks 50代).
+        listed: False for an option that is taken when typed but shown as no button (a day
+            on a later page of dates, typed as 「12月9日」); such options come last.
+        whole_words: Words that name the option only when typed whole, never by a part
+            (「10時半」 picks 10:30, but 「10時」 must not).
     """
 
     value: str
     label: Localized
     aliases: tuple[str, ...] = ()
     number_range: tuple[float, float] | None = None
+    listed: bool = True
+    whole_words: tuple[str, ...] = ()
 
 
 def _squash(s: str) -> str:
@@ -174,13 +180,21 @@ def match_option(
     exact = _unique([i for i, k in folded_names if k == folded])
     if exact is not None:
         return exact
+    squashed = _squash(folded)
+    whole = [
+        i
+        for i, option in enumerate(options)
+        for word in map(_squash, option.whole_words)
+        if word == squashed or (len(word) >= 2 and _wraps(squashed, word))
+    ]
+    if (named := _unique(whole)) is not None:
+        return named
     if numbers and len(folded) <= 10 and (number := _NUMBER.fullmatch(kanji_to_digits(folded))):
         n = int(number["n"])
-        if 1 <= n <= len(options):
+        if 1 <= n <= sum(option.listed for option in options):
             return n - 1
     if (ranged := _in_range(options, folded)) is not None:
         return ranged
-    squashed = _squash(folded)
     if not squashed:
         return None
     if (found := _match_names(keyed, squashed, inside_from=2)) is not None:
@@ -215,8 +229,8 @@ def match_words(words: tuple[str, ...], text: str) -> list[int]:
 
 
 def option_list(options: tuple[Option, ...], indexes: list[int] | None = None) -> Localized:
-    """The numbered options (all, or just ``indexes``), one a line, in both languages."""
-    chosen = range(len(options)) if indexes is None else indexes
+    """The numbered options (all listed, or just ``indexes``), one a line, in both languages."""
+    chosen = [i for i, o in enumerate(options) if o.listed] if indexes is None else indexes
     lines = [
         (f"{i + 1}. {options[i].label.ja}", f"{i + 1}. {options[i].label.en}") for i in chosen
     ]

@@ -183,6 +183,7 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
         options = [
             Button(option.label.get(turn.lang), turn.payload("a", option.value))
             for option in answer.options
+            if option.listed
         ]
     elif isinstance(answer, YesNoAnswer):
         options = [turn.button("yes", "a", "yes"), turn.button("no", "a", "no")]

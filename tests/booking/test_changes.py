@@ -126,7 +126,7 @@ def test_a_held_consultation_brings_the_survey(
     [row] = bookings(runtime)
     before = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
     assert run_cli(sqlite_url, ["bookings", "mark", str(row.id), "held"], before) == 1
-    assert "mark it afterwards" in capsys.readouterr().err
+    assert "it can be marked from then on" in capsys.readouterr().err
     moving_clock.now = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 11:00 JST, after it ended
     assert run_cli(sqlite_url, ["bookings", "mark", str(row.id), "held"], moving_clock.now) == 0
     assert "booked → held" in capsys.readouterr().out

@@ -90,8 +90,11 @@ def test_an_online_booking_says_how_it_works(person: Chat, runtime: Runtime) -> 
     assert "ご連絡事項：面談は初めてです" in reply
     [row] = bookings(runtime)
     assert (row.mode, row.location_id, row.note) == ("online", "center", "面談は初めてです")
+    assert "相談先：神奈川キャリア形成・リスキリング支援センター" in reply
+    assert "電話：045-311-5601" in reply and "前日までにセンターからお知らせします" in reply
     lines = unfold(documents(person)[0].content)
-    assert "LOCATION:オンライン" in lines
+    centre = "神奈川キャリア形成・リスキリング支援センター"
+    assert f"LOCATION:オンライン（{centre}） 電話：045-311-5601" in lines
 
 
 def test_bad_dates_and_times_get_a_clear_message(person: Chat) -> None:

@@ -187,8 +187,8 @@ def test_counselors_list_and_show_bookings(person: Chat, sqlite_url: str, capsys
         == 0
     )
     listing = capsys.readouterr().out
-    assert "| 1 | 2026-11-25 09:30-10:20 | 横浜 | 対面 | cc03 | booked | telegram:100 |" in listing
-    assert "1 booking(s)" in listing
+    assert "| 1 | 09:30-10:20 | 山田 太郎 | 対面 | 横浜 | cc03 | 予約 |" in listing
+    assert "2026-11-25  1 booking(s)" in listing
     assert run_cli(sqlite_url, ["bookings", "list", "--date", "2026-11-26"], now) == 0
     assert "0 booking(s)" in capsys.readouterr().out
     assert run_cli(sqlite_url, ["bookings", "list", "--location", "どこか"], now) == 1

@@ -219,11 +219,13 @@ def _turn(
     identity = identity_of(token)
     with chat.sessions() as session:
         before = webchat.recent_messages(session, identity)
-        is_new = repo.find_person(session, people.resolve(session, identity)) is None
+        record = repo.find_person(session, people.resolve(session, identity))
+    accepted = request.headers.get("accept-language", "ja").lower()
+    is_new = record is None
+    lang: Lang = as_lang(record.lang) if record else "en" if accepted.startswith("en") else "ja"
     label = shown.label_of(before, payload) if payload is not None else None
     if payload is not None and label is None:
-        label = _command_label(payload, "ja") if not is_new else None
-    accepted = request.headers.get("accept-language", "ja").lower()
+        label = _command_label(payload, lang)
     inbound = Inbound(
         identity,
         text=typed if payload is None else None,

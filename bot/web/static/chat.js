@@ -108,12 +108,29 @@
       credentials: "same-origin",
       headers: { "X-Requested-With": "jobcard-chat", Accept: "application/json" },
     })
-      .then(function (response) {
-        return response.json().then(function (json) {
-          return { ok: response.ok, json: json };
-        });
-      })
+      .then(
+        function (response) {
+          var type = response.headers.get("content-type") || "";
+          if (type.indexOf("application/json") === -1) {
+            // Refused (a stale form, too large …): say so; the typed text stays in the box.
+            return { ok: false, json: { notice: typing ? typing.dataset.failed : "" } };
+          }
+          return response.json().then(function (json) {
+            return { ok: response.ok, json: json };
+          });
+        },
+        function () {
+          // The network failed: a plain post keeps everything (the same delivery id, so
+          // the service takes it once even if the first attempt arrived).
+          setBusy(false);
+          form.submit();
+          return null;
+        }
+      )
       .then(function (result) {
+        if (result === null) {
+          return;
+        }
         setBusy(false);
         if (!result.ok) {
           showNotice(result.json.notice || "");
@@ -154,12 +171,6 @@
         if (answer) {
           answer.focus({ preventScroll: true });
         }
-      })
-      .catch(function () {
-        // The network failed: a plain post keeps everything (the same delivery id, so the
-        // service takes it once even if the first attempt arrived).
-        setBusy(false);
-        form.submit();
       });
   });
 

@@ -408,15 +408,23 @@ async def serve(
         runtime.service,
         token=settings.require("SLACK_BOT_TOKEN"),
         signing_secret=secret,
-        base_url=SLACK_API_URL,
+        base_url=api_url(settings),
         review_channels=review_channels(settings.environ.get(REVIEW_CHANNELS_VARIABLE, "")),
         web_url=settings.environ.get("JOBCARD_WEB_URL"),
         notices=partial(_claim_notices, runtime),
     )
     try:
         await channel.client.auth_test()
-    except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+    except SlackApiError as exc:
         print(f"jobcard: Slack did not accept SLACK_BOT_TOKEN ({_error(exc)})", file=sys.stderr)
+        return 1
+    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        # The network, a proxy or SLACK_API_URL, not the token: say so.
+        print(
+            f"jobcard: cannot reach Slack at {channel.client.base_url} ({_error(exc)}): check "
+            "the network connection, a proxy, or SLACK_API_URL",
+            file=sys.stderr,
+        )
         return 1
     loop = asyncio.get_running_loop()
     if stop is None:
@@ -450,6 +458,12 @@ async def serve(
         pruning.cancel()
         delivering.cancel()
     return 0
+
+
+def api_url(settings: Settings) -> str:
+    """The Web API base: ``SLACK_API_URL`` (a proxy or a test server), else Slack's own."""
+    url = settings.environ.get("SLACK_API_URL", "").strip() or SLACK_API_URL
+    return url if url.endswith("/") else url + "/"
 
 
 def review_channels(spec: str) -> dict[str, str]:

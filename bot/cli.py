@@ -264,7 +264,11 @@ def _channel(args: argparse.Namespace, settings: Settings) -> int:
     try:
         module = importlib.import_module(f"bot.channels.{args.command}")
     except ImportError:
-        print(f"jobcard: install jobcard-coach[{args.command}] first", file=sys.stderr)
+        print(
+            f"jobcard: the {args.command} channel needs its extra: pip install "
+            f"'jobcard-coach[{args.command}]' (or '.[{args.command}]' in the source folder)",
+            file=sys.stderr,
+        )
         return 2
     module.check_settings(settings, args)  # a missing token is reported before anything starts
     return int(module.run(build_runtime(settings), args))

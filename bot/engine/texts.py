@@ -207,7 +207,7 @@ MESSAGES: dict[str, Localized] = {
     "multi_selected": L("選択中：{labels}", "Selected: {labels}"),
     "multi_none": L("まだ何も選ばれていません。", "Nothing is selected yet."),
     # Groups
-    "group_entry": L("{item} {number}件目", "{item} #{number}"),
+    "group_entry": L("{item} {number}件目", " {item} #{number}"),
     "group_more_min": L(
         "{item}は少なくとも{min}件必要です。続けて次の{item}を入力してください。",
         "At least {min} {item} entries are needed. Please enter the next one.",

@@ -22,7 +22,7 @@ from telegram import (
     Update,
     User,
 )
-from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit
+from telegram.constants import ChatAction, ChatType, InlineKeyboardButtonLimit, MessageLimit
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     Application,
@@ -37,6 +37,7 @@ from bot.config import MissingSettingError, Settings
 from bot.engine import Button, Choices, Document, Image, Inbound, Outbound, Text, as_lang
 from bot.engine.messages import InboundKind
 from bot.engine.texts import t
+from bot.service import Pending
 
 TOKEN_VARIABLE = "TELEGRAM_BOT_TOKEN"
 SECRET_VARIABLE = "TELEGRAM_WEBHOOK_SECRET"
@@ -47,10 +48,13 @@ MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)
 MAX_CAPTION = int(MessageLimit.CAPTION_LENGTH)
 MAX_PAYLOAD_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
 _SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Telegram shows a chat action for five seconds, or until the next message arrives.
+CHAT_ACTION_EVERY_SECONDS = 4.0
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Inbound], list[Outbound]]
+# ``ConversationService.converse``: replies to send at once, then any slow work (the card).
+Handler = Callable[[Inbound], Sequence[Outbound | Pending]]
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -214,6 +218,42 @@ async def send(bot: Bot, chat_id: int, outbound: Outbound) -> None:
             await _send_text(bot, chat_id, split_text(outbound.caption))
     else:
         assert_never(outbound)
+
+
+@asynccontextmanager
+async def showing(bot: Bot, chat_id: int, action: str) -> AsyncIterator[None]:
+    """Show ``action`` ("sending a file…") in the chat while the block runs."""
+
+    async def keep_showing() -> None:
+        while True:
+            try:
+                await bot.send_chat_action(chat_id, action)
+            except TelegramError as exc:
+                # Only a courtesy: the files follow whether or not it was shown.
+                log.info("chat action skipped: %s", type(exc).__name__)
+            await asyncio.sleep(CHAT_ACTION_EVERY_SECONDS)
+
+    task = asyncio.create_task(keep_showing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def deliver(bot: Bot, chat_id: int, replies: Sequence[Outbound | Pending]) -> None:
+    """Send a turn's replies; slow work (the card) is done after them, then its files sent.
+
+    Nothing the slow work made is sent until all of it is made, so a failure sends only
+    the message saying so.
+    """
+    for reply in coalesce([r for r in replies if not isinstance(r, Pending)]):
+        await send(bot, chat_id, reply)
+    for pending in (r for r in replies if isinstance(r, Pending)):
+        async with showing(bot, chat_id, ChatAction.UPLOAD_DOCUMENT):
+            later = await asyncio.to_thread(pending.render)
+        for reply in coalesce(later):
+            await send(bot, chat_id, reply)
 
 
 class ChatLocks:
@@ -382,8 +422,7 @@ class TelegramChannel:
         # Held across the sends too, so one chat's replies never interleave or reorder.
         async with self._locks.hold(chat_id):
             replies = await asyncio.to_thread(self._handle, inbound)
-            for reply in coalesce(replies):
-                await send(bot, chat_id, reply)
+            await deliver(bot, chat_id, replies)
 
 
 def run(runtime: Runtime, args: argparse.Namespace) -> int:

@@ -378,7 +378,7 @@ def run_bot(runtime: Runtime, args: argparse.Namespace) -> int:
     # httpx logs each request URL at INFO level, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     application = build_application(
-        runtime.service.handle,
+        runtime.service.converse,
         token,
         api_url=settings.environ.get(API_URL_VARIABLE),
         polling=args.webhook is None,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Literal
 
@@ -29,6 +32,36 @@ LABEL_SIZE = 7.5
 _RISES = (20, 38, 56, 74, 92)
 _SIDES = (0, -34, 34, -68, 68, -102, 102)
 _COLORS = {"will": "#e8a33d", "can": "#4f8fc0", "must": "#6aa86a"}
+CACHED_CHARTS = 256
+
+
+class _ChartCache:
+    """Charts already drawn, by what they show: drawing one costs 50-150 ms, a card has two,
+    and a card is often made again with the life-line and Will/Can/Must unchanged."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._drawn: OrderedDict[bytes, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, draw: Callable[[], bytes]) -> bytes:
+        """The chart for ``key`` (its kind, format and content), drawn only when not kept."""
+        # A digest, not the text: the cache never holds a person's words.
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
+        with self._lock:
+            found = self._drawn.get(digest)
+            if found is not None:
+                self._drawn.move_to_end(digest)
+                return found
+        content = draw()
+        with self._lock:
+            self._drawn[digest] = content
+            while len(self._drawn) > self._size:
+                self._drawn.popitem(last=False)
+        return content
+
+
+_cache = _ChartCache(CACHED_CHARTS)
 
 
 @cache
@@ -192,22 +225,33 @@ def data_uri(media_type: str, content: bytes) -> str:
     return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"
 
 
+def _lifeline(points: Sequence[LifelinePoint], image_format: Literal["svg", "png"]) -> bytes:
+    save = svg if image_format == "svg" else png
+    key = f"lifeline {image_format} {list(points)!r}"
+    return _cache.get(key, lambda: save(lifeline_figure(points)[0]))
+
+
+def _will_can_must(wcm: WillCanMust, image_format: Literal["svg", "png"]) -> bytes:
+    save = svg if image_format == "svg" else png
+    return _cache.get(f"wcm {image_format} {wcm!r}", lambda: save(will_can_must_figure(wcm)))
+
+
 def lifeline_png(points: Sequence[LifelinePoint]) -> bytes | None:
     """The life-line chart as PNG, or None when no point has both an age and a score."""
-    return png(lifeline_figure(points)[0]) if chart_points(points) else None
+    return _lifeline(points, "png") if chart_points(points) else None
 
 
 def will_can_must_png(wcm: WillCanMust) -> bytes | None:
     """The Will/Can/Must diagram as PNG, or None when none of the three was written."""
-    return png(will_can_must_figure(wcm)) if has_will_can_must(wcm) else None
+    return _will_can_must(wcm, "png") if has_will_can_must(wcm) else None
 
 
 def chart_images(card: JobCard, image_format: Literal["svg", "png"] = "svg") -> Charts:
     """Both charts as ``data:`` URIs for a document (SVG stays sharp in print)."""
-    save, media_type = (svg, "image/svg+xml") if image_format == "svg" else (png, "image/png")
+    media_type = "image/svg+xml" if image_format == "svg" else "image/png"
     lifeline = will_can_must = ""
     if chart_points(card.lifeline):
-        lifeline = data_uri(media_type, save(lifeline_figure(card.lifeline)[0]))
+        lifeline = data_uri(media_type, _lifeline(card.lifeline, image_format))
     if has_will_can_must(card.will_can_must):
-        will_can_must = data_uri(media_type, save(will_can_must_figure(card.will_can_must)))
+        will_can_must = data_uri(media_type, _will_can_must(card.will_can_must, image_format))
     return Charts(lifeline, will_can_must)

@@ -293,8 +293,8 @@ MESSAGES: dict[str, Localized] = {
     "not_deleted": L("削除を取りやめました。データはそのままです。", "Nothing was deleted."),
     "language_set": L("日本語で続けます。", "I'll continue in English."),
     "making_card": L(
-        "いまの回答でジョブ・カードを作成します。",
-        "Making your Job Card from your answers so far.",
+        "いまの回答でジョブ・カードを作成しています。少しお待ちください。",
+        "Making your Job Card from your answers so far. This takes a moment.",
     ),
     "btn_card": L("ジョブ・カードを作成", "Make my Job Card"),
     "mydata": L(

@@ -290,7 +290,13 @@ class FakeBotApi:
         if method == "getMe":
             me = {"id": BOT_ID, "is_bot": True, "first_name": "JobCard", "username": BOT_USERNAME}
             return 200, {"ok": True, "result": me}
-        if method in ("setWebhook", "deleteWebhook", "setMyCommands", "answerCallbackQuery"):
+        if method in (
+            "setWebhook",
+            "deleteWebhook",
+            "setMyCommands",
+            "answerCallbackQuery",
+            "sendChatAction",
+        ):
             return 200, {"ok": True, "result": True}
         if method in ("sendMessage", "sendDocument", "sendPhoto"):
             return 200, {"ok": True, "result": self._store(method, params, files)}

@@ -209,7 +209,8 @@ def fake_api() -> Iterator[FakeBotApi]:
 
 @pytest.fixture
 async def webhook(runtime: Runtime, fake_api: FakeBotApi) -> AsyncIterator[Harness]:
-    async with Harness(fake_api, runtime.service.handle, "webhook") as harness:
+    # What `jobcard telegram` runs: replies at once, the card's files after its rendering.
+    async with Harness(fake_api, runtime.service.converse, "webhook") as harness:
         yield harness
 
 
@@ -217,7 +218,7 @@ async def webhook(runtime: Runtime, fake_api: FakeBotApi) -> AsyncIterator[Harne
 async def harness(
     request: pytest.FixtureRequest, runtime: Runtime, fake_api: FakeBotApi
 ) -> AsyncIterator[Harness]:
-    async with Harness(fake_api, runtime.service.handle, request.param) as harness:
+    async with Harness(fake_api, runtime.service.converse, request.param) as harness:
         yield harness
 
 
@@ -511,6 +512,36 @@ async def test_mydata_arrives_as_a_json_document(webhook: Harness) -> None:
     data = json.loads(upload.content)
     assert data["person"]["id"] == "telegram:1001"
     assert data["answers"]["profile.name"] == "山田 太郎"
+
+
+async def test_the_card_follows_a_reply_sent_at_once_with_an_upload_indicator(
+    webhook: Harness,
+) -> None:
+    person = await consented(webhook)
+    await person.say("山田 太郎")
+    calls = await person.say("/card")
+    methods = [c.method for c in calls]
+    # The notice first, then "sending a file…" while it renders, then the files.
+    assert methods[0] == "sendMessage" and "作成しています" in calls[0].params["text"]
+    assert methods.index("sendChatAction") < methods.index("sendDocument")
+    action = calls[methods.index("sendChatAction")].params
+    assert action["action"] == "upload_document" and int(action["chat_id"]) == person.id
+    document = next(c for c in calls if c.method == "sendDocument")
+    assert document.files["document"].content.startswith(b"%PDF")
+    preview = [text for text in texts(calls) if "山田 太郎" in text]
+    assert preview and calls.index(document) > methods.index("sendChatAction")
+    # The question the person was at comes again after the card.
+    assert calls[-1].callback_data and "ふりがな" in calls[-1].params["text"]
+
+
+async def test_a_redelivered_card_request_is_rendered_and_sent_once(webhook: Harness) -> None:
+    person = await consented(webhook)
+    update = person.typed("/card")
+    # Telegram re-delivers while the first delivery is still rendering, and once more after.
+    await asyncio.gather(webhook.post(update), webhook.post(update))
+    await webhook.deliver(update)
+    assert len(webhook.fake.calls("sendDocument")) == 1
+    assert len([t for t in texts(webhook.fake.calls()) if "作成しています" in t]) == 1
 
 
 # Groups, errors and ordering ----------------------------------------------------------------

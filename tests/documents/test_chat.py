@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import io
+import logging
+from functools import partial
+from pathlib import Path
 
 import pytest
 from PIL import Image as PILImage
 
 from bot.bootstrap import Runtime
+from bot.documents import CardDocuments
+from bot.documents.chat import make_card
 from bot.documents.preview import CHAT_LIMIT
-from bot.engine import Document, Image, Text
+from bot.documents.renderer import make_environment
+from bot.engine import Choices, Document, Image, Inbound, MakeCard, Text
 from bot.jobcard import JobCard
-from tests.chat import Chat
+from bot.service import ConversationService, Pending
+from tests.chat import Chat, text_of
 from tests.documents import poppler
 from tests.documents.cards import answers_in
 
@@ -71,3 +78,58 @@ def test_the_first_message_fits_one_chat_message_with_its_intro_and_more_line() 
     assert len(message) <= CHAT_LIMIT
     assert message.startswith("ジョブ・カードを作成しました。\n\n■ 見出し0")
     assert message.endswith("（続きはPDFをご覧ください）")
+
+
+def _hanako_says(chat: Chat) -> None:
+    chat.send("/start")
+    chat.press("日本語")
+    chat.press("はい")
+    chat.send("佐藤 花子")
+
+
+def test_the_card_is_made_after_the_turn_is_committed(runtime: Runtime) -> None:
+    chat = Chat(runtime.service, "telegram:77")
+    _hanako_says(chat)
+    now = runtime.service.converse(Inbound("telegram:77", text="/card", delivery_id="card-1"))
+    # At once: only the notice; the card is left to render after the commit.
+    assert isinstance(now[-1], Pending)
+    assert [type(m) for m in now[:-1]] == [Text]
+    assert "作成しています" in now[0].text  # type: ignore[union-attr]
+    # Nothing is held while it renders: the person's next message is taken meanwhile.
+    assert "年代" in chat.send("さとう はなこ")
+    assert chat.answers()["profile.furigana"] == "さとう はなこ"
+    later = now[-1].render()
+    assert [type(m) for m in later] == [Text, Document, Choices]
+    assert later[1].content.startswith(b"%PDF")  # type: ignore[union-attr]
+    assert "佐藤 花子" in later[0].text  # type: ignore[union-attr]
+    # A re-delivery of the same /card is dropped: nothing is rendered again.
+    assert (
+        runtime.service.converse(Inbound("telegram:77", text="/card", delivery_id="card-1")) == []
+    )
+
+
+def test_a_card_that_cannot_be_rendered_is_told_and_nothing_half_made_is_sent(
+    runtime: Runtime, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An install whose card templates are missing: the PDF cannot be made.
+    broken = CardDocuments(make_environment(tmp_path))
+    service = ConversationService(
+        runtime.sessions,
+        runtime.dialogs.catalog,
+        runtime.dialogs.specs,
+        clock=runtime.service.now,
+        handlers={MakeCard: partial(make_card, documents=broken)},
+    )
+    chat = Chat(service, "console:broken")
+    _hanako_says(chat)
+    caplog.set_level(logging.ERROR)
+    said = chat.send("/card")
+    assert "作成中に問題が起きた" in said and "回答はすべて保存されています" in said
+    # The preview was made before the PDF failed, yet it is not sent without the PDF.
+    assert not [m for m in chat.last if isinstance(m, Document | Image)]
+    assert "佐藤 花子" not in said
+    assert isinstance(chat.last[-1], Choices)  # and the conversation goes on where it was
+    assert chat.answers()["profile.name"] == "佐藤 花子"
+    assert "deferred work failed: TemplateNotFound" in caplog.text
+    assert "佐藤" not in caplog.text
+    assert "作成中に問題が起きた" in text_of(chat.last)

@@ -1,0 +1,580 @@
+"""The unit of work per inbound message: dedupe, lock, load, advance, save, run effects, commit."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import traceback
+import zoneinfo
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.engine import (
+    ConversationState,
+    DeleteData,
+    DialogCatalog,
+    Document,
+    Effect,
+    Emit,
+    ExportData,
+    Inbound,
+    Outbound,
+    PersonView,
+    SaveAnswer,
+    SetConsent,
+    SetLanguage,
+    Text,
+    Transition,
+    TurnContext,
+    advance,
+    as_lang,
+    build_dialog,
+)
+from bot.engine.choices import Option
+from bot.engine.localized import Lang, Localized
+from bot.engine.payloads import Outcome, Payload, encode
+from bot.engine.progress import SectionStatus, section_statuses
+from bot.engine.texts import t
+from storage import outbox
+from storage import repositories as repo
+
+JST = zoneinfo.ZoneInfo("Asia/Tokyo")
+DELIVERY_MEMORY = timedelta(days=3)
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """A person's settings and progress, read without starting a turn."""
+
+    lang: Lang
+    consented: bool | None
+    sections: list[SectionStatus]
+
+
+@dataclass(frozen=True, slots=True)
+class EffectContext:
+    """What an effect handler may use: the open session, the person and the time."""
+
+    session: Session
+    person_id: str
+    lang: str
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """Slow work an effect leaves until after the commit (rendering the card).
+
+    ``make`` runs outside the transaction, on what the effect read inside it, and returns
+    the replies it made; if it raises, the person gets ``failure`` instead of any of them.
+    """
+
+    make: Callable[[], Sequence[Outbound]]
+    failure: Outbound
+
+
+EffectHandler = Callable[[EffectContext, Any], Sequence["Outbound | Deferred"]]
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """The rest of a turn's replies, after deferred work: :meth:`render` it, then send them.
+
+    Channels with a slow-work indicator (Telegram's "sending a file…") send the replies
+    before this first, so the person hears at once that the card is being made.
+    """
+
+    steps: tuple[Outbound | Deferred, ...]
+
+    def render(self) -> list[Outbound]:
+        """Do the deferred work (outside any transaction) and return every reply in order."""
+        replies: list[Outbound] = []
+        for step in self.steps:
+            if not isinstance(step, Deferred):
+                replies.append(step)
+                continue
+            try:
+                replies.extend(step.make())
+            except Exception as exc:
+                # Never log what was rendered: only what failed and where.
+                frames = "".join(traceback.format_tb(exc.__traceback__))
+                log.error("deferred work failed: %s\n%s", type(exc).__name__, frames)
+                replies.append(step.failure)
+        return replies
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The replies to one message, and the language they are in."""
+
+    outbound: list[Outbound]
+    lang: Lang
+
+
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """What a turn said, deferred work still in place, and the language it is in."""
+
+    steps: list[Outbound | Deferred]
+    lang: Lang
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    """What a service action did: replies, and optionally what the conversation does next.
+
+    Attributes:
+        event: An outcome for the emitting dialog's ``events`` (e.g. ``slot_taken``).
+        follow: What the conversation does next (e.g. ``JumpTo("work_history", "jobs")`` to
+            open a commented answer); ``event`` wins if both are set.
+    """
+
+    outbound: Sequence[Outbound | Deferred] = ()
+    event: str | None = None
+    follow: Payload | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceContext:
+    """What an options source may use: the session, the answers so far, language and time."""
+
+    session: Session
+    consented: bool
+    answers: Mapping[str, Any]
+    lang: Lang
+    now: datetime
+    person_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A claimed outbox message, rendered for its person: send it, then acknowledge its id.
+
+    ``outbox_id`` stays the same when a message is sent again after a failure or a crash,
+    so a channel can recognise (and drop) a duplicate.
+    """
+
+    outbox_id: int
+    person_id: str
+    outbound: list[Outbound]
+    attempt: int = 1
+
+
+Action = Callable[[EffectContext], ActionResult]
+SourceProvider = Callable[[SourceContext], Sequence[Option]]
+_SOURCE_ROUNDS = 6
+
+
+class _PersonLocks:
+    """One lock per person, so one person's messages are handled one at a time in-process."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+
+    def acquire(self, person_id: str) -> threading.Lock:
+        with self._guard:
+            lock, users = self._locks.get(person_id, (threading.Lock(), 0))
+            self._locks[person_id] = (lock, users + 1)
+        lock.acquire()
+        return lock
+
+    def release(self, person_id: str, lock: threading.Lock) -> None:
+        lock.release()
+        with self._guard:
+            _, users = self._locks[person_id]
+            if users <= 1:
+                del self._locks[person_id]
+            else:
+                self._locks[person_id] = (lock, users - 1)
+
+
+class ConversationService:
+    """Handles each inbound message in one transaction and returns the replies to send.
+
+    Replies are returned only after the transaction commits, so an answer is always stored
+    before the person is told it was taken.
+    """
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        catalog: DialogCatalog,
+        specs: Mapping[str, dict[str, Any]],
+        *,
+        clock: Clock = utc_now,
+        handlers: Mapping[type, EffectHandler] | None = None,
+        actions: Mapping[str, Action] | None = None,
+        sources: Mapping[str, SourceProvider] | None = None,
+    ) -> None:
+        self._sessions = session_factory
+        self._catalog = catalog
+        self._specs = dict(specs)
+        self._clock = clock
+        self._locks = _PersonLocks()
+        self._snapshots_stored: set[str] = set()
+        self._pinned_cache: dict[str, Any] = {}
+        self._handlers: dict[type, EffectHandler] = {
+            SaveAnswer: _save_answer,
+            SetLanguage: _set_language,
+            SetConsent: _set_consent,
+            ExportData: _export_data,
+            DeleteData: _delete_data,
+        }
+        self._handlers.update(handlers or {})
+        self._actions: dict[str, Action] = dict(actions or {})
+        self._sources: dict[str, SourceProvider] = dict(sources or {})
+
+    @property
+    def catalog(self) -> DialogCatalog:
+        """The current dialogs."""
+        return self._catalog
+
+    def handle(self, inbound: Inbound) -> list[Outbound]:
+        """Handle one message; on an internal error, say so plainly (nothing is lost)."""
+        return self.reply(inbound).outbound
+
+    def reply(self, inbound: Inbound) -> Reply:
+        """Handle one message and also say which language the replies are in.
+
+        Deferred work (the card) is done here too, after the commit and outside the
+        transaction; :meth:`converse` leaves it to the caller instead.
+        """
+        said = self._say(inbound)
+        return Reply(Pending(tuple(said.steps)).render(), said.lang)
+
+    def converse(self, inbound: Inbound) -> list[Outbound | Pending]:
+        """Handle one message; the replies to send at once, then any :class:`Pending` work.
+
+        The turn is committed before this returns. A channel sends the replies, shows that
+        something is being made, then sends what ``Pending.render()`` returns.
+        """
+        steps = self._say(inbound).steps
+        first = next((i for i, step in enumerate(steps) if isinstance(step, Deferred)), None)
+        if first is None:
+            return [step for step in steps if not isinstance(step, Deferred)]
+        now = [step for step in steps[:first] if not isinstance(step, Deferred)]
+        return [*now, Pending(tuple(steps[first:]))]
+
+    def _say(self, inbound: Inbound) -> _Said:
+        inbound, altered = storable_inbound(inbound)
+        lock = self._locks.acquire(inbound.person_id)
+        try:
+            for attempt in range(5):
+                try:
+                    said = self._handle_once(inbound)
+                    if altered and said.steps:
+                        # The person is told before anything else that the text was changed.
+                        notice = Text(t("unreadable_chars", said.lang))
+                        return _Said([notice, *said.steps], said.lang)
+                    return said
+                except OperationalError:
+                    # SQLite "database is locked" after the busy timeout: try again.
+                    if attempt == 4:
+                        raise
+            raise AssertionError("unreachable")
+        except Exception as exc:
+            # Never log the message text or answers: only what failed and where.
+            frames = "".join(traceback.format_tb(exc.__traceback__))
+            log.error("turn failed for a person: %s\n%s", type(exc).__name__, frames)
+            lang = self._known_language(inbound)
+            return _Said([Text(t("error", lang))], lang)
+        finally:
+            self._locks.release(inbound.person_id, lock)
+
+    def _known_language(self, inbound: Inbound) -> Lang:
+        try:
+            with self._sessions() as session:
+                record = repo.find_person(session, inbound.person_id)
+        except Exception:  # the database itself may be what failed
+            record = None
+        return as_lang(record.lang if record is not None else inbound.lang_hint)
+
+    def _handle_once(self, inbound: Inbound) -> _Said:
+        now = self._clock()
+        with self._sessions.begin() as session:
+            if inbound.delivery_id is not None and not repo.claim_delivery(
+                session, inbound.delivery_id, now
+            ):
+                return _Said([], as_lang(inbound.lang_hint))
+            record = repo.lock_conversation(
+                session, inbound.person_id, now, as_lang(inbound.lang_hint)
+            )
+            state = ConversationState.from_json(record.state)
+            state, reply, deleted = self._turn(session, record, state, inbound, now)
+            if not deleted:
+                self._pin(session, state, now)
+                repo.save_state(session, inbound.person_id, state.to_json(), record.revision, now)
+        return reply
+
+    def _turn(
+        self,
+        session: Session,
+        record: repo.ConversationRecord,
+        state: ConversationState,
+        inbound: Inbound,
+        now: datetime,
+        depth: int = 0,
+    ) -> tuple[ConversationState, _Said, bool]:
+        """Advance the engine and run its effects; an action's outcome is fed back once."""
+        catalog = self._catalog_for(session, state)
+        person = PersonView(
+            lang=as_lang(record.lang),
+            consented=record.consent,
+            answers=repo.current_answers(session, record.person_id),
+        )
+        transition = self._advance(session, catalog, state, person, inbound, now)
+        outbound: list[Outbound | Deferred] = list(transition.outbound)
+        effect_ctx = EffectContext(session, record.person_id, person.lang, now)
+        inserted = 0
+        deleted = False
+        for effect, anchor in zip(transition.effects, transition.anchors, strict=True):
+            result = self._run(effect, effect_ctx)
+            if isinstance(effect, SetLanguage):
+                effect_ctx = EffectContext(session, record.person_id, effect.lang, now)
+            deleted = deleted or isinstance(effect, DeleteData)
+            position = anchor + inserted
+            follow = result.follow
+            if result.event is not None and isinstance(effect, Emit):
+                follow = Outcome(effect.dialog, result.event)
+            if follow is not None and depth == 0:
+                # The outcome changes what comes next: drop what the turn said after this
+                # point and continue from the outcome instead.
+                kept = [*outbound[:position], *result.outbound]
+                event = Inbound(record.person_id, payload=encode(follow), origin="service")
+                state, more, deleted = self._turn(
+                    session, record, transition.state, event, now, depth + 1
+                )
+                return state, _Said(kept + more.steps, more.lang), deleted
+            outbound[position:position] = result.outbound
+            inserted += len(result.outbound)
+        return transition.state, _Said(outbound, as_lang(effect_ctx.lang)), deleted
+
+    def _advance(
+        self,
+        session: Session,
+        catalog: DialogCatalog,
+        state: ConversationState,
+        person: PersonView,
+        inbound: Inbound,
+        now: datetime,
+    ) -> Transition:
+        """Run the pure engine, computing the run-time options it asks for (a few rounds)."""
+        sources: dict[str, tuple[Option, ...]] = {}
+        for _ in range(_SOURCE_ROUNDS):
+            context = TurnContext(today=now.astimezone(JST).date(), sources=sources)
+            transition = advance(catalog, state, person, inbound, context)
+            if not transition.needs:
+                return transition
+            for request in transition.needs:
+                provider = self._sources.get(request.name)
+                if provider is None:
+                    raise LookupError(f"no provider for options source {request.name!r}")
+                source_ctx = SourceContext(
+                    session,
+                    person.consented is True,
+                    request.answers,
+                    person.lang,
+                    now,
+                    inbound.person_id,
+                )
+                sources[request.name] = tuple(provider(source_ctx))
+        raise RuntimeError("the engine kept asking for more options")
+
+    def _run(self, effect: Effect, ctx: EffectContext) -> ActionResult:
+        if isinstance(effect, Emit):
+            action = self._actions.get(effect.name)
+            if action is None:
+                raise LookupError(f"no service action {effect.name!r}")
+            return action(ctx)
+        handler = self._handlers.get(type(effect))
+        if handler is None:
+            raise LookupError(f"no handler for effect {type(effect).__name__}")
+        return ActionResult(tuple(handler(ctx, effect)))
+
+    def _catalog_for(self, session: Session, state: ConversationState) -> DialogCatalog:
+        """The catalog plus any older dialog versions this conversation is pinned to."""
+        cursors = [state.active, *state.suspended.values()]
+        digests = {c.digest for c in cursors if c is not None} - set(self._catalog.pinned)
+        if not digests:
+            return self._catalog
+        missing = digests - set(self._pinned_cache)
+        for digest, spec in repo.load_snapshots(session, missing).items():
+            self._pinned_cache[digest] = build_dialog(spec, f"snapshot:{digest}")
+        known = {d: self._pinned_cache[d] for d in digests if d in self._pinned_cache}
+        return self._catalog.with_pinned(known)
+
+    def _pin(self, session: Session, state: ConversationState, now: datetime) -> None:
+        """Store the content of every dialog version the state refers to (once per process)."""
+        for cursor in [state.active, *state.suspended.values()]:
+            if cursor is None or cursor.digest in self._snapshots_stored:
+                continue
+            spec = self._specs.get(cursor.digest)
+            if spec is not None:
+                dialog = self._catalog.get(cursor.dialog, cursor.digest)
+                repo.store_snapshot(session, cursor.digest, dialog.id, dialog.version, spec, now)
+            self._snapshots_stored.add(cursor.digest)
+
+    def overview(self, person_id: str) -> Overview:
+        """The person's language, consent and progress per menu section (e.g. for App Home)."""
+        person_id = storable(person_id)
+        with self._sessions() as session:
+            record = repo.find_person(session, person_id)
+            answers = repo.current_answers(session, person_id) if record else {}
+        lang = as_lang(record.lang if record else None)
+        consented = record.consent if record else None
+        state = ConversationState.from_json(record.state if record else None)
+        open_dialogs = set(state.suspended) | ({state.active.dialog} if state.active else set())
+        return Overview(lang, consented, section_statuses(self._catalog, answers, open_dialogs))
+
+    def now(self) -> datetime:
+        """The service's current time (its clock is replaceable in tests)."""
+        return self._clock()
+
+    def claim_due(
+        self, channel: str, *, person_id: str | None = None, limit: int = 50
+    ) -> list[Delivery]:
+        """Claim due outbox messages of ``channel`` (or of one person) and render them.
+
+        Nothing is marked sent: the sender calls :meth:`acknowledge` once the send succeeded,
+        or :meth:`release` when it failed (see ``bot.channels.outbox_loop``). A message whose
+        sender crashed is claimed again after the lease, under the same ``outbox_id``.
+        """
+        now = self._clock()
+        with self._sessions.begin() as session:
+            items = outbox.claim_due(session, channel, now, limit, person_id=person_id)
+            langs = {
+                item.person_id: as_lang(record.lang if record else None)
+                for item in items
+                if item.kind == "message"
+                for record in [repo.find_person(session, item.person_id)]
+            }
+        deliveries: list[Delivery] = []
+        for item in items:
+            if item.kind == "inbound":
+                # A retried reminder runs its payload again (the first run may have been
+                # committed before the crash): the person sees the question once more.
+                retry = "" if item.attempt == 1 else f":{item.attempt}"
+                inbound = Inbound(
+                    item.person_id,
+                    payload=str(item.payload),
+                    delivery_id=f"outbox:{item.id}{retry}",
+                    origin="service",
+                )
+                outbound = self.handle(inbound)
+            else:
+                outbound = [Text(Localized(**item.payload).get(langs[item.person_id]))]
+            deliveries.append(Delivery(item.id, item.person_id, outbound, item.attempt))
+        return deliveries
+
+    def acknowledge(self, outbox_id: int) -> None:
+        """Record that a claimed outbox message was sent."""
+        with self._sessions.begin() as session:
+            outbox.acknowledge(session, outbox_id, self._clock())
+
+    def release(self, outbox_id: int) -> None:
+        """Give back a claimed message whose send failed, to be tried again (a few times)."""
+        with self._sessions.begin() as session:
+            outbox.release(session, outbox_id)
+
+    def deliver_due(self, channel: str, limit: int = 50) -> list[tuple[str, list[Outbound]]]:
+        """Claim due messages and acknowledge them at once, returning what to show whom.
+
+        Only for in-process callers for which receiving the list *is* the delivery (tests,
+        tools); a channel that sends over a network uses :meth:`claim_due` and acknowledges
+        each message after its send, through ``bot.channels.outbox_loop``.
+        """
+        deliveries = self.claim_due(channel, limit=limit)
+        for delivery in deliveries:
+            self.acknowledge(delivery.outbox_id)
+        return [(d.person_id, d.outbound) for d in deliveries]
+
+    def set_language(self, person_id: str, lang: str) -> None:
+        """Set a person's language outside a conversation turn (e.g. ``chat --lang``)."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            repo.lock_conversation(session, person_id, now, as_lang(lang))
+            repo.set_language(session, person_id, as_lang(lang))
+
+    def prune(self) -> int:
+        """Forget old delivery ids; returns how many were removed."""
+        with self._sessions.begin() as session:
+            return repo.prune_deliveries(session, self._clock() - DELIVERY_MEMORY)
+
+
+def storable(value: str) -> str:
+    """``value`` with what no database can store (lone surrogates, NUL) replaced by U+FFFD.
+
+    Channels hand over whatever their JSON held: a lone UTF-16 surrogate (``\\ud800``) cannot
+    be encoded as UTF-8, so it breaks every later export, card and PDF, and PostgreSQL refuses
+    it and NUL outright. A valid surrogate pair is joined into its character, not replaced.
+    """
+    if "\x00" not in value:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return value
+    joined = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return joined.replace("\x00", "\ufffd")
+
+
+def storable_inbound(inbound: Inbound) -> tuple[Inbound, bool]:
+    """The message with every string made storable, and whether typed characters were lost."""
+    typed = inbound.text or ""
+    text = None if inbound.text is None else storable(inbound.text)
+    payload = None if inbound.payload is None else storable(inbound.payload)
+    delivery = None if inbound.delivery_id is None else storable(inbound.delivery_id)
+    hint = None if inbound.lang_hint is None else storable(inbound.lang_hint)
+    cleaned = replace(
+        inbound,
+        person_id=storable(inbound.person_id),
+        text=text,
+        payload=payload,
+        delivery_id=delivery,
+        lang_hint=hint,
+    )
+    return cleaned, (text or "").count("\ufffd") > typed.count("\ufffd")
+
+
+def _save_answer(ctx: EffectContext, effect: SaveAnswer) -> Sequence[Outbound]:
+    repo.save_answer(
+        ctx.session, ctx.person_id, effect.dialog, effect.field, effect.value, ctx.now
+    )
+    return ()
+
+
+def _set_language(ctx: EffectContext, effect: SetLanguage) -> Sequence[Outbound]:
+    repo.set_language(ctx.session, ctx.person_id, effect.lang)
+    return ()
+
+
+def _set_consent(ctx: EffectContext, effect: SetConsent) -> Sequence[Outbound]:
+    repo.set_consent(ctx.session, ctx.person_id, effect.granted, ctx.now)
+    return ()
+
+
+def _export_data(ctx: EffectContext, _effect: ExportData) -> Sequence[Outbound]:
+    data = repo.export_person(ctx.session, ctx.person_id) or {}
+    content = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    return (Document("my-data.json", "application/json", content),)
+
+
+def _delete_data(ctx: EffectContext, _effect: DeleteData) -> Sequence[Outbound]:
+    repo.delete_person(ctx.session, ctx.person_id)
+    return ()

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from bot.documents.context import SHEET_KEYS
+from bot.documents.english import preview_text
 from bot.documents.preview import CHAT_LIMIT, split_message
 from bot.documents.renderer import CardDocuments
 from bot.engine import Document, Image, MakeCard, Outbound, Text, as_lang
@@ -21,8 +22,8 @@ LIFELINE_NAME = "lifeline.png"
 _TEXTS: dict[str, dict[Lang, str]] = {
     "intro": {
         "ja": "ジョブ・カードを作成しました。いまの回答を、様式1〜3-2の形にまとめています。",
-        "en": "Here is your Job Card, made from your answers so far "
-        "(the form itself is in Japanese).",
+        "en": "Here is what your Job Card says so far. The PDF is the official form, "
+        "which is in Japanese.",
     },
     "more": {
         "ja": "（続きはPDFをご覧ください）",
@@ -37,8 +38,8 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "＜キャリアコンサルティング実施者の記入欄＞は、キャリアコンサルタントが記入する欄のため"
         "空欄にしています。",
         "en": "Your Job Card as an A4 PDF, ready to print for a consultation or an "
-        "application. The ＜キャリアコンサルティング実施者の記入欄＞ box is left blank: "
-        "a career consultant fills it in.",
+        "application. The career consultant's box (キャリアコンサルティング実施者の記入欄) "
+        "is left blank: a career consultant fills it in.",
     },
     "failed": {
         "ja": "申し訳ありません。ジョブ・カードの作成中に問題が起きたため、"
@@ -86,7 +87,10 @@ def render_card(card: JobCard, lang: Lang, documents: CardDocuments) -> list[Out
     # matplotlib is imported on first use: start-up of every other command stays quick.
     from bot.documents.charts import lifeline_png
 
-    text = documents.preview(card, OFFICIAL_SHEETS)
+    if lang == "en":
+        text = preview_text(card, OFFICIAL_SHEETS)  # the form is Japanese; the chat need not be
+    else:
+        text = documents.preview(card, OFFICIAL_SHEETS)
     replies: list[Outbound] = [Text(_preview(_TEXTS["intro"][lang], text, _TEXTS["more"][lang]))]
     # Charts are cached by content: the PNG drawn for the PDF is the one sent here.
     charts = documents.charts(card, "png")

@@ -65,9 +65,10 @@ def test_a_new_person_gets_a_blank_card_without_a_chart(runtime: Runtime) -> Non
     assert documents[0].content.startswith(b"%PDF")
     assert "a career consultant fills it in" in documents[0].caption
     assert not [m for m in chat.last if isinstance(m, Image)]  # no life-line yet
-    assert any(
-        "(the form itself is in Japanese)" in m.text for m in chat.last if isinstance(m, Text)
-    )
+    [preview] = [m.text for m in chat.last if isinstance(m, Text) and "Name:" in m.text]
+    assert "The PDF is the official form, which is in Japanese." in preview
+    # In English the preview has the layout's English labels, not the form's Japanese.
+    assert "Name: (blank)" in preview and "（未記入）" not in preview
 
 
 def test_the_first_message_fits_one_chat_message_with_its_intro_and_more_line() -> None:

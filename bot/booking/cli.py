@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.booking import ledger, reports
 from bot.booking.calendar import at_jst, jst, reiwa
 from bot.booking.config import BookingConfig, BookingConfigError, load_config
+from bot.booking.workbook import write_xlsx
 from bot.config import Settings, add_db_option, load_settings
 from bot.service import utc_now
 from storage import ensure_schema, make_engine, make_session_factory, outbox
@@ -73,14 +74,29 @@ def register(subparsers: Any) -> None:
 
     report = subparsers.add_parser("report", help="the centre's monthly figures")
     kinds = report.add_subparsers(dest="report_command", required=True)
-    table = kinds.add_parser("consultations", help="held consultations per place and month")
+    table = kinds.add_parser(
+        "consultations",
+        help="held consultations per place and month",
+        description="Months not begun yet (by --as-of, today by default) or after --through "
+        "are left blank, as in the centre's report.",
+    )
     table.add_argument("--fiscal-year", type=int, required=True, help="e.g. 2025 (令和7年度)")
+    table.add_argument(
+        "--through", type=_year_month, metavar="YYYY-MM", help="the last month to report"
+    )
+    table.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="report as on this day: later consultations are not counted (default: today)",
+    )
     table.add_argument("--format", choices=["md", "csv", "xlsx"], default="md")
-    table.add_argument("-o", "--output", type=Path, help="file to write (needed for xlsx)")
+    table.add_argument("-o", "--output", type=Path, help="file to write (xlsx: a default name)")
     add_db_option(table)
     survey = kinds.add_parser("survey", help="post-consultation survey tallies")
     survey.add_argument("--fiscal-year", type=int, help="only answers of this fiscal year")
-    survey.add_argument("--format", choices=["md", "csv"], default="md")
+    survey.add_argument("--format", choices=["md", "csv", "xlsx"], default="md")
+    survey.add_argument("-o", "--output", type=Path, help="file to write (xlsx: a default name)")
     add_db_option(survey)
 
 
@@ -290,27 +306,51 @@ def _survey_note(result: ledger.MarkResult) -> str:
     return " — the survey is withdrawn"
 
 
+def _year_month(text: str) -> tuple[int, int]:
+    """``2026-01`` → (2026, 1), for --through."""
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        date(year, month, 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month like 2026-01") from None
+    return year, month
+
+
 def _report(args: argparse.Namespace, session: Session, config: BookingConfig, today: date) -> int:
     if args.report_command == "survey":
         year = args.fiscal_year
         start = at_jst(date(year, 4, 1), time(0)) if year else None
         end = at_jst(date(year + 1, 4, 1), time(0)) if year else None
-        table = reports.survey_table(session, start, end)
-        text = reports.to_csv(table) if args.format == "csv" else reports.to_markdown(table)
-        sys.stdout.write(text)
-        return 0
-    table = reports.consultations_table(session, config, args.fiscal_year, today)
-    title = f"R{reiwa(args.fiscal_year)}年度 キャリアコンサルティング実績"
+        title = "キャリアコンサルティング後のアンケート結果"
+        if year:
+            title = f"R{reiwa(year)}年度 {title}"
+        table = reports.survey_table(session, start, end, title=title)
+        name = f"survey-{year or 'all'}"
+    else:
+        as_of = args.as_of or today
+        table = reports.consultations_table(
+            session, config, args.fiscal_year, as_of, through=args.through, made_on=today
+        )
+        name = f"consultations-{args.fiscal_year}"
+    return _write_report(args, table, name)
+
+
+def _write_report(args: argparse.Namespace, table: reports.Table, name: str) -> int:
+    """Write the table in the chosen format; with a file, say where it went."""
     if args.format == "xlsx":
-        path = args.output or Path(f"consultations-{args.fiscal_year}.xlsx")
-        reports.to_xlsx(table, path, title)
+        path = args.output or Path(f"{name}.xlsx")
+        write_xlsx([table], path)
         print(f"wrote {path}")
         return 0
-    text = reports.to_csv(table) if args.format == "csv" else reports.to_markdown(table)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
+    if args.format == "csv":
+        text = reports.to_csv(table)
     else:
-        sys.stdout.write(f"# {title}\n\n" if args.format == "md" else "")
+        text = f"# {table.title}\n\n" + "".join(f"- {k}：{v}\n" for k, v in table.info)
+        text += ("\n" if table.info else "") + reports.to_markdown(table)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8", newline="")
+        print(f"wrote {args.output}")
+    else:
         sys.stdout.write(text)
     return 0
 

@@ -51,9 +51,13 @@ SATISFACTION: dict[str, str] = {
     "very_dissatisfied": "不満",
 }
 SURVEY_QUESTIONS: tuple[tuple[str, str, dict[str, str]], ...] = (
-    ("相談の目的", "purpose", {key: text.ja for key, text in PURPOSES.items()}),
+    (
+        "相談コーナーにおけるキャリアコンサルティングの目的",
+        "purpose",
+        {key: text.ja for key, text in PURPOSES.items()},
+    ),
     ("本事業をどこで知りましたか", "heard_from", HEARD_FROM),
-    ("満足度", "satisfaction", SATISFACTION),
+    ("今回のキャリアコンサルティングの満足度", "satisfaction", SATISFACTION),
 )
 MODE_LABELS = {"in_person": L("対面", "In person"), "online": L("オンライン", "Online")}
 

@@ -173,9 +173,9 @@ def _export(session: Session, args: argparse.Namespace, now: datetime) -> int:
     else:
         text = to_csv(cohort, rows, args.lang)
     if args.output:
-        # With a byte-order mark, Excel opens a UTF-8 CSV with Japanese text correctly.
-        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
-        args.output.write_text(text, encoding=encoding)
+        # The CSV text starts with its byte-order mark, so Excel reads it as UTF-8.
+        args.output.write_text(text, encoding="utf-8", newline="")
+        print(f"wrote {args.output}")
     else:
         sys.stdout.write(text)
     return 0

@@ -6,13 +6,12 @@ answer, so no answer text can end up in the table (a dashboard renders the same 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.csvfile import csv_text
 from bot.engine.localized import Lang, Localized
 from bot.juku.schedule import Cohort, Progress, Status, statuses_from_progress
 from bot.juku.texts import STATUS_LABELS, short_date
@@ -82,14 +81,16 @@ def headings(cohort: Cohort, lang: Lang) -> list[str]:
 
 
 def to_csv(cohort: Cohort, rows: Sequence[FacilitatorRow], lang: Lang = "ja") -> str:
-    """The table as CSV text, statuses in words (済・途中・未着手・遅れ)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headings(cohort, lang))
-    for row in rows:
-        statuses = [STATUS_LABELS[status].get(lang) for status in row.statuses]
-        writer.writerow([row.name, row.joined_on.isoformat(), *statuses])
-    return buffer.getvalue()
+    """The table as CSV text for Excel, statuses in words (済・途中・未着手・遅れ).
+
+    Names are written as people gave them; one that starts like a formula is neutralised
+    (see ``bot.csvfile``).
+    """
+    body = [
+        [row.name, row.joined_on.isoformat(), *(STATUS_LABELS[s].get(lang) for s in row.statuses)]
+        for row in rows
+    ]
+    return csv_text(headings(cohort, lang), body)
 
 
 def to_data(cohort: Cohort, rows: Sequence[FacilitatorRow]) -> dict[str, Any]:

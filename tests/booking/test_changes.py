@@ -152,9 +152,12 @@ def test_a_held_consultation_brings_the_survey(
         run_cli(sqlite_url, ["report", "survey", "--fiscal-year", "2026"], moving_clock.now) == 0
     )
     report = capsys.readouterr().out
-    assert "| 回答数 (n) |  | 1 |" in report
-    assert "| 相談の目的 | 訓練の受講にあたって、実施したい。 | 1 |" in report
-    assert "| 満足度 | 大変満足 | 1 |" in report and "| 満足度 | 満足 | 0 |" in report
+    assert "| 回答数 |  | 1 |  |" in report
+    question = "相談コーナーにおけるキャリアコンサルティングの目的"  # worded as on the form
+    assert f"| {question} | 訓練の受講にあたって、実施したい。 | 1 | 100% |" in report
+    satisfaction = "今回のキャリアコンサルティングの満足度"
+    assert f"| {satisfaction} | 大変満足 | 1 | 100% |" in report
+    assert f"| {satisfaction} | 満足 | 0 | 0% |" in report
 
 
 def test_a_no_show_withdraws_the_survey(

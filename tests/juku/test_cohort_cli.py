@@ -108,7 +108,7 @@ def test_export_is_progress_only(
     assert run(sqlite_url, "cohort", "export", "K7M2QP") == 0
     text = capsys.readouterr().out
     assert text.splitlines() == [
-        "参加者,参加日,第1回（10月1日）,第2回（10月15日）,第3回（11月5日）,第4回（11月26日）",
+        "\ufeff参加者,参加日,第1回（10月1日）,第2回（10月15日）,第3回（11月5日）,第4回（11月26日）",
         "やまだ,2026-11-22,済,遅れ,済,未着手",
         "参加者2,2026-11-22,遅れ,遅れ,未着手,未着手",
     ]
@@ -118,6 +118,7 @@ def test_export_is_progress_only(
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads the Japanese names
     assert "やまだ,2026-11-22,done,late,done,not started" in raw.decode("utf-8-sig")
+    assert capsys.readouterr().out == f"wrote {target}\n"  # -o says where the file went
     assert run(sqlite_url, "cohort", "export", "K7M2QP", "--format", "json") == 0
     data = json.loads(capsys.readouterr().out)
     assert data["participants"][0]["statuses"] == ["done", "late", "done", "not_started"]

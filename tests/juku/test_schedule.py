@@ -147,6 +147,6 @@ def test_facilitator_rows_from_progress_only() -> None:
     ]
     lines = to_csv(cohort(), rows).splitlines()
     assert lines[0] == (
-        "参加者,参加日,第1回（10月1日）,第2回（10月15日）,第3回（11月5日）,第4回（11月26日）"
+        "\ufeff参加者,参加日,第1回（10月1日）,第2回（10月15日）,第3回（11月5日）,第4回（11月26日）"
     )
     assert lines[1] == "やまだ,2026-10-01,遅れ,遅れ,未着手,未着手"

@@ -85,7 +85,8 @@ def test_the_csv_download(juku: Dashboard) -> None:
         assert response.headers["content-type"] == "text/csv; charset=utf-8"
         disposition = response.headers["content-disposition"]
         assert disposition == f'attachment; filename="juku-{CODE}.csv"'
-        rows = list(csv.reader(io.StringIO(response.text)))
+        assert response.content.startswith(b"\xef\xbb\xbf")  # a BOM, for Excel
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0][0] == "参加者" and rows[0][2].startswith("第1回")
         assert rows[1] == ["やまだ", "2026-11-22", "済", "遅れ", "途中", "未着手"]
         assert rows[2] == ["参加者2", "2026-11-22", "遅れ", "遅れ", "未着手", "未着手"]

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.engine.dates import format_year_month
 from bot.engine.localized import Lang, Localized
+from bot.engine.normalize import fold
 from bot.engine.polite import polite
 from bot.engine.thin import is_placeholder, is_vague
 
@@ -23,6 +24,7 @@ CONNECTORS: dict[Lang, tuple[str, ...]] = {
     "ja": (
         "を大切にしています。",
         "満足度が高かった時期を振り返ると、",
+        "満足度が高かった時期に共通するのは、",
         "が強みです。",
         "での経験から、",
         "では、",
@@ -67,10 +69,13 @@ CONNECTORS: dict[Lang, tuple[str, ...]] = {
     ),
 }
 _MAX_JOBS = 3
+# An answer about the high points together (「どちらも…」 "In both …"), which needs them named.
+_BOTH = re.compile(r"\s*(?:どちらも|どれも|いずれも|両方とも|(?:in )?both\b|each time\b)", re.I)
 _SENTENCES = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # A phrase ending in a noun (「〜こと」「〜力」「粘り強さ」) reads as a list item, not a sentence.
 _NOUN_END = re.compile(
-    r"(?:こと|事|力|さ|性|感|心|姿勢|経験|知識|技術|技能|環境|もの|点|資格|スキル|能力|方法|習慣)"
+    r"(?:こと|事|力|さ|性|感|心|姿勢|経験|知識|技術|技能|環境|もの|点|ところ|資格|スキル|能力|方法|習慣"
+    r"|職|業務|役割|立場)"
     r"[。]?$"
 )
 
@@ -126,8 +131,21 @@ def _prose(text: str, lang: Lang) -> str:
 def _as(text: str, lang: Lang, *, noun_suffix: str, en_prefix: str) -> str:
     """Noun phrases as one sentence with ``noun_suffix``; full sentences as polite prose."""
     sentences = _sentences(text)
-    if lang == "ja" and _nouns(sentences):
-        return _list(sentences) + noun_suffix
+    if lang == "ja":
+        # Each run of noun phrases becomes one sentence, so an answer mixing a sentence and a
+        # phrase (「実感があった。居場所があったこと。」) never leaves a fragment.
+        out: list[str] = []
+        run: list[str] = []
+        for sentence in [*sentences, ""]:
+            if sentence and _nouns([sentence]):
+                run.append(sentence)
+                continue
+            if run:
+                out.append(_list(run) + noun_suffix)
+                run = []
+            if sentence:
+                out.append(_ended(polite(sentence), lang))
+        return "".join(out)
     if lang == "en" and len(sentences) == 1 and not sentences[0].endswith("."):
         return en_prefix + sentences[0] + "."
     return _prose(text, lang)
@@ -165,20 +183,27 @@ def values_interests(answers: Mapping[str, Any], lang: Lang, limit: int = 800) -
     """＜価値観、興味、関心事項など＞ from the life-line's values and what its peaks share."""
     parts: list[str] = []
     sources: list[Localized] = []
+    lead = _lead(lang, "満足度が高かった時期を振り返ると、")
     values = _text(answers, "lifeline.values")
     if values:
-        parts.append(_as(values, lang, noun_suffix="を大切にしています。", en_prefix="I value "))
+        value = _as(values, lang, noun_suffix="を大切にしています。", en_prefix="I value ")
+        # Values drafted from the peaks say 「どちらも…」: name the high points it refers to.
+        parts.append(lead + value if _BOTH.match(values) else value)
         sources.append(_SRC_VALUES)
     common = _text(answers, "lifeline.peak_common")
     if common and values and (common in values or values in common):
         common = None  # the values were drafted from the peaks: say it once
     if common:
-        lead = (
-            "満足度が高かった時期を振り返ると、"
-            if lang == "ja"
-            else "Looking back at my high points: "
-        )
-        parts.append(lead + _prose(common, lang))
+        shared = _sentences(common)
+        if lang == "ja" and _nouns(shared):
+            # 「任されていたこと。」 alone is a fragment: say what the high points share.
+            parts.append("満足度が高かった時期に共通するのは、" + _list(shared) + "です。")
+        elif lang == "ja":
+            parts.append(
+                lead + _as(common, lang, noun_suffix="を大切にしています。", en_prefix="")
+            )
+        else:
+            parts.append(lead + _prose(common, lang))
         sources.append(_SRC_PEAKS)
     return _draft(parts, sources, limit, lang)
 
@@ -275,11 +300,13 @@ def next_steps(
     if direction:
         parts.append(_prose(direction, lang))
         sources.append(_SRC_DIRECTION)
-    planned = _planned_licences(answers, lang)
+    # A plan the direction already names (「CAD利用技術者試験2級を受ける」) is not said twice.
+    said = fold("".join(parts))
+    planned = _planned_licences(answers, lang, said)
     if planned:
         parts.extend(planned)
         sources.append(_SRC_PLANNED)
-    training = _planned_training(answers, lang, today)
+    training = _planned_training(answers, lang, today, said)
     if training:
         parts.extend(training)
         sources.append(_SRC_TRAINING)
@@ -290,13 +317,14 @@ def next_steps(
     return _draft(parts, sources, limit, lang)
 
 
-def _planned_licences(answers: Mapping[str, Any], lang: Lang) -> list[str]:
+def _planned_licences(answers: Mapping[str, Any], lang: Lang, said: str = "") -> list[str]:
+    """Planned licences as aims, leaving out those already named in ``said`` (folded)."""
     lines = []
     for row in answers.get("licenses.licenses") or []:
         if not isinstance(row, dict) or row.get("status") != "planned":
             continue
         name = row.get("name")
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(name, str) or not name.strip() or fold(name) in said:
             continue
         when = row.get("planned_on")
         month = format_year_month(when, lang) if isinstance(when, str) else None
@@ -309,8 +337,10 @@ def _planned_licences(answers: Mapping[str, Any], lang: Lang) -> list[str]:
     return lines
 
 
-def _planned_training(answers: Mapping[str, Any], lang: Lang, today: date | None) -> list[str]:
-    """Training that starts after today (a plan, not a record)."""
+def _planned_training(
+    answers: Mapping[str, Any], lang: Lang, today: date | None, said: str = ""
+) -> list[str]:
+    """Training that starts after today (a plan, not a record), unless ``said`` names it."""
     if today is None:
         return []
     now = f"{today.year:04d}-{today.month:02d}"
@@ -322,6 +352,8 @@ def _planned_training(answers: Mapping[str, Any], lang: Lang, today: date | None
         start = period.get("start") if isinstance(period, dict) else None
         course, provider = row.get("course"), row.get("provider")
         if not isinstance(start, str) or start <= now or not isinstance(course, str):
+            continue
+        if fold(course) in said:
             continue
         month = format_year_month(start, lang)
         where = provider.strip() if isinstance(provider, str) and provider.strip() else ""

@@ -41,7 +41,8 @@ from bot.engine.localized import Lang, Localized
 from bot.engine.payloads import Outcome, Payload, encode
 from bot.engine.progress import SectionStatus, section_statuses
 from bot.engine.texts import t
-from storage import outbox
+from bot.people import Linking
+from storage import outbox, people
 from storage import repositories as repo
 
 JST = zoneinfo.ZoneInfo("Asia/Tokyo")
@@ -238,6 +239,8 @@ class ConversationService:
         self._handlers.update(handlers or {})
         self._actions: dict[str, Action] = dict(actions or {})
         self._sources: dict[str, SourceProvider] = dict(sources or {})
+        # Every message goes from its channel identity to its person (see bot.people).
+        self._linking = Linking(JST)
 
     @property
     def catalog(self) -> DialogCatalog:
@@ -311,6 +314,8 @@ class ConversationService:
                 session, inbound.delivery_id, now
             ):
                 return _Said([], as_lang(inbound.lang_hint))
+            routed = self._linking.route(session, inbound, now)
+            inbound = routed.inbound
             record = repo.lock_conversation(
                 session, inbound.person_id, now, as_lang(inbound.lang_hint)
             )
@@ -319,6 +324,8 @@ class ConversationService:
             if not deleted:
                 self._pin(session, state, now)
                 repo.save_state(session, inbound.person_id, state.to_json(), record.revision, now)
+        if routed.said:
+            return _Said([*routed.said, *reply.steps], reply.lang)
         return reply
 
     def _turn(
@@ -431,8 +438,8 @@ class ConversationService:
 
     def overview(self, person_id: str) -> Overview:
         """The person's language, consent and progress per menu section (e.g. for App Home)."""
-        person_id = storable(person_id)
         with self._sessions() as session:
+            person_id = people.resolve(session, storable(person_id))
             record = repo.find_person(session, person_id)
             answers = repo.current_answers(session, person_id) if record else {}
         lang = as_lang(record.lang if record else None)

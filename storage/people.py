@@ -176,17 +176,31 @@ def record_failure(session: Session, identity_id: str, now: datetime) -> datetim
     return None
 
 
+def failures(session: Session, identity_id: str) -> int:
+    """Wrong codes in a row so far."""
+    row = session.get(LinkAttemptRow, identity_id)
+    return 0 if row is None else int(row.failures or 0)
+
+
 def clear_failures(session: Session, identity_id: str) -> None:
     """A right code forgets the wrong ones."""
     session.execute(delete(LinkAttemptRow).where(LinkAttemptRow.identity_id == identity_id))
 
 
+# Answers that are settings rather than card content (the language chosen at the start).
+SETUP_DIALOGS = ("onboarding",)
+
+
 def has_answers(session: Session, person_id: str) -> bool:
-    """Whether the person has stored any answer (their card is not empty)."""
+    """Whether the person has card answers (beyond the onboarding's settings)."""
     return (
         session.execute(
             select(AnswerRow.id)
-            .where(AnswerRow.person_id == person_id, AnswerRow.is_current.is_(True))
+            .where(
+                AnswerRow.person_id == person_id,
+                AnswerRow.is_current.is_(True),
+                AnswerRow.dialog_id.not_in(SETUP_DIALOGS),
+            )
             .limit(1)
         ).first()
         is not None

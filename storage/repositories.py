@@ -11,6 +11,7 @@ from sqlalchemy import Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage import people
 from storage.booking import BookingRow
 from storage.models import (
     AnswerRow,
@@ -242,6 +243,8 @@ def export_person(session: Session, person_id: str) -> dict[str, Any] | None:
             for version in answer_history(session, person_id)
         ],
         "conversation": conversation.state if conversation is not None else None,
+        # Every channel identity joined to this person (「連携」), most recently used first.
+        "identities": [identity for identity, _ in people.identities_of(session, person_id)],
         "bookings": [
             {
                 "id": row.id,
@@ -267,6 +270,8 @@ def delete_person(session: Session, person_id: str) -> None:
     """
     # A channel may have put the platform's user id into a delivery id (Slack's button
     # presses once did: ``slack:action:U123:ts``); such a row would outlive the person.
+    # Linked identities (「連携」): their delivery ids, lockouts and resume codes go too.
+    people.forget_identities(session, person_id)
     platform_id = person_id.rsplit(":", 1)[-1]
     if platform_id:
         session.execute(

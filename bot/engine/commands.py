@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from typing import Final, Literal
 
 from bot.engine.readings import kana_fold
@@ -24,6 +25,8 @@ Command = Literal[
     "mydata",
     "delete",
     "card",
+    "link",
+    "unlink",
 ]
 
 
@@ -61,6 +64,8 @@ for _command, _words in {
         "ジョブカード",
         "カード作成",
     ),
+    "link": ("link", "連携", "れんけい", "アカウント連携"),
+    "unlink": ("unlink", "連携解除", "連携を解除"),
 }.items():
     for _word in _words:
         _WORDS[_fold(_word)] = _command  # type: ignore[assignment]
@@ -130,3 +135,39 @@ def did_you_mean(text: str) -> str | None:
     closest = min(distance for distance, _ in best.values())
     found = [word for distance, word in best.values() if distance == closest]
     return _SPELLING[found[0]] if len(found) == 1 else None
+
+
+_HERE = ("here", "こちら", "この端末", "このカード")
+_THERE = ("there", "other", "相手", "あちら", "もう一方")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRequest:
+    """「連携」 (a new code), 「連携 123456」 (join with a code, ``keep`` which card when
+    both have answers: ``here`` this identity's, ``there`` the other's) or 「連携解除」."""
+
+    code: str | None = None
+    keep: Literal["here", "there"] | None = None
+    unlink: bool = False
+
+
+def parse_link(text: str) -> LinkRequest | None:
+    """The linking request a whole message makes, or None (「連携 123 456」 is one code).
+
+    Only the command word alone or followed by digits asks anything: other text that
+    starts with 「連携」 is an answer.
+    """
+    words = _fold(text).lstrip("/").rstrip("。.!！").split()
+    command = _WORDS.get(words[0]) if words else None
+    if command == "unlink":
+        return LinkRequest(unlink=True) if len(words) == 1 else None
+    if command != "link":
+        return None
+    keep: Literal["here", "there"] | None = None
+    if len(words) > 2 and words[-1] in _HERE + _THERE:
+        keep = "here" if words[-1] in _HERE else "there"
+        words = words[:-1]
+    code = "".join(words[1:]).replace("-", "")
+    if code and not (code.isascii() and code.isdigit() and len(code) <= 10):
+        return None  # 「連携して働いた」 is an answer, never a code
+    return LinkRequest(code or None, keep)

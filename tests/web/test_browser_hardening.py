@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.bootstrap import Runtime
-from bot.review import counselor
+from bot.review import accounts, counselor
 from bot.review.service import Actor
 from bot.web.limits import RequestLimits
 from storage.review import StaffRow, SubmissionRow
@@ -149,3 +149,29 @@ def test_the_429_page(limited: Dashboard, context: object) -> None:
     expect(page.locator("h1")).to_contain_text("少しお休みしています")
     expect(page.get_by_role("alert")).to_contain_text("分ほど待ってから、もう一度お試しください")
     page.close()
+
+
+def test_a_reset_password_is_changed_at_the_next_login(
+    dashboard: Dashboard, context: object
+) -> None:
+    with dashboard.sessions.begin() as session:
+        _, temporary = accounts.reset_password(session, "sato", dashboard.clock.now)
+    page = _page(context, dashboard, "sato", temporary)
+    assert page.url == f"{dashboard.url}/account"  # type: ignore[attr-defined]
+    expect(page.get_by_role("alert")).to_contain_text("ご自分で新しいパスワードを決めてください")
+    page.goto(f"{dashboard.url}/queue")  # type: ignore[attr-defined]
+    assert page.url == f"{dashboard.url}/account"  # type: ignore[attr-defined]
+    page.fill("#current", temporary)  # type: ignore[attr-defined]
+    page.fill("#new", "password1234")  # type: ignore[attr-defined]
+    page.fill("#again", "password1234")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="パスワードを変更する").click()  # type: ignore[attr-defined]
+    expect(page.locator("#password .error")).to_contain_text("よく使われているか")  # type: ignore[attr-defined]
+    chosen = "港の見える丘で朝ごはんを食べる"
+    page.fill("#current", temporary)  # type: ignore[attr-defined]
+    page.fill("#new", chosen)  # type: ignore[attr-defined]
+    page.fill("#again", chosen)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="パスワードを変更する").click()  # type: ignore[attr-defined]
+    expect(page.get_by_role("status")).to_contain_text("パスワードを変更しました")  # type: ignore[attr-defined]
+    page.get_by_role("link", name="提出 Queue").click()  # type: ignore[attr-defined]
+    expect(page.locator("h1")).to_contain_text("提出の一覧")  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -17,6 +20,12 @@ from jobcard_templates import TEMPLATES_DIR
 
 DOCUMENT_TEMPLATE = "jobcard.html.j2"
 STYLESHEET = "jobcard.css"
+CHART_SCHEME = "chart"
+# Images WeasyPrint keeps decoded between documents (each chart takes a few entries).
+IMAGE_CACHE_ENTRIES = 64
+# PDFs kept by the digest of their page: the same card asked for again (a second press,
+# a download link opened) is not laid out again. A PDF is some hundred kilobytes.
+CACHED_PDFS = 16
 
 
 def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
@@ -45,9 +54,11 @@ class Printer:
 
     The font configuration (which copies the 4 MB font for fontconfig) and the parsed
     stylesheet are kept between documents; PDFs are made one at a time, as WeasyPrint's
-    font state is shared. Only ``data:`` and ``file:`` URLs are fetched (the charts and the
-    fonts), so a document can never make the server reach the network; a resource that
-    fails to load stops the rendering instead of silently printing missing glyphs.
+    font state is shared. Only ``data:``, ``file:`` (the fonts) and ``chart:`` URLs (charts
+    held in memory) are fetched, so a document can never make the server reach the network;
+    a resource that fails to load stops the rendering instead of silently printing missing
+    glyphs. Charts and whole PDFs are kept by content, so the same card asked for again
+    costs nothing.
 
     With ``emoji_font`` (Noto Color Emoji) emoji in answers are printed from it, embedded
     like the Japanese font; any emoji neither font has is printed as 〔絵文字〕.
@@ -57,7 +68,7 @@ class Printer:
         # WeasyPrint takes a second or two to import: only when the first PDF is made.
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
-        from weasyprint.urls import URLFetcher
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
 
         from bot.documents.typography import (
             EMOJI_FONT_FAMILY,
@@ -66,8 +77,26 @@ class Printer:
             font_url,
         )
 
-        self._fetcher = URLFetcher(allowed_protocols=("data", "file"), fail_on_errors=True)
+        charts: OrderedDict[str, bytes] = OrderedDict()
+
+        class Fetcher(URLFetcher):  # type: ignore[misc]
+            """``data:`` and ``file:`` only, plus the charts of the documents being made."""
+
+            def fetch(self, url: str, headers: Any = None) -> Any:
+                if url.startswith(f"{CHART_SCHEME}:"):
+                    content = charts[url.removeprefix(f"{CHART_SCHEME}:")]
+                    return URLFetcherResponse(url, content, {"Content-Type": "image/png"})
+                return super().fetch(url, headers)
+
+        self._charts = charts
+        self._fetcher = Fetcher(
+            allowed_protocols=("data", "file", CHART_SCHEME), fail_on_errors=True
+        )
         self._fonts = FontConfiguration()
+        # WeasyPrint's own image cache, kept across documents: a chart already placed in
+        # an earlier PDF is not decoded again.
+        self._images: dict[str, Any] = {}
+        self._pdfs: OrderedDict[bytes, bytes] = OrderedDict()
         self.fonts = (font_path(),) if emoji_font is None else (font_path(), emoji_font)
         faces = [f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{font_url()}"); }}']
         if emoji_font is not None:
@@ -84,6 +113,23 @@ class Printer:
         )
         self._lock = threading.Lock()
 
+    def chart_url(self, uri: str) -> str:
+        """A short ``chart:`` URL for a PNG ``data:`` URI (empty stays empty).
+
+        A page that names its charts by digest stays small to parse, and WeasyPrint's image
+        cache recognises a chart it placed before.
+        """
+        if not uri.startswith("data:image/png;base64,"):
+            return uri
+        content = base64.b64decode(uri.split(",", 1)[1])
+        key = hashlib.sha256(content).hexdigest()
+        with self._lock:
+            self._charts[key] = content
+            self._charts.move_to_end(key)
+            while len(self._charts) > IMAGE_CACHE_ENTRIES:
+                self._charts.popitem(last=False)
+        return f"{CHART_SCHEME}:{key}"
+
     def pdf(self, html: str) -> bytes:
         """The PDF of ``html``: A4 pages as the stylesheet says, text embedded and extractable."""
         from weasyprint import HTML
@@ -91,9 +137,23 @@ class Printer:
         from bot.documents.typography import printable
 
         html = printable(html, self.fonts, shaped=True)
+        # A digest, not the page: the cache never holds a person's words as text.
+        digest = hashlib.sha256(html.encode("utf-8", "surrogatepass")).digest()
         with self._lock:
+            cached = self._pdfs.get(digest)
+            if cached is not None:
+                self._pdfs.move_to_end(digest)
+                return cached
+            if len(self._images) > IMAGE_CACHE_ENTRIES:
+                # Between documents only: entries of one image refer to each other.
+                self._images.clear()
             document = HTML(string=html, url_fetcher=self._fetcher)
-            pdf: bytes = document.write_pdf(stylesheets=[self._css], font_config=self._fonts)
+            pdf: bytes = document.write_pdf(
+                stylesheets=[self._css], font_config=self._fonts, cache=self._images
+            )
+            self._pdfs[digest] = pdf
+            while len(self._pdfs) > CACHED_PDFS:
+                self._pdfs.popitem(last=False)
         return pdf
 
 
@@ -146,9 +206,11 @@ class CardDocuments:
     ) -> bytes:
         """A4 PDF with the bundled IPAexGothic font embedded."""
         drawn = charts if charts is not None else self._charts_for(card, sheets, "png")
+        printer = self._printer_for()
+        named = Charts(printer.chart_url(drawn.lifeline), printer.chart_url(drawn.will_can_must))
         # The stylesheet is the printer's, parsed once, rather than a <style> in each page.
-        context = replace(self.context(card, sheets, charts=drawn), inline_css=False)
-        return self._printer_for().pdf(render_html(self._environment, context))
+        context = replace(self.context(card, sheets, charts=named), inline_css=False)
+        return printer.pdf(render_html(self._environment, context))
 
     def xlsx(self, card: JobCard, sheets: Sequence[str] = SHEET_KEYS) -> bytes:
         """An Excel workbook, one worksheet per sheet, set up to print on A4."""

@@ -276,3 +276,20 @@ def test_without_an_emoji_font_emoji_print_as_a_visible_mark(tmp_path: Path) -> 
     assert not any(name for name, _ in poppler.fonts(pdf) if "Emoji" in name)
     # Only the print changes: the card still holds what the person typed.
     assert card.reflection.peak == EMOJI_ANSWER
+
+
+def test_a_card_made_again_after_a_change_shows_the_change(documents: CardDocuments) -> None:
+    """PDFs and charts are kept by content: a changed answer is never served from before."""
+    from dataclasses import replace
+
+    from bot.documents.charts import lifeline_png
+
+    card = rich_card()
+    first = documents.pdf(card)
+    assert documents.pdf(card) == first  # the same card again: the same file
+    renamed = replace(card, person=replace(card.person, name="高橋 美咲"))
+    text = poppler.text(documents.pdf(renamed))
+    assert "高橋" in text and "高橋" not in poppler.text(first)
+    moved = [replace(card.lifeline[0], score=-card.lifeline[0].score), *card.lifeline[1:]]
+    assert lifeline_png(moved) != lifeline_png(card.lifeline)
+    assert lifeline_png(list(card.lifeline)) == lifeline_png(card.lifeline)

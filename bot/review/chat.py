@@ -170,7 +170,9 @@ def act(ctx: EffectContext) -> ActionResult:
                 resolve(ctx.session, submission, comment.id, Actor.person(ctx.person_id), ctx.now)
         except ReviewRefused as refused:
             return _say(ctx, refused.reason)
-        return ActionResult((Text(T.RESOLVED.get(_lang(ctx))),), follow=OpenSection("review_comments"))
+        return ActionResult(
+            (Text(T.RESOLVED.get(_lang(ctx))),), follow=OpenSection("review_comments")
+        )
     return ActionResult(follow=OpenSection("review_comments"))
 
 

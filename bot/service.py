@@ -464,6 +464,10 @@ class ConversationService:
         now = self._clock()
         with self._sessions.begin() as session:
             items = outbox.claim_due(session, channel, now, limit, person_id=person_id)
+            # Joined identities: the message goes to the one the person used last.
+            reach = {
+                item.person_id: people.newest_identity(session, item.person_id) for item in items
+            }
             langs = {
                 item.person_id: as_lang(record.lang if record else None)
                 for item in items
@@ -485,7 +489,7 @@ class ConversationService:
                 outbound = self.handle(inbound)
             else:
                 outbound = [Text(Localized(**item.payload).get(langs[item.person_id]))]
-            deliveries.append(Delivery(item.id, item.person_id, outbound, item.attempt))
+            deliveries.append(Delivery(item.id, reach[item.person_id], outbound, item.attempt))
         return deliveries
 
     def acknowledge(self, outbox_id: int) -> None:

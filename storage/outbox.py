@@ -15,6 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import Table, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from storage import people
 from storage.models import OutboxRow
 from storage.repositories import _insert_ignore
 
@@ -126,7 +127,8 @@ def claim_due(
     if person_id is not None:
         query = query.where(OutboxRow.person_id == person_id)
     else:
-        query = query.where(OutboxRow.person_id.startswith(f"{channel}:", autoescape=True))
+        # A person with joined identities (「連携」) is reached where they wrote last.
+        query = query.where(people.reached_on(channel))
     rows = session.scalars(
         query.order_by(OutboxRow.due_at, OutboxRow.id)
         .limit(limit)

@@ -14,16 +14,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import (
+    ColumnElement,
     DateTime,
     ForeignKey,
     Integer,
     String,
     Table,
+    and_,
     delete,
+    exists,
+    or_,
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from storage.models import (
     AnswerRow,
@@ -102,6 +106,37 @@ def touch(session: Session, identity_id: str, now: datetime) -> str:
 
 def _has_row(session: Session, identity_id: str) -> bool:
     return session.get(IdentityRow, identity_id) is not None
+
+
+def newest_identity(session: Session, person_id: str) -> str:
+    """The identity a person used most recently (the person's own id when not joined)."""
+    return identities_of(session, person_id)[0][0]
+
+
+def reached_on(channel: str) -> ColumnElement[bool]:
+    """Outbox rows whose person is reached on ``channel``.
+
+    A person on one channel is reached by their own id; a person with joined identities
+    on the channel of the identity they used most recently.
+    """
+    mine, newer = aliased(IdentityRow), aliased(IdentityRow)
+    newest = ~exists().where(
+        newer.person_id == mine.person_id,
+        or_(
+            newer.last_seen_at > mine.last_seen_at,
+            and_(newer.last_seen_at == mine.last_seen_at, newer.id < mine.id),
+        ),
+    )
+    joined_here = exists().where(
+        mine.person_id == OutboxRow.person_id,
+        mine.id.startswith(f"{channel}:", autoescape=True),
+        newest,
+    )
+    alone_here = and_(
+        OutboxRow.person_id.startswith(f"{channel}:", autoescape=True),
+        ~exists().where(IdentityRow.person_id == OutboxRow.person_id),
+    )
+    return or_(alone_here, joined_here)
 
 
 def identities_of(session: Session, person_id: str) -> list[tuple[str, datetime | None]]:
@@ -231,7 +266,10 @@ def join(session: Session, keep: str, drop: str, now: datetime) -> None:
     ``drop``'s answers and conversation are deleted: the caller exports them to the
     person first, unless there were none.
     """
-    moved = identities_of(session, drop)
+    moved = [
+        (i, seen or _last_turn(session, drop, now)) for i, seen in identities_of(session, drop)
+    ]
+    kept_since = _last_turn(session, keep, now)
     for table, column in _person_columns(session):
         if table.name in _CARD_TABLES or table.name == "outbox":
             continue
@@ -253,12 +291,18 @@ def join(session: Session, keep: str, drop: str, now: datetime) -> None:
     session.execute(delete(ConversationRow).where(ConversationRow.person_id == drop))
     session.execute(delete(PersonRow).where(PersonRow.id == drop))
     if not _has_row(session, keep):
-        session.add(IdentityRow(id=keep, person_id=keep, linked_at=now, last_seen_at=now))
+        session.add(IdentityRow(id=keep, person_id=keep, linked_at=now, last_seen_at=kept_since))
     for identity, seen in moved:
-        session.add(
-            IdentityRow(id=identity, person_id=keep, linked_at=now, last_seen_at=seen or now)
-        )
+        session.add(IdentityRow(id=identity, person_id=keep, linked_at=now, last_seen_at=seen))
     session.flush()
+
+
+def _last_turn(session: Session, person_id: str, default: datetime) -> datetime:
+    """When a person (on one identity so far) last wrote: their conversation's last save."""
+    updated = session.execute(
+        select(ConversationRow.updated_at).where(ConversationRow.person_id == person_id)
+    ).scalar_one_or_none()
+    return aware(updated) if updated is not None else default
 
 
 def unlink(session: Session, identity_id: str, now: datetime) -> bool:

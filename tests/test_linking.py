@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from bot.bootstrap import Runtime
-from bot.engine import Choices, Document
-from storage import people
+from bot.engine import Choices, Document, Text
+from storage import outbox, people
 from storage import repositories as repo
 from storage.booking import BookingRow
 from storage.models import DeliveryRow
@@ -218,3 +218,36 @@ def test_a_sentence_starting_with_the_word_is_an_answer(setup: tuple[Runtime, Cl
     chat.start_profile()
     chat.send("連携 太郎")
     assert answers_of(runtime, "telegram:111")["profile.name"] == "連携 太郎"
+
+
+def test_reminders_go_to_the_identity_used_last(setup: tuple[Runtime, Clock]) -> None:
+    runtime, clock = setup
+    telegram, web = two(runtime)
+    telegram.start_profile()
+    code = code_of(telegram.send("連携"))
+    clock.now = NOW + timedelta(minutes=1)
+    web.send(f"連携 {code}")
+    person = person_of(runtime, "web:browser")
+
+    def notice(key: str) -> None:
+        with runtime.sessions.begin() as session:
+            outbox.schedule(
+                session,
+                person,
+                due_at=clock.now,
+                kind="message",
+                payload={"ja": f"お知らせ{key}", "en": f"Notice {key}"},
+                now=clock.now,
+                key=key,
+            )
+
+    notice("1")
+    assert runtime.service.deliver_due("telegram") == []
+    [(to, [message])] = runtime.service.deliver_due("web")
+    assert to == "web:browser" and isinstance(message, Text) and message.text == "お知らせ1"
+    clock.now = NOW + timedelta(minutes=2)
+    telegram.send("山田 太郎")
+    notice("2")
+    assert runtime.service.deliver_due("web") == []
+    [(to, _)] = runtime.service.deliver_due("telegram")
+    assert to == "telegram:111"

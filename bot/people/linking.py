@@ -57,8 +57,11 @@ class Linking:
     def route(self, session: Session, inbound: Inbound, now: datetime) -> Routed:
         """The message for its person; a link request is carried out here, in this session."""
         identity = inbound.person_id
+        if inbound.origin != "person":
+            # A reminder or an action's outcome: the person did not use this identity now.
+            return Routed(replace(inbound, person_id=people.resolve(session, identity)))
         person = people.touch(session, identity, now)
-        request = _request(inbound) if inbound.origin == "person" else None
+        request = _request(inbound)
         if request is None:
             return Routed(inbound if person == identity else replace(inbound, person_id=person))
         record = repo.lock_conversation(session, person, now, as_lang(inbound.lang_hint))
@@ -133,6 +136,7 @@ class Linking:
         people.use_code(session, code.code)
         people.clear_failures(session, identity)
         people.join(session, keep, drop, now)
+        people.touch(session, identity, now)  # the identity that linked is the one in use
         return Routed(_start(keep), said)
 
     def _which(self, session: Session, here: str, there: str, code: str, lang: Lang) -> Choices:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,12 +26,19 @@ from starlette.routing import Route
 
 from bot.config import Settings
 from bot.documents.links import DocumentLinks, link_settings
-from bot.engine import Document, Inbound, as_lang
+from bot.engine import Document, Inbound, Outbound, as_lang
 from bot.engine.localized import Lang
 from bot.engine.payloads import RunCommand, encode
 from bot.service import ConversationService
 from bot.web import chat_messages as shown
-from bot.web.chat_security import ChatKeys, ChatLimits, identity_of, new_token, protect
+from bot.web.chat_security import (
+    CHANNEL,
+    ChatKeys,
+    ChatLimits,
+    identity_of,
+    new_token,
+    protect,
+)
 from bot.web.chat_texts import text
 from bot.web.deps import client_address
 from bot.web.limits import TooManyRequestsError
@@ -42,7 +50,7 @@ _RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, 
 _DELIVERY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 FETCH_HEADER = "x-requested-with"
 FETCH_VALUE = "jobcard-chat"
-COMMANDS = ("back", "skip", "summary", "menu", "help", "card")
+COMMANDS = ("back", "skip", "summary", "menu", "help", "card", "link")
 START = encode(RunCommand("start"))
 
 
@@ -120,6 +128,7 @@ def _page(
 ) -> Response:
     chat = settings_of(request)
     identity = identity_of(token)
+    _deliver_due(chat, identity)
     with chat.sessions() as session:
         person = people.resolve(session, identity)
         messages, stored_draft = shown.shown(webchat.recent_messages(session, identity))
@@ -242,22 +251,53 @@ def _turn(
         person = people.resolve(session, identity)
         said = label if payload is not None else typed
         stored = [shown.person_message(said or "")] if said else []
-        for outbound in reply.outbound:
-            link = None
-            if isinstance(outbound, Document) and chat.links is not None:
-                link = chat.links.issue(session, person, outbound, now)
-            if isinstance(outbound, Document) and link is None:
-                stored.append(shown.bot_text(text("no_link", reply.lang)))
-                continue
-            stored.append(shown.bot_message(outbound, link))
+        stored += _replies(chat, session, person, reply.outbound, reply.lang, now)
         if payload is not None and typed.strip():
             stored.append(shown.draft_message(typed))
         webchat.add_messages(session, identity, person, stored, now)
 
 
+def _replies(
+    chat: ChatSettings,
+    session: Session,
+    person: str,
+    replies: Sequence[Outbound],
+    lang: Lang,
+    now: datetime,
+) -> list[shown.StoredMessage]:
+    """Replies as the page keeps them: a document becomes a signed link."""
+    stored = []
+    for outbound in replies:
+        link = None
+        if isinstance(outbound, Document) and chat.links is not None:
+            link = chat.links.issue(session, person, outbound, now)
+        if isinstance(outbound, Document) and link is None:
+            stored.append(shown.bot_text(text("no_link", lang)))
+            continue
+        stored.append(shown.bot_message(outbound, link))
+    return stored
+
+
+def _deliver_due(chat: ChatSettings, identity: str) -> None:
+    """Reminders and notices due for this browser's person, when the web is where they are."""
+    with chat.sessions() as session:
+        person = people.resolve(session, identity)
+        here = people.newest_identity(session, person) == identity
+        lang = as_lang(record.lang) if (record := repo.find_person(session, person)) else "ja"
+    if not here or record is None:
+        return
+    for delivery in chat.service.claim_due(CHANNEL, person_id=person):
+        now = chat.service.now()
+        with chat.sessions.begin() as session:
+            stored = _replies(chat, session, person, delivery.outbound, lang, now)
+            webchat.add_messages(session, identity, person, stored, now)
+        chat.service.acknowledge(delivery.outbox_id)
+
+
 def _fragment(request: Request, token: str, after: int) -> Response:
     chat = settings_of(request)
     identity = identity_of(token)
+    _deliver_due(chat, identity)
     with chat.sessions() as session:
         person = people.resolve(session, identity)
         messages, draft = shown.shown(webchat.recent_messages(session, identity))

@@ -15,8 +15,9 @@ import pytest
 
 from bot.bootstrap import Runtime
 from bot.web.chat_security import ChatLimits
+from storage import outbox, webchat
 from storage import repositories as repo
-from storage import webchat
+from tests.chat import Chat, text_of
 from tests.conftest import NOW
 from tests.documents.cards import rich_answers
 from tests.review.helpers import answer
@@ -279,3 +280,32 @@ def test_jobcard_web_names_a_missing_link_setting_in_one_line(
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and f"{missing} is not set" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_code_from_another_channel_links_the_browser_and_notices_follow(
+    server: ChatServer,
+) -> None:
+    moments = iter(NOW + timedelta(seconds=n) for n in range(1000))
+    server.runtime.service._clock = lambda: next(moments)  # each turn a second later
+    telegram = Chat(server.runtime.service, "telegram:42")
+    telegram.start_profile()
+    code = re.search(r"連携コードは (\d{6}) です", telegram.send("連携"))
+    assert code is not None
+    browser = Browser(server.url)
+    page = browser.send(f"連携 {code.group(1)}")
+    assert "連携しました" in page and "お名前" in page
+    browser.send("山田 太郎")
+    with server.runtime.sessions() as session:
+        assert repo.current_answers(session, "telegram:42")["profile.name"] == "山田 太郎"
+        outbox.schedule(
+            session,
+            "telegram:42",
+            due_at=NOW,
+            kind="message",
+            payload={"ja": "明日は面談の日です。", "en": "Your consultation is tomorrow."},
+            now=NOW,
+        )
+        session.commit()
+    assert server.runtime.service.deliver_due("telegram") == []  # the browser was used last
+    assert "明日は面談の日です。" in browser.client.get("/").text
+    assert "明日は面談の日です。" not in text_of(telegram.history)

@@ -6,7 +6,7 @@ These are the service actions and the options source that dialogs/juku.yaml name
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from bot.engine import OpenSection, Text, as_lang
@@ -48,6 +48,11 @@ _OPTIONS = {
     "homework": L("宿題：{title}（{date}まで）", "Homework: {title} (due {date})"),
     "started": L("宿題：{title}（途中・{date}まで）", "Homework: {title} (started, due {date})"),
     "late": L("遅れている宿題：{title}", "Overdue homework: {title}"),
+    "catch_up": L("宿題：{title}（前の回の分）", "Homework: {title} (from an earlier session)"),
+    "next": L(
+        "次回の宿題：{title}（第{number}回 {date}）",
+        "Next homework: {title} (session {number}, {date})",
+    ),
     "booking": L("個別相談を予約する", "Book a consultation"),
     "menu": L("メニューに戻る", "Back to the menu"),
     "leave": L("塾への参加をやめる", "Leave the course"),
@@ -89,7 +94,15 @@ def join_cohort(ctx: EffectContext) -> ActionResult:
     lang = as_lang(ctx.lang)
     today = ctx.now.astimezone(JST).date()
     joined = _TEXTS["joined"].format(lang, title=cohort_title(cohort, lang))
-    return ActionResult((Text(joined), Text(status_report(cohort, answers, today, lang))))
+    report = status_report(cohort, answers, today, lang, _joined_on(membership))
+    return ActionResult((Text(joined), Text(report)))
+
+
+def _joined_on(membership: cohorts.Membership) -> date:
+    joined = membership.joined_at
+    # SQLite hands timestamps back without a zone; they were stored in UTC.
+    aware = joined if joined.tzinfo is not None else joined.replace(tzinfo=UTC)
+    return aware.astimezone(JST).date()
 
 
 def juku_todo(ctx: SourceContext) -> Sequence[Option]:
@@ -98,13 +111,21 @@ def juku_todo(ctx: SourceContext) -> Sequence[Option]:
     cohort = cohorts.find_cohort(ctx.session, str(code)) if code else None
     if cohort is None:
         return [_option("rejoin"), _option("menu")]
-    return todo_options(cohort, ctx.answers, ctx.now.astimezone(JST).date())
+    today = ctx.now.astimezone(JST).date()
+    membership = cohorts.membership_of(ctx.session, ctx.person_id)
+    # The options of the joining turn are asked for before the join is stored: it is today.
+    joined_on = _joined_on(membership) if membership is not None else today
+    return todo_options(cohort, ctx.answers, today, joined_on)
 
 
-def todo_options(cohort: Cohort, answers: Mapping[str, Any], today: date) -> list[Option]:
-    """The schedule, each open homework of sessions held so far, booking, menu, leave.
+def todo_options(
+    cohort: Cohort, answers: Mapping[str, Any], today: date, joined_on: date | None = None
+) -> list[Option]:
+    """The schedule, the open homework so far and the next session's, booking, menu, leave.
 
-    Labels carry both languages, so the list is right whatever language the person uses.
+    Every homework can also be opened by typing its name (「マネープラン」), even one that
+    is done or not given yet: those are options without a button. Labels carry both
+    languages, so the list is right whatever language the person uses.
     """
     upcoming = next_session(cohort, today)
     options = [
@@ -112,25 +133,50 @@ def todo_options(cohort: Cohort, answers: Mapping[str, Any], today: date) -> lis
         if upcoming is None
         else _option("schedule", value="schedule", dates=_dates(upcoming.held_on))
     ]
-    for status in session_statuses(cohort, answers, today):
-        if status.session.held_on > today or status.status == "done":
+    offered: set[str] = set()
+    for status in session_statuses(cohort, answers, today, joined_on):
+        given = status.session.held_on <= today
+        is_next = upcoming is not None and status.session.number == upcoming.number
+        if status.status == "done" or not (given or is_next):
             continue
         for dialog_id, progress in status.dialogs:
             if progress == "done":
                 continue
-            kind = "late" if status.status == "late" else "homework"
-            if kind == "homework" and progress == "in_progress":
-                kind = "started"
-            title, due = HOMEWORK_TITLES[dialog_id], _dates(status.due)
+            kind = _homework_kind(status.status, progress, given, status.due, joined_on)
+            title = HOMEWORK_TITLES[dialog_id]
+            when = _dates(status.session.held_on if kind == "next" else status.due)
             label = L(
-                _OPTIONS[kind].format("ja", title=title.ja, date=due["ja"]),
-                _OPTIONS[kind].format("en", title=title.en, date=due["en"]),
+                _OPTIONS[kind].format(
+                    "ja", title=title.ja, date=when["ja"], number=status.session.number
+                ),
+                _OPTIONS[kind].format(
+                    "en", title=title.en, date=when["en"], number=status.session.number
+                ),
             )
-            options.append(Option(f"hw.{dialog_id}", label))
+            options.append(Option(f"hw.{dialog_id}", label, (title.ja, title.en)))
+            offered.add(dialog_id)
     if booking_offer(cohort, today) is not None:
         options.append(_option("booking"))
     options.extend([_option("menu"), _option("leave")])
+    for dialog_id in (d for dialogs in HOMEWORK.values() for d in dialogs):
+        if dialog_id not in offered:
+            title = HOMEWORK_TITLES[dialog_id]
+            label = L(f"宿題：{title.ja}", f"Homework: {title.en}")
+            options.append(Option(f"hw.{dialog_id}", label, (title.ja, title.en), listed=False))
     return options
+
+
+def _homework_kind(
+    status: str, progress: str, given: bool, due: date, joined_on: date | None
+) -> str:
+    """Which wording a homework option gets: late, catching up, started, next or due."""
+    if not given:
+        return "next"
+    if status == "late":
+        return "late"
+    if joined_on is not None and due <= joined_on:
+        return "catch_up"  # due before the person joined: not late, just to catch up on
+    return "started" if progress == "in_progress" else "homework"
 
 
 def _dates(day: date) -> Mapping[str, str]:
@@ -159,7 +205,7 @@ def juku_go(ctx: EffectContext) -> ActionResult:
     if choice == "schedule" and membership is not None:
         lang = as_lang(ctx.lang)
         today = ctx.now.astimezone(JST).date()
-        report = status_report(membership.cohort, answers, today, lang)
+        report = status_report(membership.cohort, answers, today, lang, _joined_on(membership))
         return ActionResult((Text(report),), event="again")
     homework = {d for dialogs in HOMEWORK.values() for d in dialogs}
     if isinstance(choice, str) and choice.startswith("hw.") and choice[3:] in homework:

@@ -158,6 +158,16 @@ def _show(session: Session, args: argparse.Namespace, now: datetime) -> int:
         print(f"第{session_.number}回 {session_.held_on} {theme(session_, 'ja')}")
         print(f"  宿題（{due}まで）: {homework}")
         print(f"  進み具合: {tally}")
+    if rows:
+        # The facilitator's table, as on the dashboard: names as people gave them.
+        print()
+        sessions = [f"第{s.number}回" for s in sorted(cohort.sessions, key=lambda s: s.number)]
+        print("| 参加者 | 参加日 | " + " | ".join(sessions) + " |")
+        print("|:--|:--|" + ":--|" * len(sessions))
+        for row in rows:
+            name = " ".join(row.name.split()).replace("|", "｜")
+            cells = [name, row.joined_on.isoformat(), *row.labels("ja")]
+            print("| " + " | ".join(cells) + " |")
     return 0
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from bot.csvfile import csv_text
 from bot.engine.localized import Lang, Localized
 from bot.juku.schedule import Cohort, Progress, Status, statuses_from_progress
-from bot.juku.texts import STATUS_LABELS, short_date
+from bot.juku.texts import short_date, status_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +34,27 @@ class Participant:
 
 @dataclass(frozen=True, slots=True)
 class FacilitatorRow:
-    """One participant: their homework status for sessions 1–4, in order."""
+    """One participant: their homework status for sessions 1–4, in order.
+
+    Attributes:
+        done: How many homework items of each session are done (with ``totals``, 「途中 (1/4)」).
+    """
 
     number: int
     name: str
     joined_on: date
     statuses: tuple[Status, ...]
+    done: tuple[int, ...] = ()
+    totals: tuple[int, ...] = ()
+
+    def labels(self, lang: Lang = "ja") -> list[str]:
+        """Each session's status in words: 済, 途中 (1/4), 未着手, 遅れ (0/4)."""
+        done = self.done or (0,) * len(self.statuses)
+        totals = self.totals or (1,) * len(self.statuses)
+        return [
+            status_text(status, count, total, lang)
+            for status, count, total in zip(self.statuses, done, totals, strict=True)
+        ]
 
 
 _UNNAMED = Localized("参加者{number}", "Participant {number}")
@@ -51,10 +66,15 @@ def facilitator_rows(
     """The table's rows, in joining order."""
     rows = []
     for person in sorted(participants, key=lambda p: (p.joined_on, p.number)):
-        statuses = statuses_from_progress(cohort, person.progress, today)
+        statuses = statuses_from_progress(cohort, person.progress, today, person.joined_on)
         name = person.name or _UNNAMED.format(lang, number=person.number)
         row = FacilitatorRow(
-            person.number, name, person.joined_on, tuple(s.status for s in statuses)
+            person.number,
+            name,
+            person.joined_on,
+            tuple(s.status for s in statuses),
+            tuple(s.done for s in statuses),
+            tuple(len(s.dialogs) for s in statuses),
         )
         rows.append(row)
     return rows
@@ -86,10 +106,7 @@ def to_csv(cohort: Cohort, rows: Sequence[FacilitatorRow], lang: Lang = "ja") ->
     Names are written as people gave them; one that starts like a formula is neutralised
     (see ``bot.csvfile``).
     """
-    body = [
-        [row.name, row.joined_on.isoformat(), *(STATUS_LABELS[s].get(lang) for s in row.statuses)]
-        for row in rows
-    ]
+    body = [[row.name, row.joined_on.isoformat(), *row.labels(lang)] for row in rows]
     return csv_text(headings(cohort, lang), body)
 
 
@@ -107,6 +124,8 @@ def to_data(cohort: Cohort, rows: Sequence[FacilitatorRow]) -> dict[str, Any]:
                 "name": row.name,
                 "joined_on": row.joined_on.isoformat(),
                 "statuses": list(row.statuses),
+                "done": list(row.done),
+                "items": list(row.totals),
             }
             for row in rows
         ],

@@ -108,7 +108,8 @@ class SessionStatus:
     """The homework of one session for one person.
 
     Attributes:
-        due: The day the homework is due; it is late from the day after.
+        due: The day the homework is due; it is late from the day after (for people who
+            joined before it was due).
         dialogs: Each homework dialog with its progress, in homework order.
     """
 
@@ -117,6 +118,11 @@ class SessionStatus:
     status: Status
     dialogs: tuple[tuple[str, Progress], ...]
 
+    @property
+    def done(self) -> int:
+        """How many of the session's homework items are done."""
+        return sum(progress == "done" for _, progress in self.dialogs)
+
 
 def homework_progress(answers: Mapping[str, Any]) -> dict[str, Progress]:
     """The progress of every homework dialog; nothing else of the answers is kept."""
@@ -124,16 +130,23 @@ def homework_progress(answers: Mapping[str, Any]) -> dict[str, Progress]:
 
 
 def session_statuses(
-    cohort: Cohort, answers: Mapping[str, Any], today: date
+    cohort: Cohort, answers: Mapping[str, Any], today: date, joined_on: date | None = None
 ) -> list[SessionStatus]:
     """Every session's homework status for one person, session 1 first."""
-    return statuses_from_progress(cohort, homework_progress(answers), today)
+    return statuses_from_progress(cohort, homework_progress(answers), today, joined_on)
 
 
 def statuses_from_progress(
-    cohort: Cohort, progress: Mapping[str, Progress], today: date
+    cohort: Cohort,
+    progress: Mapping[str, Progress],
+    today: date,
+    joined_on: date | None = None,
 ) -> list[SessionStatus]:
-    """Session statuses from each homework dialog's progress (missing counts as not started)."""
+    """Session statuses from each homework dialog's progress (missing counts as not started).
+
+    Homework is late only for someone who joined before it was due: a person who joins
+    after session 2 is catching up on session 1's homework, not late with it.
+    """
     statuses = []
     for session in sorted(cohort.sessions, key=lambda s: s.number):
         dialogs = tuple((d, progress.get(d, "not_started")) for d in HOMEWORK[session.number])
@@ -141,7 +154,7 @@ def statuses_from_progress(
         status: Status
         if all(state == "done" for _, state in dialogs):
             status = "done"
-        elif today > due:
+        elif today > due and (joined_on is None or due > joined_on):
             status = "late"
         elif any(state != "not_started" for _, state in dialogs):
             status = "in_progress"

@@ -61,9 +61,23 @@ OWN_STATUS: Mapping[Status, Localized] = {
 PROGRESS_MARKS: Mapping[Progress, Localized] = {
     "done": L("✓ 済", "✓ done"),
     "in_progress": L("途中", "in progress"),
-    "not_started": L("まだ", "not yet"),
+    "not_started": L("未着手", "not started"),
 }
 _WEEKDAYS_JA = "月火水木金土日"
+
+
+def status_text(
+    status: Status,
+    done: int,
+    total: int,
+    lang: Lang,
+    labels: Mapping[Status, Localized] = STATUS_LABELS,
+) -> str:
+    """A session's status with how much is done when it has several items: 「途中 (1/4)」."""
+    label = labels[status].get(lang)
+    if total > 1 and status in ("in_progress", "late"):
+        return f"{label} ({done}/{total})"
+    return label
 
 
 def format_date(day: date, lang: Lang, today: date | None = None) -> str:
@@ -123,7 +137,13 @@ _REPORT = {
 }
 
 
-def status_report(cohort: Cohort, answers: Mapping[str, Any], today: date, lang: Lang) -> str:
+def status_report(
+    cohort: Cohort,
+    answers: Mapping[str, Any],
+    today: date,
+    lang: Lang,
+    joined_on: date | None = None,
+) -> str:
     """The participant's view: the next session, each session's homework and what is done."""
     title = cohort_title(cohort, lang)
     lines = [f"【{title}】" if lang == "ja" else f"[{title}]"]
@@ -132,10 +152,10 @@ def status_report(cohort: Cohort, answers: Mapping[str, Any], today: date, lang:
         lines.append(_REPORT["over"].get(lang))
     else:
         lines.append(_REPORT["next"].format(lang, title=session_title(upcoming, lang, today)))
-    for status in session_statuses(cohort, answers, today):
+    for status in session_statuses(cohort, answers, today, joined_on):
         lines.append("")
         lines.append(session_title(status.session, lang, today))
-        label = OWN_STATUS[status.status].get(lang)
+        label = status_text(status.status, status.done, len(status.dialogs), lang, OWN_STATUS)
         due = format_date(status.due, lang, today)
         lines.append(_REPORT["homework"].format(lang, due=due, status=label))
         for dialog_id, progress in status.dialogs:

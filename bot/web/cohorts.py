@@ -20,7 +20,7 @@ from bot.juku.cohorts import list_cohorts
 from bot.juku.facilitator import FacilitatorRow, to_csv
 from bot.juku.roster import facilitator_table
 from bot.juku.schedule import JST, next_session
-from bot.juku.texts import MODES, SEASONS, STATUS_LABELS, format_date, session_title, theme
+from bot.juku.texts import MODES, SEASONS, format_date, session_title, theme
 from bot.web.access import Permission, allows
 from bot.web.deps import authorize, log_access, web
 from bot.web.render import page
@@ -105,7 +105,8 @@ async def cohort_table(request: Request) -> Response:
                 {
                     "name": row.name,
                     "joined_on": row.joined_on.isoformat(),
-                    "cells": [(status, STATUS_LABELS[status].ja) for status in row.statuses],
+                    # 「途中 (1/4)」: how much of a session's homework is done.
+                    "cells": list(zip(row.statuses, row.labels("ja"), strict=True)),
                 }
                 for row in rows
             ]

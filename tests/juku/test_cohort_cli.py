@@ -109,19 +109,20 @@ def test_export_is_progress_only(
     text = capsys.readouterr().out
     assert text.splitlines() == [
         "\ufeff参加者,参加日,第1回（10月1日）,第2回（10月15日）,第3回（11月5日）,第4回（11月26日）",
-        "やまだ,2026-11-22,済,遅れ,済,未着手",
-        "参加者2,2026-11-22,遅れ,遅れ,未着手,未着手",
+        # Both joined on 22 Nov, after sessions 1 and 2 were due: catching up, not late.
+        "やまだ,2026-11-22,済,途中,済,未着手",
+        "参加者2,2026-11-22,未着手,未着手,未着手,未着手",
     ]
     assert SECRET not in text and "telegram" not in text
     target = tmp_path / "progress.csv"
     assert run(sqlite_url, "cohort", "export", "K7M2QP", "--lang", "en", "-o", str(target)) == 0
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads the Japanese names
-    assert "やまだ,2026-11-22,done,late,done,not started" in raw.decode("utf-8-sig")
+    assert "やまだ,2026-11-22,done,in progress,done,not started" in raw.decode("utf-8-sig")
     assert capsys.readouterr().out == f"wrote {target}\n"  # -o says where the file went
     assert run(sqlite_url, "cohort", "export", "K7M2QP", "--format", "json") == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["participants"][0]["statuses"] == ["done", "late", "done", "not_started"]
+    assert data["participants"][0]["statuses"] == ["done", "in_progress", "done", "not_started"]
     assert SECRET not in json.dumps(data, ensure_ascii=False)
 
 
@@ -188,7 +189,7 @@ def test_join_reminders_and_export_on_postgres(
     assert len(keys) == 10
     assert run(pg_url, "cohort", "export", "WINTER26") == 0
     text = capsys.readouterr().out
-    assert "さとう,2026-11-22,途中,未着手,未着手,未着手" in text and SECRET not in text
+    assert "さとう,2026-11-22,途中 (1/4),未着手,未着手,未着手" in text and SECRET not in text
     chat.send("塾")
     chat.press("塾への参加をやめる")
     chat.press("はい")

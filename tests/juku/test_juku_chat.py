@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.engine import OpenSection
 from bot.bootstrap import Runtime
+from bot.engine import OpenSection
 from bot.juku import chat as juku_chat
 from bot.juku import cohorts
 from bot.service import ConversationService, EffectContext
@@ -55,9 +55,11 @@ def test_members_see_open_homework_and_open_it_from_the_list(
     join(chat)
     seed(chat, {"lifeline._completed": True, "will_can_must._completed": True})
     reply = chat.send("塾")
-    assert "遅れている宿題：職務経歴シート（様式2）" in reply
+    # Joined on 22 Nov, after session 1's homework was due: to catch up on, not late.
+    assert "宿題：職務経歴シート（様式2）（前の回の分）" in reply and "遅れ" not in reply
     assert "ライフラインチャート" not in reply and "Will・Can・Must" not in reply
     assert "宿題：マネープラン（11月26日まで）" in reply
+    assert "次回の宿題：多様なキャリアデザイン（第4回 11月26日）" in reply
     assert "参加コード" not in reply  # members are not asked again
     reply = chat.press("マネープラン")
     assert "【マネープラン】" in reply and "今の年齢を教えてください" in reply

@@ -124,8 +124,8 @@ def test_participant_report_shows_next_session_due_dates_and_what_is_done() -> N
     answers = {"lifeline._completed": True, "money_plan.age": 58}
     text = status_report(cohort(), answers, date(2026, 10, 16), "ja")
     assert "次回：第3回 11月5日（木） マネープランについて学ぶ" in text
-    assert "宿題（10月15日（木）まで）：期限を過ぎています" in text
-    assert "・ライフラインチャート：✓ 済" in text and "・職務経歴シート（様式2）：まだ" in text
+    assert "宿題（10月15日（木）まで）：期限を過ぎています (1/4)" in text  # 1 of 4 done
+    assert "・ライフラインチャート：✓ 済" in text and "・職務経歴シート（様式2）：未着手" in text
     assert "・マネープラン：途中" in text
     assert "「予約」と送ると予約できます" in text  # between sessions 2 and 3
     english = status_report(cohort(), answers, date(2026, 12, 20), "en")
@@ -149,4 +149,4 @@ def test_facilitator_rows_from_progress_only() -> None:
     assert lines[0] == (
         "\ufeff参加者,参加日,第1回（10月1日）,第2回（10月15日）,第3回（11月5日）,第4回（11月26日）"
     )
-    assert lines[1] == "やまだ,2026-10-01,遅れ,遅れ,未着手,未着手"
+    assert lines[1] == "やまだ,2026-10-01,遅れ (1/4),遅れ,未着手,未着手"

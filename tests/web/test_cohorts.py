@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
@@ -20,11 +20,13 @@ CODE = "K7M2QP"
 # Today (NOW) is 22 November: session 1 and 2 homework are overdue, 3 and 4 are not.
 DATES = (date(2026, 10, 1), date(2026, 10, 15), date(2026, 11, 5), date(2026, 12, 3))
 SECRET = "ひみつの夢<b>パン屋</b>を開く"
+JOINED = datetime(2026, 9, 20, 3, 0, tzinfo=UTC)  # before the first session
 
 
 @pytest.fixture
 def juku(dashboard: Dashboard) -> Dashboard:
-    """A cohort of two: やまだ did session 1 and started session 3; the other did nothing."""
+    """A cohort of two who joined before it began: やまだ did session 1 and started
+    session 3; the other did nothing."""
     with dashboard.sessions.begin() as session:
         cohorts.create_cohort(
             session,
@@ -38,7 +40,7 @@ def juku(dashboard: Dashboard) -> Dashboard:
         )
         for person, name in (("line:yamada", "やまだ"), ("line:quiet", None)):
             repositories.lock_conversation(session, person, NOW)
-            joined = cohorts.join(session, person, CODE, display_name=name, answers={}, now=NOW)
+            joined = cohorts.join(session, person, CODE, display_name=name, answers={}, now=JOINED)
             assert joined is not None
         for dialog in HOMEWORK[1]:
             repositories.save_answer(session, "line:yamada", dialog, COMPLETED, True, NOW)
@@ -88,8 +90,8 @@ def test_the_csv_download(juku: Dashboard) -> None:
         assert response.content.startswith(b"\xef\xbb\xbf")  # a BOM, for Excel
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0][0] == "参加者" and rows[0][2].startswith("第1回")
-        assert rows[1] == ["やまだ", "2026-11-22", "済", "遅れ", "途中", "未着手"]
-        assert rows[2] == ["参加者2", "2026-11-22", "遅れ", "遅れ", "未着手", "未着手"]
+        assert rows[1] == ["やまだ", "2026-09-20", "済", "遅れ", "途中", "未着手"]
+        assert rows[2] == ["参加者2", "2026-09-20", "遅れ (0/4)", "遅れ", "未着手", "未着手"]
         assert "パン屋" not in response.text
     with httpx.Client(base_url=juku.url) as client:
         login(client, "admin")  # an admin sees every cohort's progress, never names

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    bindparam,
     delete,
     exists,
     or_,
@@ -86,22 +87,29 @@ class LinkCode:
     expires_at: datetime
 
 
+# Run on every message: built once (building a statement costs more than running it).
+_RESOLVE = select(IdentityRow.person_id).where(IdentityRow.id == bindparam("identity"))
+_TOUCH = (
+    update(IdentityRow)
+    .where(IdentityRow.id == bindparam("identity"))
+    .values(last_seen_at=bindparam("now"))
+)
+
+
 def resolve(session: Session, identity_id: str) -> str:
     """The person an identity belongs to (itself unless joined to another)."""
-    person = session.execute(
-        select(IdentityRow.person_id).where(IdentityRow.id == identity_id)
-    ).scalar_one_or_none()
+    person = session.connection().execute(_RESOLVE, {"identity": identity_id}).scalar()
     return person if person is not None else identity_id
 
 
 def touch(session: Session, identity_id: str, now: datetime) -> str:
     """Resolve an identity and, when it is joined, record that it was used now."""
-    person = resolve(session, identity_id)
-    if person != identity_id or _has_row(session, identity_id):
-        session.execute(
-            update(IdentityRow).where(IdentityRow.id == identity_id).values(last_seen_at=now)
-        )
-    return person
+    connection = session.connection()
+    person = connection.execute(_RESOLVE, {"identity": identity_id}).scalar()
+    if person is None:
+        return identity_id  # on its own: nothing to record
+    connection.execute(_TOUCH, {"identity": identity_id, "now": now})
+    return str(person)
 
 
 def _has_row(session: Session, identity_id: str) -> bool:

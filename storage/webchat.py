@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from storage.models import AnswerRow, Base, PersonRow
+from storage.models import AnswerRow, Base, OutboxRow, PersonRow
 
 
 class WebMessageRow(Base):
@@ -110,14 +110,33 @@ def add_messages(
         )
 
 
-def recent_messages(session: Session, identity_id: str) -> list[WebMessage]:
-    """An identity's web chat, oldest first."""
-    rows = session.execute(
-        select(WebMessageRow.id, WebMessageRow.body, WebMessageRow.image.is_not(None))
-        .where(WebMessageRow.identity_id == identity_id)
-        .order_by(WebMessageRow.id)
-    ).all()
+def recent_messages(
+    session: Session, identity_id: str, *, after: int = 0, last: int | None = None
+) -> list[WebMessage]:
+    """An identity's web chat, oldest first: those after message ``after``, or the ``last`` few."""
+    query = select(WebMessageRow.id, WebMessageRow.body, WebMessageRow.image.is_not(None)).where(
+        WebMessageRow.identity_id == identity_id, WebMessageRow.id > after
+    )
+    if last is not None:
+        query = query.order_by(WebMessageRow.id.desc()).limit(last)
+    rows = sorted(session.execute(query.order_by(WebMessageRow.id)).all(), key=lambda r: r[0])
     return [WebMessage(row[0], json.loads(row[1]), bool(row[2])) for row in rows]
+
+
+def has_due(session: Session, person_id: str, now: datetime) -> bool:
+    """Whether a reminder or notice may be due for the person (a read, before any claim)."""
+    return (
+        session.execute(
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.person_id == person_id,
+                OutboxRow.status.in_(("pending", "claimed")),
+                OutboxRow.due_at <= now,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def message_image(session: Session, identity_id: str, message_id: int) -> bytes | None:

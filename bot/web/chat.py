@@ -110,8 +110,7 @@ def settings_of(request: Request) -> ChatSettings:
     return chat
 
 
-def _lang(request: Request, session: Session, identity: str) -> Lang:
-    record = repo.find_person(session, people.resolve(session, identity))
+def _lang(request: Request, record: repo.ConversationRecord | None) -> Lang:
     if record is not None:
         return as_lang(record.lang)
     accepted = request.headers.get("accept-language", "ja").lower()
@@ -128,12 +127,15 @@ def _page(
 ) -> Response:
     chat = settings_of(request)
     identity = identity_of(token)
-    _deliver_due(chat, identity)
     with chat.sessions() as session:
         person = people.resolve(session, identity)
+        if webchat.has_due(session, person, chat.service.now()):
+            _deliver_due(chat, identity, person)
+            session.rollback()  # a fresh read, which sees what was just delivered
         messages, stored_draft = shown.shown(webchat.recent_messages(session, identity))
-        box = shown.answer_box(session, chat.service.catalog, person)
-        lang = _lang(request, session, identity)
+        record = repo.find_person(session, person)
+        box = shown.answer_box(record, chat.service.catalog)
+        lang = _lang(request, record)
     context = {
         "lang": lang,
         "t": lambda key, **params: text(key, lang, **params),
@@ -227,7 +229,7 @@ def _turn(
 ) -> None:
     identity = identity_of(token)
     with chat.sessions() as session:
-        before = webchat.recent_messages(session, identity)
+        before = webchat.recent_messages(session, identity, last=20)
         record = repo.find_person(session, people.resolve(session, identity))
     accepted = request.headers.get("accept-language", "ja").lower()
     is_new = record is None
@@ -278,10 +280,11 @@ def _replies(
     return stored
 
 
-def _deliver_due(chat: ChatSettings, identity: str) -> None:
+def _deliver_due(chat: ChatSettings, identity: str, person: str) -> None:
     """Reminders and notices due for this browser's person, when the web is where they are."""
     with chat.sessions() as session:
-        person = people.resolve(session, identity)
+        if not webchat.has_due(session, person, chat.service.now()):
+            return  # the usual case: no write transaction for a page view
         here = people.newest_identity(session, person) == identity
         lang = as_lang(record.lang) if (record := repo.find_person(session, person)) else "ja"
     if not here or record is None:
@@ -297,17 +300,20 @@ def _deliver_due(chat: ChatSettings, identity: str) -> None:
 def _fragment(request: Request, token: str, after: int) -> Response:
     chat = settings_of(request)
     identity = identity_of(token)
-    _deliver_due(chat, identity)
     with chat.sessions() as session:
         person = people.resolve(session, identity)
-        messages, draft = shown.shown(webchat.recent_messages(session, identity))
-        box = shown.answer_box(session, chat.service.catalog, person)
-        lang = _lang(request, session, identity)
+        if webchat.has_due(session, person, chat.service.now()):
+            _deliver_due(chat, identity, person)
+            session.rollback()  # a fresh read, which sees what was just delivered
+        messages, draft = shown.shown(webchat.recent_messages(session, identity, after=after))
+        record = repo.find_person(session, person)
+        box = shown.answer_box(record, chat.service.catalog)
+        lang = _lang(request, record)
     templates = request.app.state.templates
     context = {
         "lang": lang,
         "t": lambda key, **params: text(key, lang, **params),
-        "messages": [m for m in messages if m.id > after],
+        "messages": messages,
         "box": box,
         "draft": draft,
         "csrf": chat.keys.csrf(token),
@@ -345,7 +351,7 @@ async def make_resume_code(request: Request) -> Response:
             person = people.resolve(session, identity)
             if repo.find_person(session, person) is None:
                 return  # nothing to continue yet
-            lang = _lang(request, session, identity)
+            lang = _lang(request, repo.find_person(session, person))
             webchat.new_resume_code(session, identity, code, now + RESUME_LIFETIME)
             url = f"{chat.public_url or str(request.base_url).rstrip('/')}/resume?code={code}"
             message = text("resume_code", lang, code=code, minutes=30, url=url)
@@ -358,7 +364,8 @@ async def make_resume_code(request: Request) -> Response:
 def _resume_page(request: Request, token: str, code: str, error: bool, status: int) -> Response:
     chat = settings_of(request)
     with chat.sessions() as session:
-        lang = _lang(request, session, identity_of(token))
+        person = people.resolve(session, identity_of(token))
+        lang = _lang(request, repo.find_person(session, person))
     context = {
         "lang": lang,
         "t": lambda key, **params: text(key, lang, **params),

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, assert_never
 
-from sqlalchemy.orm import Session
-
 from bot.engine import Choices, Document, Image, Outbound, Text
 from bot.engine.answers import LongTextAnswer, TextAnswer
 from bot.engine.model import DialogCatalog, Group, Question
@@ -118,9 +116,8 @@ class AnswerBox:
     limit: int | None = None
 
 
-def answer_box(session: Session, catalog: DialogCatalog, person_id: str) -> AnswerBox:
+def answer_box(record: repo.ConversationRecord | None, catalog: DialogCatalog) -> AnswerBox:
     """The box for the open question: a tall one with its limit for a long answer."""
-    record = repo.find_person(session, person_id)
     if record is None:
         return AnswerBox()
     state = ConversationState.from_json(record.state)

@@ -7,7 +7,7 @@ from bot.engine.localized import Localized
 from bot.juku.career import plan_summary
 from bot.juku.money import plan_from_answers, what_ifs
 from bot.juku.money_chart import render_chart
-from bot.juku.money_report import conclusion, report, variant_label
+from bot.juku.money_report import NO_EARNINGS, report, variant_label
 from bot.service import ActionResult, EffectContext
 from storage import repositories as repo
 
@@ -41,13 +41,14 @@ def money_projection(ctx: EffectContext) -> ActionResult:
         plan, used = plan_from_answers(answers)
     except ValueError:
         return ActionResult((Text(_TEXTS["missing"].get(lang)),))
+    if not plan.earns:
+        # A projection without any earnings says only "runs out at 20": say why instead.
+        return ActionResult((Text(NO_EARNINGS.get(lang)),))
     variants = what_ifs(plan)
     labels = {variant.key: variant_label(variant.key, plan, lang) for variant in variants}
     chart = render_chart(variants, labels, lang)
-    caption = conclusion(variants[0].projection, lang)
-    return ActionResult(
-        (Text(report(variants, used, lang)), Image("money_plan.png", chart, caption=caption))
-    )
+    # The conclusion is in the text once; the chart needs no caption repeating it.
+    return ActionResult((Text(report(variants, used, lang)), Image("money_plan.png", chart)))
 
 
 def career_design_summary(ctx: EffectContext) -> ActionResult:

@@ -28,7 +28,10 @@ class MoneyPlan:
 
     Attributes:
         income: Take-home pay (手取り), until ``retire_age``; grows by ``income_growth``.
-        spouse_income: The spouse's take-home pay, also until ``retire_age`` (kept flat).
+        pay_change_age: From this age (a new job, re-employment) the pay is
+            ``pay_change_income`` instead, kept flat, until ``retire_age``.
+        spouse_income: The spouse's take-home pay (kept flat), until the spouse reaches
+            ``spouse_retire_age``; with no ``spouse_age``, until the person's ``retire_age``.
         severance: A retirement allowance, received once in the year of ``retire_age``.
         pension: The household's pension a year (ねんきん定期便), from ``pension_age``; kept
             flat, which errs on the careful side.
@@ -53,6 +56,22 @@ class MoneyPlan:
     events: tuple[LifeEvent, ...] = ()
     side_income: float = 0.0
     side_income_until: int = 75
+    pay_change_age: int | None = None
+    pay_change_income: float = 0.0
+    spouse_age: int | None = None
+    spouse_retire_age: int = 65
+
+    def spouse_works(self, age: int) -> bool:
+        """Whether the spouse still earns in the year the person is ``age``."""
+        if self.spouse_age is None:
+            return age < self.retire_age
+        return self.spouse_age + (age - self.age) < self.spouse_retire_age
+
+    @property
+    def earns(self) -> bool:
+        """Whether any earnings are planned at all (pay now, a new job or the spouse's pay)."""
+        later = self.pay_change_age is not None and self.pay_change_income > 0
+        return self.income > 0 or self.spouse_income > 0 or later
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +115,11 @@ def project(plan: MoneyPlan, last_age: int = LAST_AGE) -> Projection:
     )
     for years, age in enumerate(range(plan.age, last_age + 1)):
         working = age < plan.retire_age
+        changed = plan.pay_change_age is not None and age >= plan.pay_change_age
+        pay = plan.pay_change_income if changed else plan.income * (1 + growth) ** years
         income = (
-            (plan.income * (1 + growth) ** years if working else 0.0)
-            + (plan.spouse_income if working else 0.0)
+            (pay if working else 0.0)
+            + (plan.spouse_income if plan.spouse_works(age) else 0.0)
             + (plan.severance if age == plan.retire_age else 0.0)
             + (plan.pension if age >= plan.pension_age else 0.0)
             + (plan.side_income if age < plan.side_income_until else 0.0)
@@ -147,6 +168,7 @@ DEFAULTS: Mapping[str, float] = {
     "retire_age": 65,
     "income_growth": 0.0,  # pay tends to level off in the 50s
     "spouse_income": 0.0,
+    "spouse_retire_age": 65,
     "severance": 0.0,
     "pension_age": 65,
     "pension": 180.0,  # about 月15万円
@@ -188,13 +210,22 @@ def plan_from_answers(answers: Mapping[str, Any]) -> tuple[MoneyPlan, list[str]]
         and isinstance(e.get("at_age"), int | float)
         and isinstance(e.get("cost"), int | float)
     )
+    changes = answers.get("money_plan.pay_change") is True
+    change_age = _number(answers, "pay_change_age") if changes else None
+    spouse_age = _number(answers, "spouse_age") if values["spouse_income"] > 0 else None
+    if spouse_age is None and "spouse_retire_age" in used:
+        used.remove("spouse_retire_age")  # not asked without a spouse's income
     plan = MoneyPlan(
         age=int(required["age"] or 0),
         income=required["income"] or 0.0,
         savings=required["savings"] or 0.0,
         retire_age=int(values["retire_age"]),
         income_growth=values["income_growth"],
+        pay_change_age=None if change_age is None else int(change_age),
+        pay_change_income=(_number(answers, "pay_change_income") or 0.0) if changes else 0.0,
         spouse_income=values["spouse_income"],
+        spouse_age=None if spouse_age is None else int(spouse_age),
+        spouse_retire_age=int(values["spouse_retire_age"]),
         severance=values["severance"],
         pension_age=int(values["pension_age"]),
         pension=values["pension"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bot.engine.localized import Lang
 from bot.juku.money import Variant
@@ -41,6 +42,21 @@ _TEXTS = {
 }
 
 
+def _keep_positive_readable(axes: Any, variants: Sequence[Variant]) -> None:
+    """Cut the axis a little below 0, so a deep shortfall does not squash the good years.
+
+    How far below 0 the money would go is not drawn (the text table says it); the red
+    marker says when it runs out.
+    """
+    values = [row.assets for v in variants for row in v.projection.rows]
+    if not values or min(values) >= 0:
+        return
+    top = max(max(values), 0.0)
+    if top <= 0:
+        return  # never positive: the whole story is below 0, keep the full range
+    axes.set_ylim(bottom=-0.2 * top, top=top * 1.08)
+
+
 def render_chart(variants: Sequence[Variant], labels: Mapping[str, str], lang: Lang) -> bytes:
     """A PNG of assets by age: the plan as given (solid) and its what-ifs (dashed).
 
@@ -73,6 +89,7 @@ def render_chart(variants: Sequence[Variant], labels: Mapping[str, str], lang: L
     axes.axhline(0, color="#444444", linewidth=1)
     if variants:
         base = variants[0].projection
+        _keep_positive_readable(axes, variants)
         if base.depletion_age is not None:
             axes.axvline(base.depletion_age, color="#d62728", linestyle=":", linewidth=2)
             axes.annotate(

@@ -83,6 +83,7 @@ _ASSUMED = {
     "retire_age": L("退職{v}歳", "retiring at {v}"),
     "income_growth": L("手取りの伸び 年{v}％", "pay growing {v}% a year"),
     "spouse_income": L("配偶者の収入なし", "no spouse income"),
+    "spouse_retire_age": L("配偶者の退職{v}歳", "your spouse retiring at {v}"),
     "severance": L("退職金なし", "no retirement allowance"),
     "pension_age": L("年金は{v}歳から", "pension from {v}"),
     "pension": L("年金 年{v}", "a pension of {v} a year"),
@@ -124,9 +125,51 @@ NOTE = L(
 )
 
 
+TABLE_EVERY = 5
+
+
+def year_table(projection: Projection, lang: Lang) -> str:
+    """A short table beside the chart: this year, every fifth age, and the age money runs out."""
+    rows = projection.rows
+    if not rows:
+        return ""
+    wanted = {rows[0].age, rows[-1].age}
+    wanted |= {row.age for row in rows if row.age % TABLE_EVERY == 0}
+    if projection.depletion_age is not None:
+        wanted.add(projection.depletion_age)
+    lines = [L("【年ごとの見通し（万円）】", "[Year by year (×10,000 yen)]").get(lang)]
+    for row in rows:
+        if row.age not in wanted:
+            continue
+        income, expenses, assets = (
+            f"{round(v):,}" for v in (row.income, row.expenses, row.assets)
+        )
+        mark = " ⚠" if row.assets < 0 else ""
+        lines.append(
+            L(
+                f"{row.age}歳：収入 {income}／支出 {expenses}／資産 {assets}{mark}",
+                f"Age {row.age}: in {income} / out {expenses} / assets {assets}{mark}",
+            ).get(lang)
+        )
+    return "\n".join(lines)
+
+
+NO_EARNINGS = L(
+    "この計算は、働いて収入を得ることを前提にしています。いまの手取り年収が0のため、"
+    "このままでは意味のある見通しになりません。働き始める予定があれば、まとめ画面の"
+    "「収入が変わる予定」で、何歳からいくらの収入になるかを入れてから計算してください。"
+    "学生の方は、就職してからもう一度試してみてください。",
+    "This plan assumes you earn an income. With take-home pay of 0 it cannot give a "
+    "meaningful picture. If you plan to start work, enter from what age and at what pay "
+    "under “Pay change” in the summary, then calculate again. If you are a student, try it "
+    "again once you are working.",
+)
+
+
 def report(variants: Sequence[Variant], used: Sequence[str], lang: Lang) -> str:
-    """The whole text sent with the chart."""
-    parts = [conclusion(variants[0].projection, lang), comparison(variants, lang)]
+    """The whole text sent with the chart (the conclusion once, first)."""
+    base = variants[0].projection
+    parts = [conclusion(base, lang), comparison(variants, lang), year_table(base, lang)]
     assumed = assumptions(used, lang)
     if assumed is not None:
         parts.append(assumed)

@@ -216,3 +216,43 @@ def test_amounts_read_naturally() -> None:
     assert man(1234.4, "ja") == "1,234万円"
     assert man(-300, "ja") == "−300万円"
     assert man(25, "en") == "250,000 yen"
+
+
+def test_the_spouse_earns_until_their_own_retirement() -> None:
+    # The person (60) retires at 62; the spouse (58) works on to 65, i.e. the person's 67.
+    plan = MoneyPlan(
+        age=60, income=300, savings=0, retire_age=62, spouse_income=100, spouse_age=58,
+        spouse_retire_age=65, pension=0, living_costs=0, inflation=0, return_rate=0,
+    )  # fmt: skip
+    incomes = {row.age: row.income for row in project(plan).rows[:9]}
+    assert incomes == {60: 400, 61: 400, 62: 100, 63: 100, 64: 100, 65: 100, 66: 100, 67: 0, 68: 0}
+
+
+def test_a_pay_change_replaces_the_pay_from_its_age() -> None:
+    plan = MoneyPlan(
+        age=58, income=400, savings=0, retire_age=65, income_growth=2, pay_change_age=60,
+        pay_change_income=250, pension=0, living_costs=0, inflation=0, return_rate=0,
+    )  # fmt: skip
+    incomes = [round(row.income, 2) for row in project(plan).rows[:8]]
+    assert incomes == [400, 408, 250, 250, 250, 250, 250, 0]
+
+
+def test_no_earnings_is_recognised() -> None:
+    assert not MoneyPlan(age=20, income=0, savings=50).earns
+    assert MoneyPlan(age=20, income=0, savings=50, pay_change_age=23, pay_change_income=280).earns
+
+
+def test_the_chart_keeps_positive_years_readable() -> None:
+    from matplotlib.figure import Figure
+
+    from bot.juku.money_chart import _keep_positive_readable
+
+    deep = MoneyPlan(age=60, income=300, savings=2000, retire_age=61, pension=0, living_costs=400)
+    variants = what_ifs(deep)
+    lowest = min(row.assets for v in variants for row in v.projection.rows)
+    highest = max(row.assets for v in variants for row in v.projection.rows)
+    assert lowest < -5 * highest  # without the cut, the good years would be a flat line
+    axes = Figure().add_subplot()
+    _keep_positive_readable(axes, variants)
+    bottom, top = axes.get_ylim()
+    assert -0.25 * highest < bottom < 0 < highest < top

@@ -99,18 +99,53 @@ def strings(value: Any) -> Iterator[str]:
             yield from strings(item)
 
 
+def _free_text(text: str) -> bool:
+    # Codes of choices (regular, 50s …) and dates are not free text.
+    return not re.fullmatch(r"[a-z0-9_]+|\d{4}(-\d{2})?(-\d{2})?", text)
+
+
 def answered_texts(data: dict[str, Any]) -> list[tuple[str, str]]:
     """The person's free-text answers (key, text), as stored now."""
-    found = []
+    return [(key, text) for key, _field, text in answered_fields(data)]
+
+
+def answered_fields(data: dict[str, Any]) -> list[tuple[str, str | None, str]]:
+    """The person's free-text answers (key, field of a row or None, text), as stored now."""
+    found: list[tuple[str, str | None, str]] = []
     for key, value in data["answers"].items():
         if key.endswith(("._completed", "__label")):
             continue
-        for text in strings(value):
-            # Codes of choices (regular, 50s …) and dates are not free text.
-            if re.fullmatch(r"[a-z0-9_]+|\d{4}(-\d{2})?(-\d{2})?", text):
-                continue
-            found.append((key, text))
+        rows = value if isinstance(value, list) else [value]
+        for row in rows:
+            fields = row.items() if isinstance(row, dict) else [(None, row)]
+            for field, item in fields:
+                found.extend((key, field, text) for text in strings(item) if _free_text(text))
     return found
+
+
+# Where each answer is printed: a repeated answer's rows, and steps whose field is named apart.
+_ROWS = {
+    "work_history.jobs": "work_history",
+    "licenses.licenses": "licenses",
+    "education_training.education": "education",
+    "education_training.training": "training",
+    "lifeline.points": "lifeline",
+}
+_REFLECTION = {"lifeline.peak_story": "peak", "lifeline.trough_story": "trough"}
+_PLAN_1_2 = {"interests": "values_interests", "good_at": "strengths", "goals": "future_work"}
+
+
+def box(card: dict[str, Any], key: str, field: str | None) -> list[str]:
+    """What the card prints in the box where answer ``key`` (a row's ``field``) belongs."""
+    found: list[Any]
+    if key in _ROWS:
+        found = [row.get(field) for row in card[_ROWS[key]]]
+    else:
+        dialog, step = key.split(".", 1)
+        section = {"profile": "person", "lifeline": "reflection"}.get(dialog, dialog)
+        name = _REFLECTION.get(key) or (_PLAN_1_2.get(step) if dialog == "career_plan" else None)
+        found = [card.get(section, {}).get(name or step)]
+    return [text for text in found if isinstance(text, str)]
 
 
 def phrases(data: dict[str, Any], lang: Lang) -> list[str]:
@@ -131,15 +166,24 @@ def phrases(data: dict[str, Any], lang: Lang) -> list[str]:
     return sorted(found, key=len, reverse=True)
 
 
-def leftover(draft: str, data: dict[str, Any], lang: Lang) -> str:
-    """What remains of a draft once the person's phrases and the connecting words are removed."""
-    rest = draft
+# A line of a listed draft (様式1-2): 「・16歳：」 "• Good at: " before the person's words.
+_LINE_HEAD = re.compile(r"^[・•][^:：\n]{1,60}[:：] ?", re.MULTILINE)
+
+
+def leftover(draft: str, data: dict[str, Any], lang: Lang, *, listed: bool = False) -> str:
+    """What remains of a draft once the person's phrases and the connecting words are removed.
+
+    ``listed``: the draft is a list whose lines start with a heading (a school, an age, "Good
+    at"); the headings are set aside and the notes after an event may stand in brackets.
+    """
+    rest = _LINE_HEAD.sub("\0", draft) if listed else draft
     for phrase in phrases(data, lang):
         if phrase:
             rest = rest.replace(phrase, "\0")
     for word in sorted(CONNECTORS[lang], key=len, reverse=True):
         rest = rest.replace(word, "\0")
-    return "".join(ch for ch in rest if ch != "\0" and ch not in _ALLOWED_LEFTOVER)
+    allowed = _ALLOWED_LEFTOVER | (set("()（）") if listed else set())
+    return "".join(ch for ch in rest if ch != "\0" and ch not in allowed)
 
 
 def placeholders_printed(card: dict[str, Any]) -> list[str]:

@@ -126,6 +126,7 @@ def test_hanako_fills_in_the_whole_card(tmp_path: Path) -> None:
     plan = card["career_plan"]
     assert plan["form"] == "1-1"
     assert plan["values_interests"] == (
+        "満足度が高かった時期を振り返ると、"
         "どちらも、お客さまと直接関わり、頼りにされていると感じられました。"
     )
     assert plan["strengths"].startswith("困ったときに一人で抱え込まず")

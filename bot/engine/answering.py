@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.engine import coaching, flow, holding, prompting, views
@@ -304,7 +305,21 @@ def _replaces(base: str, addition: str, question: Question) -> bool:
     rule = question.coach
     short = rule is not None and len(base) < rule.min_length
     vague = rule is not None and any(word in base for word in rule.vague)
-    return short and vague and not holding.continues(addition)
+    if short and vague and not holding.continues(addition):
+        return True
+    # 「旋盤の仕事です」 then 「自動車部品を旋盤で1日300個削り…」: the fuller answer restates it.
+    words = _content_words(base)
+    return bool(words) and all(word in addition for word in words)
+
+
+_CONTENT_WORD = re.compile(r"[\u4e00-\u9fff々\u30a0-\u30ffー]{2,}|[A-Za-z0-9]{2,}")
+# Words every answer about work uses: they say nothing about which answer is restated.
+_COMMON_WORDS = frozenset({"仕事", "担当", "業務", "作業", "関係", "全般", "職場", "会社", "毎日"})
+
+
+def _content_words(text: str) -> list[str]:
+    """The words that carry an answer's content (kanji and katakana runs, names, numbers)."""
+    return [w for w in _CONTENT_WORD.findall(text) if w not in _COMMON_WORDS]
 
 
 def combine(turn: Turn, value: str, said: str) -> None:

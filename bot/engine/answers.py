@@ -342,20 +342,33 @@ class YearMonthAnswer:
         return ANSWER_MESSAGES["hint_year_month"].get(lang)
 
 
+_PLANNING_YEARS = 10
+
+
 @dataclass(frozen=True, slots=True)
 class PeriodAnswer:
     """A period from a year-month to a year-month or 「現在」; a start alone asks for the end."""
 
     kind: ClassVar[str] = "period"
+    allow_future: bool = False
 
     def parse(self, text: str, ctx: ParseContext, partial: JSONValue = None) -> ParseResult:
         """Read a period; stored as ``{"start": "YYYY-MM", "end": "YYYY-MM" or None}``.
 
-        Either end is ``YYYY`` when the person said they don't remember its month.
+        Either end is ``YYYY`` when the person said they don't remember its month. With
+        ``allow_future`` a planned period (a course starting next April) is taken too.
         """
         if not fold(text):
             return empty_answer(ANSWER_MESSAGES["hint_period"])
         parsed = parse_period_answer(text, ctx.today, partial)
+        if (
+            self.allow_future
+            and isinstance(parsed, Rejected)
+            and parsed.reason in ("period_start_future", "period_end_future")
+        ):
+            # Only the "not in the future" check differs: read it again from a later today.
+            later = ctx.today.replace(year=ctx.today.year + _PLANNING_YEARS, month=12, day=31)
+            parsed = parse_period_answer(text, later, partial)
         return Accepted(period_value(parsed)) if isinstance(parsed, tuple) else parsed
 
     def display(self, value: JSONValue, lang: Lang) -> str:

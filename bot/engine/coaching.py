@@ -37,7 +37,9 @@ ELEMENTS: dict[str, re.Pattern[str]] = {
     ),
     "when": re.compile(
         r"[0-9０-９]+\s*(?:年|月|歳)|年度|までに|以内|来年|今年|半年|か月|ヶ月|春|夏|秋|冬|今月|来月"
-        r"|\bby\b|within|next year|this year|month",
+        r"|\bby\b|within|\b(?:19|20)\d{2}\b|\bnext\s+(?:year|month|week|spring|summer|autumn"
+        r"|fall|winter)\b|this year|months?\b|january|february|march|april|may\b|june|july"
+        r"|august|september|october|november|december|spring|summer|autumn|winter",
         re.IGNORECASE,
     ),
 }
@@ -60,6 +62,7 @@ _ASK: dict[str, Localized] = {
     ),
 }
 _QUOTE_LIMIT = 30
+_VAGUE_WITHIN = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,10 @@ def assess(value: str, rule: Coaching) -> Assessment | None:
     """Whether ``value`` is thin under ``rule`` (None when it is not)."""
     placeholder = is_placeholder(value)
     short = len(value) < rule.min_length
-    vague = any(word in value for word in rule.vague)
+    # A vague word thins a short answer; in a long, concrete one it is just a word.
+    vague = len(value) < max(2 * rule.min_length, _VAGUE_WITHIN) and any(
+        word in value for word in rule.vague
+    )
     missing = tuple(name for name in rule.expects if not ELEMENTS[name].search(value))
     lacking = bool(rule.expects) and len(missing) == len(rule.expects)
     if not (placeholder or short or vague or lacking):

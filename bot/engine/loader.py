@@ -175,7 +175,7 @@ def _answer(raw: Mapping[str, Any]) -> AnswerSpec:
     if kind == "year_month":
         return YearMonthAnswer(allow_future=raw.get("allow_future", False))
     if kind == "period":
-        return PeriodAnswer()
+        return PeriodAnswer(allow_future=raw.get("allow_future", False))
     if kind == "date":
         return DateAnswer(
             allow_past=raw.get("allow_past", True), allow_future=raw.get("allow_future", True)

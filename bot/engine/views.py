@@ -148,7 +148,8 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
         # Inside an entry, count its own questions: 「勤務先 2件目（3/5）」.
         index, total = progress(turn, dialog, group.steps, question.id, entry or {})
         number = turn.t("group_entry", item=group.item.get(turn.lang), number=pos.item + 1)
-        lines.append(header + number + turn.t("progress", index=index, total=total))
+        gap = " " if turn.lang == "en" and not number.startswith(" ") else ""
+        lines.append(header + gap + number + turn.t("progress", index=index, total=total))
     else:
         index, total = progress(turn, dialog, list(dialog.answer_steps()), pos.step)
         lines.append(header + turn.t("progress", index=index, total=total))

@@ -119,6 +119,25 @@ class Pending:
 
 
 @dataclass(frozen=True, slots=True)
+class TurnRecord:
+    """A turn as a channel may record it, inside the turn's own transaction (see ``converse``).
+
+    ``steps`` are everything the turn says, deferred work still in place; ``state`` is None
+    when the turn deleted the person (then nothing of theirs may be written).
+    """
+
+    session: Session
+    person_id: str
+    steps: tuple[Outbound | Deferred, ...]
+    lang: Lang
+    state: ConversationState | None
+    now: datetime
+
+
+Recorder = Callable[[TurnRecord], None]
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """The replies to one message, and the language they are in."""
 
@@ -260,31 +279,31 @@ class ConversationService:
         said = self._say(inbound)
         return Reply(Pending(tuple(said.steps)).render(), said.lang)
 
-    def converse(self, inbound: Inbound) -> list[Outbound | Pending]:
+    def converse(
+        self, inbound: Inbound, *, record: Recorder | None = None
+    ) -> list[Outbound | Pending]:
         """Handle one message; the replies to send at once, then any :class:`Pending` work.
 
         The turn is committed before this returns. A channel sends the replies, shows that
-        something is being made, then sends what ``Pending.render()`` returns.
+        something is being made, then sends what ``Pending.render()`` returns. ``record``
+        runs inside the turn's transaction with what the turn said, so a channel that keeps
+        its own copy of the conversation (the web chat) writes it in the same unit of work;
+        it is not called for a re-delivery, nor when the turn failed (nothing was committed).
         """
-        steps = self._say(inbound).steps
+        steps = self._say(inbound, record).steps
         first = next((i for i, step in enumerate(steps) if isinstance(step, Deferred)), None)
         if first is None:
             return [step for step in steps if not isinstance(step, Deferred)]
         now = [step for step in steps[:first] if not isinstance(step, Deferred)]
         return [*now, Pending(tuple(steps[first:]))]
 
-    def _say(self, inbound: Inbound) -> _Said:
+    def _say(self, inbound: Inbound, record: Recorder | None = None) -> _Said:
         inbound, altered = storable_inbound(inbound)
         lock = self._locks.acquire(inbound.person_id)
         try:
             for attempt in range(5):
                 try:
-                    said = self._handle_once(inbound)
-                    if altered and said.steps:
-                        # The person is told before anything else that the text was changed.
-                        notice = Text(t("unreadable_chars", said.lang))
-                        return _Said([notice, *said.steps], said.lang)
-                    return said
+                    return self._handle_once(inbound, altered, record)
                 except OperationalError:
                     # SQLite "database is locked" after the busy timeout: try again.
                     if attempt == 4:
@@ -307,7 +326,9 @@ class ConversationService:
             record = None
         return as_lang(record.lang if record is not None else inbound.lang_hint)
 
-    def _handle_once(self, inbound: Inbound) -> _Said:
+    def _handle_once(
+        self, inbound: Inbound, altered: bool = False, recorder: Recorder | None = None
+    ) -> _Said:
         now = self._clock()
         with self._sessions.begin() as session:
             if inbound.delivery_id is not None and not repo.claim_delivery(
@@ -324,9 +345,21 @@ class ConversationService:
             if not deleted:
                 self._pin(session, state, now)
                 repo.save_state(session, inbound.person_id, state.to_json(), record.revision, now)
-        if routed.said:
-            return _Said([*routed.said, *reply.steps], reply.lang)
-        return reply
+            said = _Said([*routed.said, *reply.steps], reply.lang)
+            if altered and said.steps:
+                # The person is told before anything else that the text was changed.
+                said = _Said([Text(t("unreadable_chars", said.lang)), *said.steps], said.lang)
+            if recorder is not None:
+                turn = TurnRecord(
+                    session,
+                    inbound.person_id,
+                    tuple(said.steps),
+                    said.lang,
+                    None if deleted else state,
+                    now,
+                )
+                recorder(turn)
+        return said
 
     def _turn(
         self,

@@ -14,9 +14,9 @@ from bot.booking.config import load_config as load_booking_config
 from bot.booking.wiring import booking_actions, booking_sources
 from bot.config import Settings
 from bot.documents import CardDocuments
-from bot.documents.chat import make_card
-from bot.documents.links import DocumentLinks, link_settings
-from bot.engine import LoadedDialogs, MakeCard, load_dialogs
+from bot.documents.chat import LIFELINE_NAME, make_card
+from bot.documents.links import DocumentLinks, ImageRenderer, link_settings
+from bot.engine import Lang, LoadedDialogs, MakeCard, load_dialogs
 from bot.jobcard.card import build_jobcard
 from bot.juku.wiring import juku_actions, juku_sources
 from bot.review.wiring import review_actions, review_sources
@@ -80,4 +80,31 @@ def document_links(runtime: Runtime) -> DocumentLinks:
     def calendar(booking_row: BookingRow, cancelled: bool, now: datetime) -> bytes:
         return calendar_file(booking, booking_row, now, cancelled=cancelled).content
 
-    return DocumentLinks(public_url, secret, card_pdf=card_pdf, calendar=calendar)
+    return DocumentLinks(
+        public_url, secret, card_pdf=card_pdf, calendar=calendar, images=chart_renderers()
+    )
+
+
+def chart_renderers() -> dict[str, ImageRenderer]:
+    """The charts a link can draw again from answers (LINE shows pictures only by URL)."""
+
+    def lifeline(answers: dict[str, object], _lang: Lang, now: datetime) -> bytes | None:
+        from bot.documents.charts import lifeline_png
+
+        card = build_jobcard(answers, created_on=now.astimezone(JST).date())
+        return lifeline_png(card.lifeline)
+
+    def money_plan(answers: dict[str, object], lang: Lang, _now: datetime) -> bytes | None:
+        from bot.juku.money import plan_from_answers, what_ifs
+        from bot.juku.money_chart import render_chart
+        from bot.juku.money_report import variant_label
+
+        try:
+            plan, _used = plan_from_answers(answers)
+        except ValueError:
+            return None
+        variants = what_ifs(plan)
+        labels = {v.key: variant_label(v.key, plan, lang) for v in variants}
+        return render_chart(variants, labels, lang)
+
+    return {LIFELINE_NAME: lifeline, "money_plan.png": money_plan}

@@ -86,6 +86,23 @@ def build_parser() -> argparse.ArgumentParser:
     slack.add_argument("--port", type=int, default=3000, help="HTTP listen port")
     add_db_option(slack)
 
+    line = commands.add_parser(
+        "line",
+        help="run the LINE bot (webhook; needs LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN)",
+        description="Serve LINE's webhook (checking each request's signature with "
+        "LINE_CHANNEL_SECRET); several workers may share one PostgreSQL database. Documents "
+        "and charts are sent as links under JOBCARD_PUBLIC_URL.",
+    )
+    line.add_argument("--listen", default="0.0.0.0", help="webhook listen address")
+    line.add_argument("--port", type=int, default=8000, help="webhook listen port")
+    line.add_argument("--path", default="/line/callback", help="webhook path")
+    add_db_option(line)
+    line_commands = line.add_subparsers(dest="line_command", metavar="SUBCOMMAND")
+    richmenu = line_commands.add_parser("richmenu", help="install the rich menu")
+    richmenu.add_argument("--install", action="store_true", help="create it and make it default")
+    richmenu.add_argument("--image", type=Path, metavar="FILE", help="write its picture (PNG)")
+    line_commands.add_parser("quota", help="pushes sent this month (they use up the quota)")
+
     dialogs = commands.add_parser("dialogs", help="check or draw dialog files")
     dialog_commands = dialogs.add_subparsers(dest="dialogs_command", required=True)
     check = dialog_commands.add_parser(
@@ -191,7 +208,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _db_upgrade(settings)
     if args.command == "chat":
         return _chat(args, settings)
-    if args.command in ("telegram", "slack"):
+    if args.command in _CHANNELS:
         return _channel(args, settings)
     if args.command == "export":
         return _export(args, settings)
@@ -255,6 +272,14 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     return channel.run(sys.stdin, start=args.start)
 
 
+# The module that runs each chat platform: ``check_settings(settings, args)`` and ``run``.
+_CHANNELS = {
+    "telegram": "bot.channels.telegram",
+    "slack": "bot.channels.slack",
+    "line": "bot.channels.line_server",
+}
+
+
 def _channel(args: argparse.Namespace, settings: Settings) -> int:
     """Run a chat platform adapter; each exposes ``run(runtime, args) -> int``."""
     import importlib
@@ -262,7 +287,7 @@ def _channel(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_runtime
 
     try:
-        module = importlib.import_module(f"bot.channels.{args.command}")
+        module = importlib.import_module(_CHANNELS[args.command])
     except ImportError:
         print(
             f"jobcard: the {args.command} channel needs its extra: pip install "

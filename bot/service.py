@@ -535,6 +535,11 @@ class ConversationService:
         with self._sessions.begin() as session:
             outbox.release(session, outbox_id)
 
+    def give_up(self, outbox_id: int) -> None:
+        """Drop a claimed message for good: its person can't be reached there (unfollowed)."""
+        with self._sessions.begin() as session:
+            outbox.give_up(session, outbox_id)
+
     def deliver_due(self, channel: str, limit: int = 50) -> list[tuple[str, list[Outbound]]]:
         """Claim due messages and acknowledge them at once, returning what to show whom.
 

@@ -153,6 +153,16 @@ def acknowledge(session: Session, item_id: int, now: datetime) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def give_up(session: Session, item_id: int) -> bool:
+    """Mark a claimed message failed for good: its person can't be reached (blocked the bot)."""
+    result = session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == item_id, OutboxRow.status == "claimed")
+        .values(status="failed", claimed_at=None)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def release(session: Session, item_id: int) -> str | None:
     """Give a claimed message back after a failed send: pending again, or failed for good.
 

@@ -54,6 +54,7 @@ def test_sdks_only_in_their_adapter() -> None:
         "telegram": ("telegram.py", "telegram_webhook.py"),
         "slack_bolt": ("slack.py",),
         "slack_sdk": ("slack.py",),
+        "linebot": ("line.py", "line_server.py", "line_richmenu.py"),
     }
     for path in list((ROOT / "bot").rglob("*.py")) + list((ROOT / "storage").rglob("*.py")):
         for name in _imports(path):
@@ -77,7 +78,7 @@ def test_engine_facade_is_complete_and_sorted() -> None:
 
 
 # Modules of bot/channels that are not a channel but a kit every channel uses.
-CHANNEL_KIT = {"__init__", "outbox_loop", "slack_blocks"}
+CHANNEL_KIT = {"__init__", "kit", "outbox_loop", "slack_blocks"}
 
 
 def _calls(path: Path) -> set[str]:
@@ -98,7 +99,7 @@ def test_every_channel_delivers_the_outbox() -> None:
     for path in (ROOT / "bot" / "channels").glob("*.py"):
         if path.stem not in CHANNEL_KIT:
             channels.setdefault(path.stem.split("_")[0], []).append(path)
-    assert {"console", "slack", "telegram"} <= set(channels)
+    assert {"console", "line", "slack", "telegram"} <= set(channels)
     for name, paths in channels.items():
         delivers = any(
             "bot.channels.outbox_loop" in _imports(path)

@@ -19,15 +19,16 @@ def test_the_licence_is_an_spdx_expression() -> None:
 
 def test_every_channel_has_an_extra_and_all_has_both() -> None:
     extras = PYPROJECT["project"]["optional-dependencies"]
-    assert extras["all"] == ["jobcard-coach[telegram,slack]"]
-    assert {"telegram", "slack"} <= set(importlib.metadata.metadata("jobcard-coach").get_all(
+    assert extras["all"] == ["jobcard-coach[telegram,slack,line]"]
+    assert extras["test"][0] == "jobcard-coach[telegram,slack,line]"
+    assert {"telegram", "slack", "line"} <= set(importlib.metadata.metadata("jobcard-coach").get_all(
         "Provides-Extra"
     ) or [])  # fmt: skip
 
 
 def test_the_readme_says_how_to_install_each_channel() -> None:
-    for channel in ("telegram", "slack"):
-        heading = README.index(f"### {channel.capitalize()}")
+    for channel in ("telegram", "slack", "line"):
+        heading = README.index(f"### {channel.upper() if channel == 'line' else channel.title()}")
         section = README[heading : README.index("\n### ", heading + 4)]
         assert f"pip install '.[{channel}]'" in section, channel
     assert "pip install '.[all]'" in README

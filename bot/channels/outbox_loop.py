@@ -42,6 +42,17 @@ class Outbox(Protocol):
         """Give one message back after a failed send."""
         ...
 
+    def give_up(self, outbox_id: int) -> None:
+        """Drop one message for good (its person can't be reached on the channel)."""
+        ...
+
+
+class Unreachable(Exception):
+    """Raised by a ``send`` when the person can't be reached there (they blocked the bot).
+
+    The message is given up at once instead of being tried again.
+    """
+
 
 class SentIds:
     """The outbox ids this process sent lately, so a re-claimed one is not sent twice.
@@ -86,6 +97,9 @@ async def deliver_due(
             continue
         try:
             await send(delivery.person_id, delivery.outbound)
+        except Unreachable:
+            await _settle(outbox.give_up, delivery.outbox_id)
+            continue
         except Exception as exc:  # any failure of the platform: try again later
             log.warning(
                 "sending outbox message %s failed (attempt %s): %s",

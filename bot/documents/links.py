@@ -8,6 +8,7 @@ guessed or altered token is refused before the database is asked; the row limits
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable
@@ -20,13 +21,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import MissingSettingError, Settings
-from bot.engine import Document
+from bot.engine import Document, Image
+from bot.engine.localized import Lang, as_lang
 from storage import repositories as repo
 from storage import webchat
 from storage.booking import BookingRow
 
 LIFETIME = timedelta(hours=24)
 USES = 5  # a download, a retry, another device: enough, yet not a file to pass around
+# A picture in a chat (LINE) is fetched by the platform and again by each device that opens it.
+IMAGE_USES = 20
+PREVIEW_SIZE = (480, 480)  # LINE's preview image: small, under its 1 MB limit
 _SALT = "jobcard-document-link"
 _ICS = re.compile(r"consultation-(\d+)(-cancelled)?\.ics")
 CARD_PDF = "jobcard.pdf"
@@ -43,6 +48,8 @@ class RenderedDocument:
 
 
 CardRenderer = Callable[[dict[str, object], datetime], bytes]
+# A chart drawn again from the answers (the life-line chart …); None when there is nothing to draw.
+ImageRenderer = Callable[[dict[str, object], Lang, datetime], bytes | None]
 CalendarRenderer = Callable[[BookingRow, bool, datetime], bytes]
 
 
@@ -70,6 +77,7 @@ class DocumentLinks:
         *,
         card_pdf: CardRenderer,
         calendar: CalendarRenderer | None = None,
+        images: dict[str, ImageRenderer] | None = None,
         lifetime: timedelta = LIFETIME,
         uses: int = USES,
     ) -> None:
@@ -79,6 +87,7 @@ class DocumentLinks:
         self._serializer = URLSafeTimedSerializer(secret, salt=_SALT)
         self._card_pdf = card_pdf
         self._calendar = calendar
+        self._images = dict(images or {})
 
     @staticmethod
     def kind_of(document: Document) -> tuple[str, str | None] | None:
@@ -110,6 +119,27 @@ class DocumentLinks:
             now=now,
         )
         return f"{self.public_url}/d/{self._serializer.dumps(link.id)}"
+
+    def issue_image(
+        self, session: Session, person_id: str, image: Image, lang: Lang, now: datetime
+    ) -> tuple[str, str] | None:
+        """Links to a chart and to its preview (as LINE asks for); None if it can't be redrawn."""
+        if image.filename not in self._images:
+            return None
+        urls = []
+        for reference in (lang, f"{lang}:preview"):
+            link = webchat.add_link(
+                session,
+                person_id,
+                kind="image",
+                filename=image.filename,
+                reference=reference,
+                uses=IMAGE_USES,
+                expires_at=now + self.lifetime,
+                now=now,
+            )
+            urls.append(f"{self.public_url}/d/{self._serializer.dumps(link.id)}")
+        return urls[0], urls[1]
 
     def take(self, session: Session, token: str, now: datetime) -> webchat.DocumentLink | None:
         """The link behind ``token``, used once; None when forged, expired or used up."""
@@ -145,7 +175,25 @@ class DocumentLinks:
                 return None
             ics = self._calendar(booking, link.reference.endswith("-cancelled"), now)
             return RenderedDocument(link.filename, "text/calendar", ics)
+        if link.kind == "image" and link.filename in self._images:
+            lang, _, variant = (link.reference or "ja").partition(":")
+            png = self._images[link.filename](answers, as_lang(lang), now)
+            if png is None:
+                return None
+            content = _preview(png) if variant == "preview" else png
+            return RenderedDocument(link.filename, "image/png", content)
         return None
+
+
+def _preview(png: bytes) -> bytes:
+    """A smaller copy of a PNG (Pillow comes with matplotlib)."""
+    from PIL import Image as Picture
+
+    with Picture.open(io.BytesIO(png)) as picture:
+        picture.thumbnail(PREVIEW_SIZE)
+        out = io.BytesIO()
+        picture.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def attachment_header(filename: str) -> str:

@@ -1,0 +1,194 @@
+"""What every chat channel repeats, free of any SDK: texts cut to a platform's limit, questions
+fitted to its buttons, replies joined into fewer messages, one chat at a time, groups sent away.
+
+An adapter keeps only the translation to and from its SDK and its server. Which button may
+act is the engine's decision (a stale button is answered politely there), and a press
+delivered twice is dropped by the service's delivery ids; what a channel must add is order:
+one chat's turns and replies one at a time (:class:`KeyedLocks`). Reminders and notices go
+through :mod:`bot.channels.outbox_loop`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Hashable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from typing import TypeVar, cast
+
+from bot.engine import Button, Choices, Lang, Localized, Text
+
+Measure = Callable[[str], int]
+R = TypeVar("R")  # a reply: any message kind of a channel, of which texts are joined
+
+
+def utf16_units(text: str) -> int:
+    """Length as Telegram and LINE count it: UTF-16 code units (an emoji may be two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _hard_split(line: str, limit: int, measure: Measure) -> list[str]:
+    if measure(line) <= limit:
+        return [line]
+    pieces: list[str] = []
+    start = size = 0
+    for index, char in enumerate(line):
+        width = measure(char)
+        if size + width > limit:
+            pieces.append(line[start:index])
+            start, size = index, 0
+        size += width
+    pieces.append(line[start:])
+    return pieces
+
+
+def split_text(text: str, limit: int, *, measure: Measure = utf16_units) -> list[str]:
+    """Cut text into messages of at most ``limit``, at line ends; a longer line is hard-split.
+
+    Empty and whitespace-only pieces are dropped (platforms refuse them).
+    """
+    chunks: list[str] = []
+    current: str | None = None
+    for line in text.split("\n"):
+        for piece in _hard_split(line, limit, measure):
+            if current is None:
+                current = piece
+            elif measure(current) + 1 + measure(piece) <= limit:
+                current = f"{current}\n{piece}"
+            else:
+                chunks.append(current)
+                current = piece
+    if current is not None:
+        chunks.append(current)
+    return [chunk for chunk in chunks if chunk.strip()]
+
+
+def coalesce(replies: Sequence[R], limit: int, *, measure: Measure = utf16_units) -> list[R]:
+    """Join each run of texts, and the texts before a question, into one message where it fits.
+
+    Fewer, fuller messages read better on a phone, keep within a platform's per-chat pace
+    and, on LINE, within the five messages of one reply.
+    """
+    merged: list[R] = []
+    for reply in replies:
+        previous = merged[-1] if merged else None
+        if isinstance(previous, Text) and isinstance(reply, Text | Choices):
+            joined = f"{previous.text}\n\n{reply.text}"
+            if measure(joined) <= limit:
+                merged[-1] = cast(R, replace(reply, text=joined))
+                continue
+        merged.append(reply)
+    return merged
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, marked with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonLimits:
+    """A platform's buttons: how many on one message, label length, payload size in bytes."""
+
+    count: int
+    label: int
+    payload_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class FittedChoices:
+    """A question as a platform can show it.
+
+    Attributes:
+        text: The question, with the options written out as a numbered list when the
+            buttons can't carry them (too many, or labels too long to read on a button).
+        buttons: The buttons that fit, labels shortened to the limit; ``full_labels`` holds
+            each one's whole label (what the person is shown to have chosen).
+    """
+
+    text: str
+    buttons: tuple[Button, ...]
+    full_labels: tuple[str, ...]
+
+
+def numbered(options: Sequence[Button]) -> str:
+    """「1) 正社員」, one option a line: the numbers people may type."""
+    return "\n".join(f"{n}) {button.label}" for n, button in enumerate(options, 1))
+
+
+def fit_choices(choices: Choices, limits: ButtonLimits) -> FittedChoices:
+    """Map a question to buttons within ``limits``, with a numbered list where they can't go.
+
+    Typed numbers and labels always work, so nothing is lost when a button is left out.
+    """
+    sendable = [
+        b
+        for b in (*choices.options, *choices.actions)
+        if len(b.payload.encode()) <= limits.payload_bytes
+    ]
+    fits = len(sendable) == len(choices.options) + len(choices.actions)
+    fits = fits and len(sendable) <= limits.count
+    long_labels = any(len(b.label) > limits.label for b in choices.options)
+    if fits and not long_labels:
+        buttons = tuple(Button(clip(b.label, limits.label), b.payload) for b in sendable)
+        return FittedChoices(choices.text, buttons, tuple(b.label for b in sendable))
+    listed = f"{choices.text}\n\n{numbered(choices.options)}" if choices.options else choices.text
+    if fits:
+        # Every option has its button, named by its number and the start of its label.
+        shown = [
+            Button(clip(f"{n}. {b.label}", limits.label), b.payload)
+            for n, b in enumerate(choices.options, 1)
+        ]
+        shown += [Button(clip(b.label, limits.label), b.payload) for b in choices.actions]
+        labels = tuple(b.label for b in (*choices.options, *choices.actions))
+        return FittedChoices(listed, tuple(shown), labels)
+    # Too many: the options are typed by number; the extra actions keep their buttons.
+    actions = [b for b in choices.actions if b in sendable][: limits.count]
+    left_out = [b for b in choices.actions if b not in actions]
+    if left_out:
+        listed += "\n" + "  ".join(f"[{b.label}]" for b in left_out)
+    buttons = tuple(Button(clip(b.label, limits.label), b.payload) for b in actions)
+    return FittedChoices(listed, buttons, tuple(b.label for b in actions))
+
+
+GROUP_NOTICE = Localized(
+    ja="申し訳ありません。このボットは個別のチャットでのみご利用いただけます。"
+    "ボットとの個別チャットを開いて {start} を送ってください。",
+    en="Sorry, this bot works in a direct chat only. "
+    "Please open a private chat with me and send {start}.",
+)
+
+
+def group_notice(start: str, lang: Lang | None = None) -> str:
+    """What a group is told (once): use a one-to-one chat, and how to begin there.
+
+    Without ``lang`` (a group has no language of its own) both languages are given.
+    """
+    if lang is not None:
+        return GROUP_NOTICE.format(lang, start=start)
+    return f"{GROUP_NOTICE.format('ja', start=start)}\n{GROUP_NOTICE.format('en', start=start)}"
+
+
+class KeyedLocks:
+    """One FIFO lock per chat (or person), kept only while someone holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: Hashable) -> AsyncIterator[None]:
+        """Run the block while no other turn of this chat is being handled."""
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            _, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)

@@ -1,0 +1,163 @@
+"""LINE message objects as plain JSON: texts, quick replies, Flex bubbles, images and links.
+
+LINE cannot receive a file from a bot, and shows a picture only from an HTTPS URL, so
+documents and charts arrive here already turned into signed links (:class:`LinkedDocument`,
+:class:`LinkedImage`). Everything is LINE's documented JSON; ``bot.channels.line`` hands it
+to the SDK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, assert_never
+
+from bot.channels.kit import ButtonLimits, clip, coalesce, fit_choices, split_text
+from bot.engine import Choices, Document, Image, Lang, Localized, Outbound, Text
+
+Message = dict[str, Any]
+
+MAX_TEXT = 5000  # characters of one text message
+MAX_MESSAGES = 5  # message objects in one reply or push
+BUTTONS = ButtonLimits(count=13, label=20, payload_bytes=300)  # quick reply items
+DISPLAY_TEXT = 300  # what a pressed button shows as the person's message
+ALT_TEXT = 400  # a Flex message's text for notifications and old clients
+L = Localized
+
+TEXTS: dict[str, Localized] = {
+    "document": L(
+        "{caption}\n\n📄 {filename}\n{url}\n（このリンクは{hours}時間、{uses}回まで開けます）",
+        "{caption}\n\n📄 {filename}\n{url}\n(The link opens up to {uses} times "
+        "within {hours} hours.)",
+    ),
+    "open": L("開く", "Open"),
+    "no_link": L(
+        "申し訳ありません。このファイルはLINEではお渡しできませんでした。回答は保存されています。"
+        "少し時間をおいて、もう一度お試しください。",
+        "Sorry, this file could not be handed over on LINE. Your answers are saved. "
+        "Please try again a little later.",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedDocument:
+    """A document as a signed link (LINE takes no files)."""
+
+    filename: str
+    url: str
+    caption: str
+    hours: int
+    uses: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedImage:
+    """A picture by URL: the original and a smaller preview, both signed links."""
+
+    original: str
+    preview: str
+    caption: str
+
+
+Reply = Outbound | LinkedDocument | LinkedImage
+
+
+def _text(text: str) -> list[Message]:
+    return [{"type": "text", "text": piece} for piece in split_text(text, MAX_TEXT)]
+
+
+def quick_reply(choices: Choices) -> tuple[str, list[Message]]:
+    """The question's text (a numbered list added when needed) and its quick reply items."""
+    fitted = fit_choices(choices, BUTTONS)
+    items = [
+        {
+            "type": "action",
+            "action": {
+                "type": "postback",
+                "label": button.label,
+                "data": button.payload,
+                "displayText": clip(full, DISPLAY_TEXT),
+            },
+        }
+        for button, full in zip(fitted.buttons, fitted.full_labels, strict=True)
+    ]
+    return fitted.text, items
+
+
+def _question(choices: Choices) -> list[Message]:
+    text, items = quick_reply(choices)
+    messages = _text(text) or [{"type": "text", "text": "…"}]
+    if items:
+        messages[-1]["quickReply"] = {"items": items}
+    return messages
+
+
+def _document(document: LinkedDocument, lang: Lang) -> list[Message]:
+    text = (
+        TEXTS["document"]
+        .format(
+            lang,
+            caption=document.caption,
+            filename=document.filename,
+            url=document.url,
+            hours=document.hours,
+            uses=document.uses,
+        )
+        .strip()
+    )
+    bubble = {
+        "type": "bubble",
+        "body": {
+            "type": "box",
+            "layout": "vertical",
+            "contents": [{"type": "text", "text": clip(text, 2000), "wrap": True, "size": "sm"}],
+        },
+        "footer": {
+            "type": "box",
+            "layout": "vertical",
+            "contents": [
+                {
+                    "type": "button",
+                    "style": "primary",
+                    "action": {
+                        "type": "uri",
+                        "label": clip(f"{TEXTS['open'].get(lang)}: {document.filename}", 40),
+                        "uri": document.url,
+                    },
+                }
+            ],
+        },
+    }
+    return [{"type": "flex", "altText": clip(text, ALT_TEXT), "contents": bubble}]
+
+
+def messages(replies: Sequence[Reply], lang: Lang) -> list[Message]:
+    """LINE message objects for a turn's replies, texts joined where they fit."""
+    out: list[Message] = []
+    for reply in coalesce(replies, MAX_TEXT):
+        if isinstance(reply, Text):
+            out += _text(reply.text)
+        elif isinstance(reply, Choices):
+            out += _question(reply)
+        elif isinstance(reply, LinkedImage):
+            out += _text(reply.caption)
+            out.append(
+                {
+                    "type": "image",
+                    "originalContentUrl": reply.original,
+                    "previewImageUrl": reply.preview,
+                }
+            )
+        elif isinstance(reply, LinkedDocument):
+            out += _document(reply, lang)
+        elif isinstance(reply, Image | Document):
+            out += _text(TEXTS["no_link"].get(lang))  # no link could be made for it
+        else:
+            assert_never(reply)
+    return out
+
+
+def batches(items: Sequence[Message]) -> list[list[Message]]:
+    """Messages in groups of at most five: one reply, then pushes."""
+    return [list(items[i : i + MAX_MESSAGES]) for i in range(0, len(items), MAX_MESSAGES)]

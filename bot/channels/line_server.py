@@ -1,0 +1,237 @@
+"""Running the LINE channel: the signed webhook server, its chores, and the operator commands.
+
+``jobcard line`` serves ``POST /line/callback`` and ``GET /healthz``; several workers may run
+behind one URL on one PostgreSQL database. ``jobcard line richmenu --install`` sets up the
+rich menu and ``jobcard line quota`` shows the pushes sent (they use up the monthly quota).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import aiohttp
+import uvicorn
+from linebot.v3.exceptions import InvalidSignatureError
+from linebot.v3.messaging import ApiException, AsyncApiClient, AsyncMessagingApi
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from bot.bootstrap import Runtime, document_links
+from bot.channels.line import (
+    API_URL_VARIABLE,
+    PUSH_VARIABLE,
+    SECRET_VARIABLE,
+    SIGNATURE_HEADER,
+    TOKEN_VARIABLE,
+    WEBHOOK_PATH,
+    LineChannel,
+    api_client,
+    check_settings,
+)
+from bot.service import JST
+from storage import line as contacts
+
+__all__ = ["check_settings", "run"]
+
+OUTBOX_EVERY_SECONDS = 30.0
+PRUNE_EVERY_SECONDS = 3600.0
+MAX_BODY = 1_000_000  # LINE's webhook bodies are a few kilobytes
+
+log = logging.getLogger(__name__)
+
+
+def webhook_app(channel: LineChannel, path: str = WEBHOOK_PATH) -> Starlette:
+    """The ASGI app LINE posts to: a missing signature is 400, a wrong one 401."""
+
+    async def receive(request: Request) -> Response:
+        signature = request.headers.get(SIGNATURE_HEADER, "")
+        if not signature:
+            return Response(status_code=400)
+        if int(request.headers.get("content-length") or 0) > MAX_BODY:
+            return Response(status_code=413)
+        body = await request.body()
+        try:
+            payload = channel.parser.parse(body.decode("utf-8"), signature, as_payload=True)
+        except InvalidSignatureError:
+            return Response(status_code=401)  # its message quotes the signature: not logged
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+            return Response(status_code=400)
+        channel.accept(payload.events or [])
+        return Response(status_code=200)
+
+    async def health(_request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    return Starlette(
+        routes=[Route(path, receive, methods=["POST"]), Route("/healthz", health, methods=["GET"])]
+    )
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: the caller's stop event decides."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    """Where the webhook listens (``sock``: an already bound socket, as tests use)."""
+
+    listen: str = "0.0.0.0"
+    port: int = 8000
+    path: str = WEBHOOK_PATH
+    sock: socket.socket | None = None
+
+
+async def serve(
+    channel: LineChannel,
+    options: ServeOptions,
+    stop: asyncio.Event,
+    *,
+    prune: Callable[[], int] | None = None,
+) -> None:
+    """Serve the webhook until ``stop``; meanwhile push due reminders and forget old ids."""
+    config = uvicorn.Config(
+        webhook_app(channel, options.path),
+        host=options.listen,
+        port=options.port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+    )
+    server = _Server(config)
+    chores = [asyncio.create_task(_stop_when_told(server, stop))]
+    if channel.push_reminders:
+        chores.append(
+            asyncio.create_task(_regularly(channel.deliver_outbox, OUTBOX_EVERY_SECONDS))
+        )
+    if prune is not None:
+        chores.append(asyncio.create_task(_regularly(_threaded(prune), PRUNE_EVERY_SECONDS)))
+    try:
+        await server.serve(sockets=[options.sock] if options.sock else None)
+    finally:
+        for chore in chores:
+            chore.cancel()
+        await asyncio.gather(*chores, return_exceptions=True)
+        await channel.idle()  # answers taken before the stop are stored: send their replies
+
+
+async def _stop_when_told(server: uvicorn.Server, stop: asyncio.Event) -> None:
+    await stop.wait()
+    server.should_exit = True
+
+
+def _threaded(work: Callable[[], object]) -> Callable[[], object]:
+    async def run_in_thread() -> object:
+        return await asyncio.to_thread(work)
+
+    return run_in_thread
+
+
+async def _regularly(work: Callable[[], object], seconds: float) -> None:
+    while True:
+        try:
+            result = work()
+            if asyncio.iscoroutine(result):
+                await result
+        except Exception as exc:
+            log.error("a LINE chore failed: %s", type(exc).__name__)
+        await asyncio.sleep(seconds)
+
+
+def build_channel(runtime: Runtime, client: AsyncApiClient) -> LineChannel:
+    """The channel as ``jobcard line`` runs it (documents as links from ``JOBCARD_PUBLIC_URL``)."""
+    settings = runtime.settings
+    push = settings.environ.get(PUSH_VARIABLE, "on").strip().lower()
+    return LineChannel(
+        runtime.service,
+        runtime.sessions,
+        client,
+        settings.require(SECRET_VARIABLE),
+        document_links(runtime),
+        push_reminders=push not in ("off", "no", "false", "0"),
+    )
+
+
+async def _checked(client: AsyncApiClient) -> str | None:
+    """None when LINE accepts the token; else the one line that says what is wrong."""
+    try:
+        await AsyncMessagingApi(client).get_bot_info()
+    except ApiException as exc:
+        if exc.status in (401, 403):
+            return f"LINE did not accept {TOKEN_VARIABLE} ({exc.status})"
+        return f"LINE answered {exc.status} when checking {TOKEN_VARIABLE}"
+    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        return (
+            f"cannot reach LINE ({type(exc).__name__}): check the network connection, a proxy, "
+            f"or {API_URL_VARIABLE}"
+        )
+    return None
+
+
+async def _serve_until_signalled(runtime: Runtime, args: argparse.Namespace) -> int:
+    async with api_client(runtime.settings) as client:
+        problem = await _checked(client)
+        if problem is not None:
+            print(f"jobcard: {problem}", file=sys.stderr)
+            return 1
+        channel = build_channel(runtime, client)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signum, stop.set)
+        options = ServeOptions(args.listen, args.port, args.path)
+        print(f"jobcard: LINE webhook at http://{args.listen}:{args.port}{args.path}")
+        await serve(channel, options, stop, prune=runtime.service.prune)
+    return 0
+
+
+async def quota(runtime: Runtime, client: AsyncApiClient) -> int:
+    """Print this month's pushes by day, and LINE's own count when it can be asked."""
+    today = runtime.service.now().astimezone(JST).date()
+    with runtime.sessions() as session:
+        counts = contacts.push_counts(session, today.replace(day=1))
+    total = sum(count.count for count in counts)
+    print(f"LINE pushes in {today:%Y-%m} (Japan time): {total}")
+    for count in counts:
+        print(f"  {count.day}  {count.purpose:<7} {count.count}")
+    api = AsyncMessagingApi(client)
+    try:
+        limit = await api.get_message_quota()
+        used = await api.get_message_quota_consumption()
+    except (ApiException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+        print(f"LINE's own count is not available ({type(exc).__name__})")
+        return 0
+    allowed = "no limit" if limit.type == "none" else f"{limit.value}"
+    print(f"LINE counts {used.total_usage} messages this month (quota: {allowed})")
+    return 0
+
+
+def run(runtime: Runtime, args: argparse.Namespace) -> int:
+    """``jobcard line``: serve the webhook, or run ``richmenu`` / ``quota``."""
+    command = getattr(args, "line_command", None)
+    if command == "richmenu":
+        from bot.channels.line_richmenu import richmenu
+
+        return richmenu(runtime.settings, args)
+    if command == "quota":
+
+        async def report() -> int:
+            async with api_client(runtime.settings) as client:
+                return await quota(runtime, client)
+
+        return asyncio.run(report())
+    return asyncio.run(_serve_until_signalled(runtime, args))

@@ -9,7 +9,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, delete, func, select
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.models import AnswerRow, Base, OutboxRow, PersonRow
@@ -74,69 +86,137 @@ class WebMessage:
     has_image: bool
 
 
+# Run on every turn: built once (building a statement costs more than running it).
+_TABLE = WebMessageRow.__table__
+assert isinstance(_TABLE, Table)
+_APPEND = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
+_CUTOFF = (
+    select(WebMessageRow.id)
+    .where(WebMessageRow.identity_id == bindparam("identity"))
+    .order_by(WebMessageRow.id.desc())
+    .offset(KEEP_MESSAGES)
+    .limit(1)
+    .scalar_subquery()
+)
+_TRIM = delete(WebMessageRow).where(
+    WebMessageRow.identity_id == bindparam("identity"), WebMessageRow.id <= _CUTOFF
+)
+_COLUMNS = (WebMessageRow.id, WebMessageRow.body, WebMessageRow.image.is_not(None))
+_AFTER = (
+    select(*_COLUMNS)
+    .where(
+        WebMessageRow.identity_id == bindparam("identity"), WebMessageRow.id > bindparam("after")
+    )
+    .order_by(WebMessageRow.id)
+)
+_LAST = (
+    select(*_COLUMNS)
+    .where(
+        WebMessageRow.identity_id == bindparam("identity"), WebMessageRow.id > bindparam("after")
+    )
+    .order_by(WebMessageRow.id.desc())
+    .limit(bindparam("last"))
+)
+_ONE = select(WebMessageRow.body).where(
+    WebMessageRow.id == bindparam("id"), WebMessageRow.identity_id == bindparam("identity")
+)
+_DUE = (
+    select(OutboxRow.id)
+    .where(
+        OutboxRow.person_id == bindparam("person"),
+        OutboxRow.status.in_(("pending", "claimed")),
+        OutboxRow.due_at <= bindparam("now"),
+    )
+    .limit(1)
+)
+_LATEST_REPLIES = 12  # enough to reach back past the replies to the person's last message
+
+
 def add_messages(
     session: Session,
     identity_id: str,
     person_id: str,
     messages: list[tuple[dict[str, Any], bytes | None]],
     now: datetime,
-) -> None:
-    """Append messages to an identity's web chat, keeping the newest ``KEEP_MESSAGES``."""
+) -> list[int]:
+    """Append messages unless the person is gone (deleted meanwhile); returns their ids."""
     if session.get(PersonRow, person_id) is None:
-        return  # the person was just deleted: nothing of theirs is kept
-    for body, image in messages:
-        session.add(
-            WebMessageRow(
-                identity_id=identity_id,
-                person_id=person_id,
-                body=json.dumps(body, ensure_ascii=False),
-                image=image,
-                created_at=now,
-            )
-        )
-    session.flush()
-    cutoff = session.execute(
-        select(WebMessageRow.id)
-        .where(WebMessageRow.identity_id == identity_id)
-        .order_by(WebMessageRow.id.desc())
-        .offset(KEEP_MESSAGES)
-        .limit(1)
-    ).scalar_one_or_none()
-    if cutoff is not None:
-        session.execute(
-            delete(WebMessageRow).where(
-                WebMessageRow.identity_id == identity_id, WebMessageRow.id <= cutoff
-            )
-        )
+        return []  # the person was just deleted: nothing of theirs is kept
+    return append_messages(session, identity_id, person_id, messages, now)
+
+
+def append_messages(
+    session: Session,
+    identity_id: str,
+    person_id: str,
+    messages: list[tuple[dict[str, Any], bytes | None]],
+    now: datetime,
+) -> list[int]:
+    """Append messages to an identity's web chat (the person exists), keeping the newest
+    ``KEEP_MESSAGES``; returns the new messages' ids in order."""
+    if not messages:
+        return []
+    connection = session.connection()
+    rows = [
+        {
+            "identity_id": identity_id,
+            "person_id": person_id,
+            "body": json.dumps(body, ensure_ascii=False),
+            "image": image,
+            "created_at": now,
+        }
+        for body, image in messages
+    ]
+    ids = [int(i) for i in connection.execute(_APPEND, rows).scalars()]
+    connection.execute(_TRIM, {"identity": identity_id})
+    return ids
 
 
 def recent_messages(
     session: Session, identity_id: str, *, after: int = 0, last: int | None = None
 ) -> list[WebMessage]:
     """An identity's web chat, oldest first: those after message ``after``, or the ``last`` few."""
-    query = select(WebMessageRow.id, WebMessageRow.body, WebMessageRow.image.is_not(None)).where(
-        WebMessageRow.identity_id == identity_id, WebMessageRow.id > after
-    )
-    if last is not None:
-        query = query.order_by(WebMessageRow.id.desc()).limit(last)
-    rows = sorted(session.execute(query.order_by(WebMessageRow.id)).all(), key=lambda r: r[0])
+    connection = session.connection()
+    if last is None:
+        rows = list(connection.execute(_AFTER, {"identity": identity_id, "after": after}))
+    else:
+        found = connection.execute(_LAST, {"identity": identity_id, "after": after, "last": last})
+        rows = list(reversed(list(found)))
     return [WebMessage(row[0], json.loads(row[1]), bool(row[2])) for row in rows]
+
+
+def message_body(session: Session, identity_id: str, message_id: int) -> dict[str, Any] | None:
+    """One of this identity's messages (None when it is gone, or someone else's)."""
+    body = session.connection().execute(_ONE, {"id": message_id, "identity": identity_id}).scalar()
+    return None if body is None else dict(json.loads(body))
+
+
+def remove_message(session: Session, identity_id: str, message_id: int) -> bool:
+    """Remove one of this identity's messages (a finished progress note); False if gone."""
+    result = session.execute(
+        delete(WebMessageRow).where(
+            WebMessageRow.id == message_id, WebMessageRow.identity_id == identity_id
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def latest_buttons(session: Session, identity_id: str) -> dict[str, str]:
+    """The buttons of the replies since the person's last message: payload → label."""
+    buttons: dict[str, str] = {}
+    for message in reversed(recent_messages(session, identity_id, last=_LATEST_REPLIES)):
+        body = message.body
+        if body.get("role") == "person":
+            break
+        for label, value in [*body.get("options", []), *body.get("actions", [])]:
+            buttons.setdefault(str(value), str(label))
+    return buttons
 
 
 def has_due(session: Session, person_id: str, now: datetime) -> bool:
     """Whether a reminder or notice may be due for the person (a read, before any claim)."""
-    return (
-        session.execute(
-            select(OutboxRow.id)
-            .where(
-                OutboxRow.person_id == person_id,
-                OutboxRow.status.in_(("pending", "claimed")),
-                OutboxRow.due_at <= now,
-            )
-            .limit(1)
-        ).first()
-        is not None
-    )
+    found = session.connection().execute(_DUE, {"person": person_id, "now": now}).first()
+    return found is not None
 
 
 def message_image(session: Session, identity_id: str, message_id: int) -> bytes | None:

@@ -8,50 +8,60 @@ the service's own dedupe.
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
-from sqlalchemy.orm import Session, sessionmaker
+from markupsafe import escape
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.templating import Jinja2Templates
 
 from bot.config import Settings
-from bot.documents.links import DocumentLinks, link_settings
-from bot.engine import Document, Inbound, Outbound, as_lang
+from bot.documents.links import link_settings
+from bot.engine import as_lang
 from bot.engine.localized import Lang
 from bot.engine.payloads import RunCommand, encode
-from bot.service import ConversationService
 from bot.web import chat_messages as shown
 from bot.web.chat_security import (
-    CHANNEL,
     ChatKeys,
-    ChatLimits,
     identity_of,
     new_token,
     protect,
 )
 from bot.web.chat_texts import text
+from bot.web.chat_turns import (
+    COMMANDS,
+    START,
+    ChatSettings,
+    TurnResult,
+    deliver_due,
+    settle_stale,
+    take_turn,
+    updates,
+)
 from bot.web.deps import client_address
 from bot.web.limits import TooManyRequestsError
 from storage import people, webchat
 from storage import repositories as repo
+from storage.webchat import WebMessage
+
+__all__ = ["ChatSettings", "routes", "web_chat"]
 
 RESUME_LIFETIME = timedelta(minutes=30)
 _RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 _DELIVERY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 FETCH_HEADER = "x-requested-with"
 FETCH_VALUE = "jobcard-chat"
-COMMANDS = ("back", "skip", "summary", "menu", "help", "card", "link")
-START = encode(RunCommand("start"))
 
 
 def _box_context(lang: Lang) -> dict[str, Any]:
@@ -61,30 +71,6 @@ def _box_context(lang: Lang) -> dict[str, Any]:
         "language_payload": encode(RunCommand("english" if lang == "ja" else "日本語")),
         "start_payload": START,
     }
-
-
-def _command_label(payload: str, lang: Lang) -> str | None:
-    """What a command button said, to show it as the person's message."""
-    for key in COMMANDS:
-        if payload == encode(RunCommand(key)):
-            return text(f"cmd_{key}", lang)
-    if payload == START:
-        return text("start", lang)
-    if payload in (encode(RunCommand("english")), encode(RunCommand("日本語"))):
-        return text("language", "ja" if payload.endswith("english") else "en")
-    return None
-
-
-@dataclass
-class ChatSettings:
-    """What the chat needs, built once by ``jobcard web`` (or a test)."""
-
-    service: ConversationService
-    sessions: sessionmaker[Session]
-    keys: ChatKeys
-    links: DocumentLinks | None = None
-    limits: ChatLimits = field(default_factory=ChatLimits)
-    public_url: str = ""
 
 
 def web_chat(settings: Settings) -> ChatSettings:
@@ -113,8 +99,54 @@ def settings_of(request: Request) -> ChatSettings:
 def _lang(request: Request, record: repo.ConversationRecord | None) -> Lang:
     if record is not None:
         return as_lang(record.lang)
+    return _accepted(request)
+
+
+def _accepted(request: Request) -> Lang:
+    """The browser's language, for a person not seen yet."""
     accepted = request.headers.get("accept-language", "ja").lower()
     return "en" if accepted.startswith("en") else "ja"
+
+
+def _context(
+    request: Request,
+    token: str,
+    lang: Lang,
+    messages: list[shown.Shown],
+    box: shown.AnswerBox,
+    draft: str,
+) -> dict[str, Any]:
+    """What the page, the log and the answer box are drawn from."""
+    chat = settings_of(request)
+    return {
+        "lang": lang,
+        "t": lambda key, **params: text(key, lang, **params),
+        "messages": messages,
+        "box": box,
+        "draft": draft,
+        "csrf": chat.keys.csrf(token),
+        "delivery": secrets.token_urlsafe(12),
+        "link_hours": int(chat.links.lifetime.total_seconds() // 3600) if chat.links else 24,
+        **_box_context(lang),
+    }
+
+
+def _read_page(
+    chat: ChatSettings, identity: str, after: int = 0
+) -> tuple[list[WebMessage], repo.ConversationRecord | None]:
+    """The page's messages and the person's conversation, reminders delivered first."""
+    for attempt in range(3):
+        with chat.sessions() as session:
+            person = people.resolve(session, identity)
+            due = webchat.has_due(session, person, chat.service.now())
+            messages = webchat.recent_messages(session, identity, after=after)
+            record = repo.find_person(session, person)
+        if attempt == 2:
+            break
+        delivered = bool(deliver_due(chat, identity, person)) if due else False
+        if not (settle_stale(chat, identity, messages) or delivered):
+            break  # the usual case: one read
+    return messages, record
 
 
 def _page(
@@ -126,28 +158,12 @@ def _page(
     draft: str | None = None,
 ) -> Response:
     chat = settings_of(request)
-    identity = identity_of(token)
-    with chat.sessions() as session:
-        person = people.resolve(session, identity)
-        if webchat.has_due(session, person, chat.service.now()):
-            _deliver_due(chat, identity, person)
-            session.rollback()  # a fresh read, which sees what was just delivered
-        messages, stored_draft = shown.shown(webchat.recent_messages(session, identity))
-        record = repo.find_person(session, person)
-        box = shown.answer_box(record, chat.service.catalog)
-        lang = _lang(request, record)
-    context = {
-        "lang": lang,
-        "t": lambda key, **params: text(key, lang, **params),
-        "messages": messages,
-        "box": box,
-        "draft": stored_draft if draft is None else draft,
-        "csrf": chat.keys.csrf(token),
-        "delivery": secrets.token_urlsafe(12),
-        **_box_context(lang),
-        "notice": text("slow_down", lang, seconds=slow_down) if slow_down else "",
-        "link_hours": int(chat.links.lifetime.total_seconds() // 3600) if chat.links else 24,
-    }
+    messages, record = _read_page(chat, identity_of(token))
+    drawn, stored_draft = shown.shown(messages)
+    lang = _lang(request, record)
+    box = shown.answer_box(record, chat.service.catalog)
+    context = _context(request, token, lang, drawn, box, stored_draft if draft is None else draft)
+    context["notice"] = text("slow_down", lang, seconds=slow_down) if slow_down else ""
     templates = request.app.state.templates
     response = templates.TemplateResponse(request, "chat.html", context, status_code=status_code)
     chat.keys.remember(request, response, token)
@@ -166,6 +182,19 @@ def _form_text(form: Any, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+async def _read_form(request: Request) -> Mapping[str, Any]:
+    """The posted form; the chat's own forms are URL-encoded and parsed in one step."""
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind != "application/x-www-form-urlencoded":
+        return await request.form()
+    body = (await request.body()).decode("utf-8", "replace")
+    try:
+        pairs = parse_qsl(body, keep_blank_values=True, errors="replace", max_num_fields=20)
+    except ValueError:
+        raise HTTPException(400, "too many fields") from None
+    return dict(pairs)
+
+
 async def _checked_form(request: Request) -> tuple[str, Any]:
     """The browser's token and its form, once the CSRF token is right.
 
@@ -174,7 +203,7 @@ async def _checked_form(request: Request) -> tuple[str, Any]:
     """
     chat = settings_of(request)
     token = chat.keys.read(request)
-    form = await request.form()
+    form = await _read_form(request)
     if token is None or not chat.keys.csrf_ok(token, form.get("csrf_token")):
         raise HTTPException(403, "missing or wrong CSRF token")
     return token, form
@@ -196,19 +225,67 @@ async def send(request: Request) -> Response:
     except TooManyRequestsError as exc:
         wait = exc.retry_after
         if _wants_json(request):
-            lang: Lang = (
-                "en" if request.headers.get("accept-language", "").startswith("en") else "ja"
-            )
-            notice = text("slow_down", lang, seconds=exc.retry_after)
+            notice = text("slow_down", _accepted(request), seconds=exc.retry_after)
             return protect(JSONResponse({"notice": notice}, status_code=429))
         return await run_in_threadpool(
             lambda: _page(request, token, status_code=429, slow_down=wait, draft=typed)
         )
     if _DELIVERY.fullmatch(delivery) is None:
         raise HTTPException(400, "missing delivery id")
-    if payload is not None or typed.strip():
-        await run_in_threadpool(_turn, chat, token, typed, payload, delivery, request)
-    return await _after_post(request, token, form)
+    if payload is None and not typed.strip():
+        return await _after_post(request, token, form)
+    identity, hint = identity_of(token), _accepted(request)
+    result = await run_in_threadpool(take_turn, chat, identity, typed, payload, delivery, hint)
+    if not _wants_json(request):
+        return RedirectResponse("/#latest", status_code=303)
+    if not result.handled:
+        return await _after_post(request, token, form)  # what the first post added
+    return _turn_json(request, token, result)
+
+
+def _turn_json(request: Request, token: str, result: TurnResult) -> Response:
+    """The turn's new messages and the next answer box, drawn from what was just stored."""
+    drawn, draft = shown.shown(result.messages)
+    context = _context(request, token, result.lang, drawn, result.box, draft)
+    templates = request.app.state.templates
+    body = {
+        "messages": templates.get_template("chat_log.html").render(context),
+        "box": _box_html(templates, result.lang, result.box, bool(drawn), context),
+        "last": drawn[-1].id if drawn else 0,
+        "pending": result.pending,
+    }
+    return protect(JSONResponse(body))
+
+
+# The answer box differs between turns only in these; it is drawn once per shape.
+_SLOTS = ("csrf", "delivery", "draft")
+
+
+@functools.lru_cache(maxsize=64)
+def _box_shape(templates: Jinja2Templates, lang: Lang, box: shown.AnswerBox, started: bool) -> str:
+    context = {
+        "lang": lang,
+        "t": lambda key, **params: text(key, lang, **params),
+        "box": box,
+        "messages": [True] if started else [],
+        **{slot: f"\x1e{slot}\x1e" for slot in _SLOTS},
+        **_box_context(lang),
+    }
+    return str(templates.get_template("chat_box.html").render(context))
+
+
+def _box_html(
+    templates: Jinja2Templates,
+    lang: Lang,
+    box: shown.AnswerBox,
+    started: bool,
+    context: dict[str, Any],
+) -> str:
+    """The answer box for ``chat.js``: its shape drawn once, this browser's values put in."""
+    html = _box_shape(templates, lang, box, started)
+    for slot in _SLOTS:
+        html = html.replace(f"\x1e{slot}\x1e", str(escape(str(context[slot]))))
+    return html
 
 
 async def _after_post(request: Request, token: str, form: Any) -> Response:
@@ -219,112 +296,37 @@ async def _after_post(request: Request, token: str, form: Any) -> Response:
     return await run_in_threadpool(_fragment, request, token, int(after) if after.isdigit() else 0)
 
 
-def _turn(
-    chat: ChatSettings,
-    token: str,
-    typed: str,
-    payload: str | None,
-    delivery: str,
-    request: Request,
-) -> None:
-    identity = identity_of(token)
-    with chat.sessions() as session:
-        before = webchat.recent_messages(session, identity, last=20)
-        record = repo.find_person(session, people.resolve(session, identity))
-    accepted = request.headers.get("accept-language", "ja").lower()
-    is_new = record is None
-    lang: Lang = as_lang(record.lang) if record else "en" if accepted.startswith("en") else "ja"
-    label = shown.label_of(before, payload) if payload is not None else None
-    if payload is not None and label is None:
-        label = _command_label(payload, lang)
-    inbound = Inbound(
-        identity,
-        text=typed if payload is None else None,
-        payload=payload,
-        # The browser's id is in the delivery id, so deleting the person forgets it too.
-        delivery_id=f"{identity}:{delivery}",
-        lang_hint="en" if is_new and accepted.startswith("en") else None,
-    )
-    reply = chat.service.reply(inbound)
-    if not reply.outbound:
-        return  # the same form again (a double tap, a retry): it was handled once
-    now = chat.service.now()
-    with chat.sessions.begin() as session:
-        person = people.resolve(session, identity)
-        said = label if payload is not None else typed
-        stored = [shown.person_message(said or "")] if said else []
-        stored += _replies(chat, session, person, reply.outbound, reply.lang, now)
-        if payload is not None and typed.strip():
-            stored.append(shown.draft_message(typed))
-        webchat.add_messages(session, identity, person, stored, now)
-
-
-def _replies(
-    chat: ChatSettings,
-    session: Session,
-    person: str,
-    replies: Sequence[Outbound],
-    lang: Lang,
-    now: datetime,
-) -> list[shown.StoredMessage]:
-    """Replies as the page keeps them: a document becomes a signed link."""
-    stored = []
-    for outbound in replies:
-        link = None
-        if isinstance(outbound, Document) and chat.links is not None:
-            link = chat.links.issue(session, person, outbound, now)
-        if isinstance(outbound, Document) and link is None:
-            stored.append(shown.bot_text(text("no_link", lang)))
-            continue
-        stored.append(shown.bot_message(outbound, link))
-    return stored
-
-
-def _deliver_due(chat: ChatSettings, identity: str, person: str) -> None:
-    """Reminders and notices due for this browser's person, when the web is where they are."""
-    with chat.sessions() as session:
-        if not webchat.has_due(session, person, chat.service.now()):
-            return  # the usual case: no write transaction for a page view
-        here = people.newest_identity(session, person) == identity
-        lang = as_lang(record.lang) if (record := repo.find_person(session, person)) else "ja"
-    if not here or record is None:
-        return
-    for delivery in chat.service.claim_due(CHANNEL, person_id=person):
-        now = chat.service.now()
-        with chat.sessions.begin() as session:
-            stored = _replies(chat, session, person, delivery.outbound, lang, now)
-            webchat.add_messages(session, identity, person, stored, now)
-        chat.service.acknowledge(delivery.outbox_id)
-
-
 def _fragment(request: Request, token: str, after: int) -> Response:
     chat = settings_of(request)
+    messages, record = _read_page(chat, identity_of(token), after)
+    drawn, _draft = shown.shown(messages)
+    box = shown.answer_box(record, chat.service.catalog)
+    pending = next((m.id for m in drawn if m.kind == "pending"), None)
+    result = TurnResult(messages, box, _lang(request, record), pending)
+    return _turn_json(request, token, result)
+
+
+async def poll(request: Request) -> Response:
+    """What arrived after a message (the card made after the turn), for ``chat.js``."""
+    chat = settings_of(request)
+    token = chat.keys.read(request)
+    after, note = request.query_params.get("after", ""), request.query_params.get("pending", "")
+    if token is None or not after.isdigit() or not (note.isdigit() or note == ""):
+        raise HTTPException(404)
     identity = identity_of(token)
-    with chat.sessions() as session:
-        person = people.resolve(session, identity)
-        if webchat.has_due(session, person, chat.service.now()):
-            _deliver_due(chat, identity, person)
-            session.rollback()  # a fresh read, which sees what was just delivered
-        messages, draft = shown.shown(webchat.recent_messages(session, identity, after=after))
-        record = repo.find_person(session, person)
-        box = shown.answer_box(record, chat.service.catalog)
-        lang = _lang(request, record)
-    templates = request.app.state.templates
-    context = {
-        "lang": lang,
-        "t": lambda key, **params: text(key, lang, **params),
-        "messages": messages,
-        "box": box,
-        "draft": draft,
-        "csrf": chat.keys.csrf(token),
-        "delivery": secrets.token_urlsafe(12),
-        "link_hours": int(chat.links.lifetime.total_seconds() // 3600) if chat.links else 24,
-        **_box_context(lang),
-    }
-    log = templates.get_template("chat_log.html").render(context)
-    box_html = templates.get_template("chat_box.html").render(context)
-    last = messages[-1].id if messages else after
-    return protect(JSONResponse({"messages": log, "box": box_html, "last": last}))
+
+    def read() -> tuple[list[WebMessage], bool, Lang]:
+        messages, waiting = updates(chat, identity, int(after), int(note) if note else None)
+        with chat.sessions() as session:
+            record = repo.find_person(session, people.resolve(session, identity))
+        return messages, waiting, _lang(request, record)
+
+    messages, waiting, lang = await run_in_threadpool(read)
+    drawn, _draft = shown.shown(messages)
+    context = _context(request, token, lang, drawn, shown.AnswerBox(), "")
+    log = request.app.state.templates.get_template("chat_log.html").render(context)
+    last = drawn[-1].id if drawn else int(after)
+    return protect(JSONResponse({"messages": log, "last": last, "pending": waiting}))
 
 
 def _resume_code() -> str:
@@ -459,6 +461,7 @@ def routes() -> list[Route]:
         Route("/", chat_page, methods=["GET"]),
         Route("/chat", send, methods=["POST"]),
         Route("/chat/resume", make_resume_code, methods=["POST"]),
+        Route("/chat/updates", poll, methods=["GET"]),
         Route("/chat/img/{id}", image, methods=["GET"]),
         Route("/chat/static/{name}", asset, methods=["GET"]),
         Route("/resume", resume_page, methods=["GET"]),

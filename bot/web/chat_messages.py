@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, assert_never
 
 from bot.engine import Choices, Document, Image, Outbound, Text
@@ -28,6 +29,26 @@ def draft_message(text: str) -> StoredMessage:
 def bot_text(text: str) -> StoredMessage:
     """A plain message from the chat itself (a resume code …)."""
     return {"role": "bot", "kind": "text", "text": text}, None
+
+
+def pending_message(working: str, failure: str, now: datetime) -> StoredMessage:
+    """A note that something (the card) is being made; its results replace it when ready.
+
+    ``failure`` is what the person is told should the work never finish (a restart).
+    """
+    body = {"role": "bot", "kind": "pending", "text": working, "failure": failure}
+    return {**body, "since": now.isoformat()}, None
+
+
+def pending_since(body: dict[str, Any]) -> datetime | None:
+    """When a progress note was left (None for any other message)."""
+    if body.get("kind") != "pending":
+        return None
+    try:
+        since = datetime.fromisoformat(str(body.get("since", "")))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)  # unreadable: treat it as long gone
+    return since if since.tzinfo is not None else since.replace(tzinfo=UTC)
 
 
 def bot_message(outbound: Outbound, link: str | None = None) -> StoredMessage:
@@ -69,12 +90,13 @@ class Shown:
 
 def shown(messages: list[WebMessage]) -> tuple[list[Shown], str]:
     """The messages to draw and the draft to put back in the answer box."""
-    draft = ""
-    if messages and messages[-1].body.get("role") == "draft":
-        draft = str(messages[-1].body.get("text", ""))
     last_person = max(
         (i for i, m in enumerate(messages) if m.body.get("role") == "person"), default=-1
     )
+    # Text left in the box when a button was pressed: kept even if a card or a reminder
+    # arrived after it.
+    drafts = [m for m in messages[last_person + 1 :] if m.body.get("role") == "draft"]
+    draft = str(drafts[-1].body.get("text", "")) if drafts else ""
     result: list[Shown] = []
     for index, message in enumerate(messages):
         body = message.body
@@ -96,16 +118,13 @@ def shown(messages: list[WebMessage]) -> tuple[list[Shown], str]:
     return result, draft
 
 
-def label_of(messages: list[WebMessage], payload: str) -> str | None:
-    """The label of a button of the latest replies (what the person is shown to have said)."""
-    for message in reversed(messages):
-        body = message.body
-        if body.get("role") == "person":
-            break
+def buttons_of(messages: list[StoredMessage]) -> dict[str, str]:
+    """The buttons of replies as stored: payload → label (the newest label wins)."""
+    buttons: dict[str, str] = {}
+    for body, _image in reversed(messages):
         for label, value in [*body.get("options", []), *body.get("actions", [])]:
-            if value == payload:
-                return str(label)
-    return None
+            buttons.setdefault(str(value), str(label))
+    return buttons
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +139,11 @@ def answer_box(record: repo.ConversationRecord | None, catalog: DialogCatalog) -
     """The box for the open question: a tall one with its limit for a long answer."""
     if record is None:
         return AnswerBox()
-    state = ConversationState.from_json(record.state)
+    return box_for(ConversationState.from_json(record.state), catalog)
+
+
+def box_for(state: ConversationState, catalog: DialogCatalog) -> AnswerBox:
+    """The box for the open question of a conversation state."""
     cursor = state.active
     if cursor is None or cursor.pos is None or state.mode not in ("ask", "followup"):
         return AnswerBox()

@@ -7,6 +7,7 @@ server's secret, so another site can neither post as the person nor forge a toke
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import math
@@ -27,6 +28,7 @@ from bot.web.security import cookie_name
 CHAT_COOKIE = "jc_chat"
 COOKIE_AGE = 400 * 24 * 3600  # the longest a browser keeps a cookie: a card takes months
 CHANNEL = "web"
+_SALT = "jobcard-chat-identity"
 # The chat runs one small same-origin script; nothing inline, nothing from elsewhere.
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -51,18 +53,14 @@ class ChatKeys:
     secret: bytes
 
     def _serializer(self) -> URLSafeSerializer:
-        return URLSafeSerializer(self.secret, salt="jobcard-chat-identity")
+        return URLSafeSerializer(self.secret, salt=_SALT)
 
     def read(self, request: Request) -> str | None:
         """The browser's token from its signed cookie (None if absent or tampered with)."""
         value = request.cookies.get(cookie_name(request, CHAT_COOKIE))
-        if not value:
+        if not value or len(value) > 200:
             return None
-        try:
-            token = self._serializer().loads(value)
-        except BadSignature:
-            return None
-        return token if isinstance(token, str) and 10 <= len(token) <= 64 else None
+        return _verified(self.secret, value)
 
     def remember(self, request: Request, response: Response, token: str) -> None:
         """Set the identity cookie (scripts cannot read it; sent on top-level navigation)."""
@@ -83,6 +81,16 @@ class ChatKeys:
     def csrf_ok(self, token: str, given: object) -> bool:
         """Whether a posted CSRF token is this browser's."""
         return isinstance(given, str) and hmac.compare_digest(given, self.csrf(token))
+
+
+@functools.lru_cache(maxsize=8192)
+def _verified(secret: bytes, value: str) -> str | None:
+    """A cookie's token once its signature is checked; a browser's cookie is checked once."""
+    try:
+        token = URLSafeSerializer(secret, salt=_SALT).loads(value)
+    except BadSignature:
+        return None
+    return token if isinstance(token, str) and 10 <= len(token) <= 64 else None
 
 
 @dataclass

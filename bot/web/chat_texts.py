@@ -29,6 +29,10 @@ TEXTS: dict[str, Localized] = {
     "send": L("送信", "Send"),
     "sending": L("送信しています…", "Sending…"),
     "working": L("作成しています。少しお待ちください…", "Working on it, one moment…"),
+    "refresh": L(
+        "できあがったら、ここを押すと表示されます",
+        "When it's ready, tap here to see it",
+    ),
     "limit": L("{count} / {limit}文字", "{count} / {limit} characters"),
     "limit_static": L("{limit}文字まで", "Up to {limit} characters"),
     "newline_hint": L(

@@ -54,6 +54,7 @@ def make_templates() -> Jinja2Templates:
         loader=PackageLoader("bot.web", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
+        auto_reload=False,  # compiled once per process: no file checks on each page
         trim_blocks=True,
         lstrip_blocks=True,
     )

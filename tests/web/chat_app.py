@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -114,6 +115,15 @@ class Browser:
 
     def command(self, payload: str) -> str:
         self.post(payload=payload)
+        return self.page
+
+    def reload_until_ready(self, timeout: float = 60) -> str:
+        """Load the page again, as a person would, until nothing is being made any more."""
+        deadline = time.monotonic() + timeout
+        while 'class="msg bot pending"' in self.page:
+            assert time.monotonic() < deadline, "the card was never shown"
+            time.sleep(0.2)
+            self.page = self.client.get("/").text
         return self.page
 
 

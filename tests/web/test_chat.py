@@ -198,7 +198,15 @@ def _make_card(server: ChatServer, browser: Browser) -> str:
             NOW,
             **{k.replace(".", "__"): v for k, v in rich_answers().items()},
         )
-    return browser.command("c|card")
+    return _card_when_ready(browser)
+
+
+def _card_when_ready(browser: Browser) -> str:
+    """「ジョブ・カードを作成」: answered at once with a progress note, the card on a later load."""
+    page = browser.command("c|card")
+    assert "いまの回答でジョブ・カードを作成しています" in page
+    assert 'class="msg bot pending"' in page and "作成しています。少しお待ちください" in page
+    return browser.reload_until_ready()
 
 
 def test_the_card_comes_as_a_chart_and_a_signed_link_that_expires(server: ChatServer) -> None:
@@ -242,7 +250,7 @@ def test_a_link_is_used_a_limited_number_of_times_and_expires(runtime: Runtime) 
         gone = httpx.get(url.group(1))
         assert "このリンクは有効期限が切れたか" in gone.text
 
-        page = browser.command("c|card")
+        page = _card_when_ready(browser)
         links = re.findall(r'<a href="([^"]+/d/[^"]+)" class="download"', page)
         with runtime.sessions.begin() as session:
             session.execute(

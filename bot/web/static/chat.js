@@ -76,6 +76,60 @@
     }
   }
 
+  // Messages not on the page yet (a reply may already be there from an earlier answer).
+  function addMessages(html) {
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    var added = null;
+    Array.from(holder.children).forEach(function (message) {
+      var id = message.getAttribute("data-id");
+      if (id && document.getElementById("m" + id)) {
+        return;
+      }
+      log.appendChild(message);
+      added = added || message;
+    });
+    return added;
+  }
+
+  // A card being made after the answer: ask for what arrived until its note is gone.
+  var polling = null;
+  function watch(note, delay) {
+    window.clearTimeout(polling);
+    polling = window.setTimeout(function () {
+      fetch("/chat/updates?after=" + note + "&pending=" + note, {
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "jobcard-chat", Accept: "application/json" },
+      })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(
+          function (json) {
+            if (!json) {
+              watch(note, Math.min(delay * 2, 10000));
+              return;
+            }
+            if (!json.pending) {
+              log.querySelectorAll(".msg.pending").forEach(function (old) {
+                old.remove();
+              });
+            }
+            var added = addMessages(json.messages);
+            if (added) {
+              added.scrollIntoView({ block: "start", behavior: "smooth" });
+            }
+            if (json.pending) {
+              watch(note, Math.min(delay + 500, 4000));
+            }
+          },
+          function () {
+            watch(note, Math.min(delay * 2, 10000));
+          }
+        );
+    }, delay);
+  }
+
   function showNotice(message) {
     var notice = document.querySelector(".notice");
     if (!notice) {
@@ -104,7 +158,7 @@
     setBusy(true, submitter);
     fetch(action, {
       method: "POST",
-      body: data,
+      body: new URLSearchParams(data), // URL-encoded, as a plain form post sends it
       credentials: "same-origin",
       headers: { "X-Requested-With": "jobcard-chat", Accept: "application/json" },
     })
@@ -153,8 +207,7 @@
             choices.classList.remove("live");
           });
         }
-        var first = log.lastElementChild;
-        log.insertAdjacentHTML("beforeend", result.json.messages);
+        var added = addMessages(result.json.messages);
         var box = document.getElementById("box");
         box.innerHTML = result.json.box;
         if (pressed && typed.trim()) {
@@ -163,7 +216,9 @@
         }
         counter();
         keys();
-        var added = first ? first.nextElementSibling : log.firstElementChild;
+        if (result.json.pending) {
+          watch(result.json.pending, 1000);
+        }
         if (added) {
           added.scrollIntoView({ block: "start", behavior: "smooth" });
         }
@@ -176,5 +231,9 @@
 
   counter();
   keys();
+  var waiting = log.querySelector(".msg.pending[data-id]");
+  if (waiting) {
+    watch(waiting.getAttribute("data-id"), 1000);
+  }
   document.documentElement.classList.add("js");
 })();

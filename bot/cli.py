@@ -275,7 +275,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 # The module that runs each chat platform: ``check_settings(settings, args)`` and ``run``.
 _CHANNELS = {
     "telegram": "bot.channels.telegram",
-    "slack": "bot.channels.slack",
+    "slack": "bot.channels.slack_server",
     "line": "bot.channels.line_server",
 }
 

@@ -11,7 +11,8 @@ through :mod:`bot.channels.outbox_loop`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Hashable, Sequence
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import TypeVar, cast
@@ -19,6 +20,7 @@ from typing import TypeVar, cast
 from bot.engine import Button, Choices, Lang, Localized, Text
 
 Measure = Callable[[str], int]
+log = logging.getLogger(__name__)
 R = TypeVar("R")  # a reply: any message kind of a channel, of which texts are joined
 
 
@@ -192,3 +194,22 @@ class KeyedLocks:
 
     def __len__(self) -> int:
         return len(self._locks)
+
+
+async def regularly(
+    work: Callable[[], Awaitable[object]],
+    seconds: float,
+    what: str,
+    describe: Callable[[BaseException], str] = lambda exc: type(exc).__name__,
+) -> None:
+    """Run ``work`` now and every ``seconds`` until cancelled (the outbox, pruning old ids).
+
+    A failure is logged by what failed (``describe``, never a message's text) and the work
+    is tried again next time.
+    """
+    while True:
+        try:
+            await work()
+        except Exception as exc:
+            log.error("%s failed: %s", what, describe(exc))
+        await asyncio.sleep(seconds)

@@ -6,20 +6,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.engine import (
-    Choices,
-    Document,
-    Image,
-    Lang,
-    Localized,
-    OpenSection,
-    Outbound,
-    RunCommand,
-    Text,
-    encode,
-)
-from bot.review.notices import SubmissionNotice
-from bot.service import Overview
+from bot.channels import kit
+from bot.channels.kit import clip
+from bot.engine import Choices, Document, Image, Lang, Localized, Outbound, Text
+
+__all__ = ["clip"]  # used by the Slack channel too
 
 Block = dict[str, Any]
 L = Localized
@@ -43,6 +34,7 @@ HOME_START = "jc:home:start"
 HOME_SEND_PREFIX = "jc:home:send:"
 ANSWER_VIEW = "jc:answer"
 QUESTION_BLOCK = "jc:q:"
+REVIEW_LINK = "jc:review:open"
 
 STRINGS: dict[str, Localized] = {
     "answered": L("✅ 回答: {label}", "✅ Answered: {label}"),
@@ -90,31 +82,11 @@ def phrase(key: str, lang: Lang, **params: object) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class HomeAction:
-    """A feature button on App Home: its label and the payload it sends to the service."""
-
-    label: Localized
-    payload: str
-
-
-# The one place for App Home's feature buttons; each payload is one the engine understands.
-HOME_ACTIONS: tuple[HomeAction, ...] = (
-    HomeAction(Localized("ジョブ・カードを作成", "Make my Job Card"), encode(RunCommand("card"))),
-    HomeAction(Localized("相談を予約する", "Book a consultation"), encode(OpenSection("booking"))),
-)
-
-
-@dataclass(frozen=True, slots=True)
 class SlackMessage:
     """One chat.postMessage: the blocks and the plain fallback used in notifications."""
 
     text: str
     blocks: list[Block]
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, marked with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def escape(text: str) -> str:
@@ -129,17 +101,7 @@ def unescape(text: str) -> str:
 
 def split_text(text: str, limit: int = SECTION_TEXT) -> list[str]:
     """Split ``text`` into pieces of at most ``limit`` characters, at line breaks if possible."""
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = limit
-        pieces.append(rest[:cut])
-        rest = rest[cut:].lstrip("\n")
-    if rest.strip() or not pieces:
-        pieces.append(rest if rest.strip() else "…")
-    return pieces
+    return kit.split_text(text, limit, measure=len) or ["…"]
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -289,74 +251,3 @@ def submitted_text(view: Block) -> str:
     """The text typed into the modal."""
     value = view["state"]["values"][ANSWER_VIEW][ANSWER_VIEW].get("value")
     return str(value or "")
-
-
-def home_view(overview: Overview) -> Block:
-    """App Home: each section's status with a button to open it, and a button to continue."""
-    lang = overview.lang
-    blocks: list[Block] = [{"type": "header", "text": _plain(phrase("home_title", lang))}]
-    started = overview.consented is True
-    if started:
-        blocks.append({"type": "section", "text": _plain(phrase("home_intro", lang))})
-        blocks.append({"type": "divider"})
-        room = VIEW_BLOCKS - 5
-        for index, section in enumerate(overview.sections[:room]):
-            text = f"{section.title.get(lang)}\n{phrase('status_' + section.status, lang)}"
-            open_button = button(
-                phrase("home_open", lang),
-                encode(OpenSection(section.dialog_id)),
-                f"{HOME_SEND_PREFIX}m{index}",
-            )
-            block: Block = {"type": "section", "text": _plain(text)}
-            if open_button is not None:
-                block["accessory"] = open_button
-            blocks.append(block)
-    else:
-        blocks.append({"type": "section", "text": _plain(phrase("home_new", lang))})
-    start = button(
-        phrase("home_resume" if started else "home_start", lang),
-        "/start",
-        HOME_START,
-        primary=True,
-    )
-    features = [
-        button(action.label.get(lang), action.payload, f"{HOME_SEND_PREFIX}a{index}")
-        for index, action in enumerate(HOME_ACTIONS)
-    ]
-    blocks.extend(actions([start, *features]) if started else actions([start]))
-    blocks.append({"type": "context", "elements": [_plain(phrase("home_help", lang))]})
-    return {"type": "home", "blocks": blocks[:VIEW_BLOCKS]}
-
-
-REVIEW_LINK = "jc:review:open"
-_STATES = {"submitted": ("新規提出", "new"), "resubmitted": ("再提出", "resubmitted")}
-
-
-def submission_notice_text(notice: SubmissionNotice) -> str:
-    """The plain-text line of a new-submission notice (for notifications and screen readers)."""
-    ja, en = _STATES.get(notice.state, (notice.state, notice.state))
-    version = f"・第{notice.version}版" if notice.version is not None else ""
-    return (
-        f"ジョブ・カードの{ja}があります（{notice.centre_name}{version}）。"
-        f" / A Job Card was {en} to {notice.centre_name}."
-    )
-
-
-def submission_notice(notice: SubmissionNotice, web_url: str | None) -> list[Block]:
-    """A new-submission notice for a counselors' channel, with a button to its review."""
-    blocks: list[Block] = [
-        {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": escape(submission_notice_text(notice))},
-        }
-    ]
-    if web_url:
-        url = f"{web_url.rstrip('/')}/s/{notice.public_id}"
-        button = {
-            "type": "button",
-            "action_id": REVIEW_LINK,
-            "text": {"type": "plain_text", "text": "レビューを開く / Open the review"},
-            "url": url,
-        }
-        blocks.append({"type": "actions", "elements": [button]})
-    return blocks

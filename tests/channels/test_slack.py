@@ -28,9 +28,10 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from bot.bootstrap import Runtime
-from bot.channels import slack
+from bot.channels import slack, slack_home, slack_server
 from bot.channels import slack_blocks as kit
-from bot.channels.slack import EVENTS_PATH, SlackChannel, check_settings
+from bot.channels.slack import EVENTS_PATH, SlackChannel
+from bot.channels.slack_server import check_settings
 from bot.config import MissingSettingError, Settings
 from bot.engine import Button, Choices, Document, Text
 from bot.engine.texts import t
@@ -293,7 +294,7 @@ async def test_whole_job_card_conversation_in_a_dm(
 async def test_signed_http_request_is_processed_and_forged_ones_are_not(
     channel: SlackChannel, api: MockSlackApi, runtime: Runtime
 ) -> None:
-    server = TestServer(channel.web_app(), host="127.0.0.1")
+    server = TestServer(slack_server.events_app(channel), host="127.0.0.1")
     await server.start_server()
     try:
         async with aiohttp.ClientSession() as http:
@@ -541,12 +542,12 @@ def with_env(runtime: Runtime, **environ: str) -> Runtime:
 async def test_serve_answers_over_http_until_stopped(
     runtime: Runtime, api: MockSlackApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(slack, "SLACK_API_URL", api.url)
+    monkeypatch.setattr(slack_server, "SLACK_API_URL", api.url)
     configured = with_env(runtime, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET)
     port = free_port()
     stop = asyncio.Event()
     args = Namespace(http=True, listen="127.0.0.1", port=port)
-    serving = asyncio.create_task(slack.serve(configured, args, stop))
+    serving = asyncio.create_task(slack_server.serve(configured, args, stop))
     url = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as http:
         status = 0
@@ -573,10 +574,10 @@ async def test_serve_reports_a_rejected_token_in_one_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(slack, "SLACK_API_URL", api.url)
+    monkeypatch.setattr(slack_server, "SLACK_API_URL", api.url)
     configured = with_env(runtime, SLACK_BOT_TOKEN="xoxp-wrong", SLACK_APP_TOKEN="xapp-1")
     args = Namespace(http=False, listen="127.0.0.1", port=0)
-    assert await slack.serve(configured, args, asyncio.Event()) == 1
+    assert await slack_server.serve(configured, args, asyncio.Event()) == 1
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "SLACK_BOT_TOKEN" in error and "invalid_auth" in error
 
@@ -615,7 +616,7 @@ def test_home_offers_no_dead_buttons() -> None:
     from dialogs import DIALOGS_DIR
 
     catalog = load_dialogs([DIALOGS_DIR]).catalog
-    payloads = {action.payload for action in kit.HOME_ACTIONS}
+    payloads = {action.payload for action in slack_home.HOME_ACTIONS}
     assert payloads == {"c|card", "m|booking"}
     for payload in payloads:
         kind, _, value = payload.partition("|")
@@ -630,7 +631,7 @@ async def test_home_buttons_make_the_card_and_open_booking(
     await person.press("日本語")
     await person.press("はい")
     await person.say("山田 太郎")
-    for action in kit.HOME_ACTIONS:
+    for action in slack_home.HOME_ACTIONS:
         body = interaction(
             {
                 "type": "block_actions",
@@ -739,7 +740,7 @@ async def test_new_submissions_are_announced_to_the_centres_channel(
 ) -> None:
     from functools import partial
 
-    from bot.channels.slack import _claim_notices, review_channels
+    from bot.channels.slack_server import _claim_notices, review_channels
     from bot.review.service import submit
     from tests.review.helpers import fill_card, seed_accounts
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import Runtime
-from bot.channels import slack
+from bot.channels import slack_server
 from bot.config import Settings
 from tests.channels.mock_slack_api import MockSlackApi
 
@@ -47,7 +47,7 @@ async def test_slack_api_url_is_used(
         SLACK_API_URL=api.url.rstrip("/"),  # with or without the last slash
     )
     args = Namespace(http=False, listen="127.0.0.1", port=0)
-    assert await slack.serve(configured, args, None) == 1
+    assert await slack_server.serve(configured, args, None) == 1
     assert api.attempts("auth.test")  # asked the configured server, not slack.com
     error = capsys.readouterr().err
     assert error == "jobcard: Slack did not accept SLACK_BOT_TOKEN (SlackApiError invalid_auth)\n"

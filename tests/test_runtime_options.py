@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from bot.bootstrap import Runtime
-from bot.engine import Text
+from bot.engine import JumpTo, Text
 from bot.engine.choices import Option
 from bot.engine.localized import Localized
 from bot.service import ActionResult, ConversationService, EffectContext, SourceContext
@@ -113,7 +113,7 @@ def test_missing_source_provider_is_a_plain_error(runtime: Runtime) -> None:
 
 def test_an_action_can_continue_at_another_answer(runtime: Runtime) -> None:
     def to_name(ctx: EffectContext) -> ActionResult:
-        return ActionResult((Text("お名前を確認してください。"),), follow="f|profile|name")
+        return ActionResult((Text("お名前を確認してください。"),), follow=JumpTo("profile", "name"))
 
     service = ConversationService(
         runtime.sessions,

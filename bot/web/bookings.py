@@ -1,7 +1,8 @@
 """Consultation bookings on the dashboard: the list, and marking a consultation held or missed.
 
-The list shows when, where, how, the purpose and the status; never the note, the person's
-answers or the attached Job Card (only whether one is attached).
+The list shows the day's bookings (today unless another day or 「すべて」 is chosen): when,
+who (for the roles that may see names), where, how, the purpose and the status; never the
+note, the person's answers or the attached Job Card (only whether one is attached).
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from bot.booking.calendar import at_jst, jst
 from bot.booking.config import BookingConfig, BookingConfigError, load_config
 from bot.booking.texts import PURPOSES
 from bot.review.states import Role
-from bot.web.access import Permission
+from bot.web.access import Permission, allows
 from bot.web.deps import authorize, form_text, log_access, web
 from bot.web.render import page
 from bot.web.security import Login, check_csrf
 from storage.booking import BookingRow
+from storage.models import AnswerRow
 from storage.review import CentreRow
 
 RECENT_DAYS = 14  # without a date filter: from two weeks ago on
@@ -82,14 +84,33 @@ def _places(request: Request) -> dict[str, str]:
     return {location.id: location.report_label for location in config.locations}
 
 
-def _day(request: Request) -> date | None:
-    raw = request.query_params.get("date", "")
-    if not raw:
+def _day(request: Request, today: date) -> date | None:
+    """The day asked for: today by default, None for every day from two weeks ago on."""
+    raw = request.query_params.get("date")
+    if raw is None:
+        return today
+    if raw in ("", "all"):
         return None
     try:
         return date.fromisoformat(raw)
     except ValueError:
         raise HTTPException(400) from None
+
+
+def _names(session: Session, login: Login, rows: list[BookingRow]) -> dict[str, str]:
+    """Person id → the name they gave, for roles that may see names (none for the others)."""
+    if not allows(login.staff.role, Permission.NAMES) or not rows:
+        return {}
+    people = {row.person_id for row in rows}
+    found = session.execute(
+        select(AnswerRow.person_id, AnswerRow.value).where(
+            AnswerRow.person_id.in_(people),
+            AnswerRow.dialog_id == "profile",
+            AnswerRow.field == "name",
+            AnswerRow.is_current.is_(True),
+        )
+    )
+    return {pid: value for pid, value in found if isinstance(value, str)}
 
 
 def _item(row: BookingRow, places: dict[str, str], now: datetime) -> dict[str, Any]:
@@ -111,13 +132,13 @@ def _item(row: BookingRow, places: dict[str, str], now: datetime) -> dict[str, A
 async def booking_list(request: Request) -> Response:
     """Upcoming and recent bookings at the account's location (every location for an admin)."""
     state = web(request)
-    day = _day(request)
     places = _places(request)
     marked = request.query_params.get("marked", "")
 
     def load() -> dict[str, object]:
         with state.sessions() as session:
             login, now = _staff(session, request)
+            day = _day(request, jst(now).date())
             first = day or jst(now).date() - timedelta(days=RECENT_DAYS)
             query = (
                 select(BookingRow)
@@ -131,11 +152,16 @@ async def booking_list(request: Request) -> Response:
             scope = _location_scope(session, login)
             if scope is not None:
                 query = query.where(BookingRow.location_id == scope)
-            items = [_item(row, places, now) for row in session.scalars(query)]
+            rows = list(session.scalars(query))
+            names = _names(session, login, rows)
+            items = [
+                {**_item(row, places, now), "who": names.get(row.person_id)} for row in rows
+            ]
             return {
                 "login": login,
                 "csrf": login.csrf,
                 "items": items,
+                "show_names": allows(login.staff.role, Permission.NAMES),
                 "day": day.isoformat() if day else "",
                 "marked": marked if marked.isdigit() else "",
             }

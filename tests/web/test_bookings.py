@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from storage import outbox
+from storage import outbox, repositories
 from storage.booking import BookingRow
 from storage.outbox import OutboxRow
 from tests.conftest import NOW
@@ -57,14 +57,17 @@ def test_a_counselor_sees_only_their_location(booked: tuple[Dashboard, int, int,
     with httpx.Client(base_url=board.url) as client:
         login(client, "sato")
         assert 'href="/bookings"' in client.get("/queue").text
-        page = client.get("/bookings")
+        today = client.get("/bookings").text  # today's bookings by default
+        assert f'id="b{mine}"' in today and f'id="b{later}"' not in today
+        page = client.get("/bookings?date=all")
         assert page.status_code == 200
         text = page.text
         assert f'id="b{mine}"' in text and f'id="b{later}"' in text
         assert f'id="b{theirs}"' not in text
         assert "2026-11-22 10:00–10:50" in text  # Japan time
         assert "対面" in text and "現在の勤務先" in text and "✓ 添付あり" in text
-        assert NOTE not in text and "山田" not in text.split("<main>")[1]
+        assert NOTE not in text  # the note and the attached card are never on the list
+        assert "<script>window.__pwned" not in text  # the name is shown, escaped
         assert f'action="/bookings/{mine}/mark"' in text
         assert f'action="/bookings/{later}/mark"' not in text  # not started yet
         one_day = client.get("/bookings?date=2026-11-23").text
@@ -74,6 +77,21 @@ def test_a_counselor_sees_only_their_location(booked: tuple[Dashboard, int, int,
         login(client, "admin")
         text = client.get("/bookings").text
         assert f'id="b{mine}"' in text and f'id="b{theirs}"' in text
+
+
+def test_staff_who_may_see_names_see_who_booked(
+    booked: tuple[Dashboard, int, int, int],
+) -> None:
+    board, mine, _, _ = booked
+    with board.sessions.begin() as session:
+        repositories.save_answer(session, PERSON, "profile", "name", "予約 花子", NOW)
+    with httpx.Client(base_url=board.url) as client:
+        login(client, "sato")  # a counselor of the centre
+        row = client.get("/bookings").text.split(f'id="b{mine}"')[1].split("</tr>")[0]
+        assert "予約 花子" in row
+    with httpx.Client(base_url=board.url) as client:
+        login(client, "admin")  # admins see progress, never names
+        assert "予約 花子" not in client.get("/bookings").text
 
 
 def test_marking_held_queues_the_survey(booked: tuple[Dashboard, int, int, int]) -> None:

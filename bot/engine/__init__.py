@@ -20,6 +20,7 @@ from bot.engine.loader import (
 )
 from bot.engine.localized import Lang, Localized, as_lang
 from bot.engine.messages import (
+    Attachment,
     Button,
     Choices,
     Document,
@@ -47,6 +48,7 @@ from bot.engine.turn import PersonView, answer_key
 
 __all__ = [
     "COMPLETED",
+    "Attachment",
     "Button",
     "Choices",
     "ConversationState",

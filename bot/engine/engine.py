@@ -104,7 +104,7 @@ def handle(turn: Turn, inbound: Inbound) -> None:
     if inbound.kind != "text":
         # A sticker, photo, file or an edit is no attempt at the question: say what the bot
         # reads and show the question again, leaving the attempt count alone.
-        unreadable = inbound.kind == "unsupported"
+        unreadable = inbound.kind in ("unsupported", "file")
         turn.say(turn.t("unsupported_message" if unreadable else "edited_message"))
         prompting.reprompt(turn)
         return

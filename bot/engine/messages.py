@@ -9,7 +9,25 @@ from typing import Literal
 
 from bot.engine.choices import Option
 
-InboundKind = Literal["text", "unsupported", "edited"]
+InboundKind = Literal["text", "unsupported", "edited", "file"]
+
+ATTACHMENT_LIMIT = 2 * 1024 * 1024
+"""The largest file a channel downloads and the service reads (a 職務経歴書 is a few KB)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file a person sent (a 職務経歴書 as Word, PDF or text), read in memory, never stored.
+
+    Attributes:
+        size: The size the platform reported; a channel does not download a file larger
+            than :data:`ATTACHMENT_LIMIT` and passes it with empty ``content``.
+    """
+
+    name: str
+    media_type: str
+    content: bytes = field(repr=False)
+    size: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +44,10 @@ class Inbound:
             feeds back (an action's outcome, a due reminder), which may carry payloads a
             person's button never may.
         kind: What arrived: ``text`` (typed text or a button), ``unsupported`` (a sticker,
-            photo, voice message, file …, which the bot cannot read) or ``edited`` (an edit of
-            an earlier message, which is not taken as an answer).
+            photo, voice message …, which the bot cannot read), ``edited`` (an edit of an
+            earlier message, which is not taken as an answer) or ``file`` (a document, in
+            ``attachment``: the service reads it, see ``bot.importing``).
+        attachment: The file sent, when ``kind`` is ``file``.
     """
 
     person_id: str
@@ -37,6 +57,7 @@ class Inbound:
     lang_hint: str | None = None
     origin: Literal["person", "service"] = "person"
     kind: InboundKind = "text"
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,7 @@ class ApiCall:
     files: dict[str, UploadedFile]
     status: int
     result: Any = None
+    at: float = 0.0  # when it arrived (time.time(), comparable across processes)
 
     @property
     def chat_id(self) -> int | None:
@@ -161,6 +162,7 @@ class FakeBotApi:
         app.router.add_route("*", "/bot{token}/{method}", self._serve)
         app.router.add_get("/_fake/newest_button", self._serve_newest_button)
         app.router.add_get("/_fake/stats", self._serve_stats)
+        app.router.add_get("/_fake/calls", self._serve_calls)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.SockSite(self._runner, self._socket).start()
@@ -231,6 +233,12 @@ class FakeBotApi:
             return web.json_response({}, status=404)
         return web.json_response({"message": message, "data": data})
 
+    async def _serve_calls(self, request: web.Request) -> web.Response:
+        """The methods and arrival times of the calls to one chat (for a benchmark)."""
+        chat_id = int(request.query["chat_id"])
+        calls = [{"method": c.method, "at": c.at} for c in self.calls() if c.chat_id == chat_id]
+        return web.json_response(calls)
+
     async def _serve_stats(self, _request: web.Request) -> web.Response:
         calls = self.calls()
         failed = [c.method for c in calls if c.status != 200]
@@ -270,7 +278,8 @@ class FakeBotApi:
         body: dict[str, Any],
     ) -> web.Response:
         with self._lock:
-            self._calls.append(ApiCall(method, params, files, status, body.get("result")))
+            call = ApiCall(method, params, files, status, body.get("result"), time.time())
+            self._calls.append(call)
         return web.json_response(body, status=status)
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

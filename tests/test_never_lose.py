@@ -267,3 +267,18 @@ def test_unknown_required_answer_gets_help_and_nothing_is_stored(chat: Chat) -> 
     assert "licenses.licenses" not in chat.answers()
     chat.send("日商簿記検定2級")
     assert "取得済み" in chat.text
+
+
+def test_a_stray_number_after_a_placeholder_is_neither_stored_nor_glued(chat: Chat) -> None:
+    _at_duties(chat)
+    chat.send("色々")
+    reply = chat.send("1")
+    assert "「1」だけでは" in reply
+    fuller = "プレス加工ラインで班長として5名をまとめ、1日300個の部品を生産しました。"
+    assert "置き換えました" in chat.send(fuller)
+    chat.send(
+        "段取り替えの時間を短くする工夫と、新人への教え方が身につきました。ほかの職場でも活かせます。"
+    )
+    chat.press("これで全部")
+    chat.press("確定する")
+    assert card(chat)["work_history"][0]["duties"] == fuller

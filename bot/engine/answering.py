@@ -196,16 +196,19 @@ def accept(turn: Turn, value: Any, *, confirmed: bool = False) -> None:
         coach(turn, value)
         return
     holding.release(turn)
-    store(turn, value)
+    if question.store:
+        store(turn, value)
     if (note := readback(turn.spec(question), value, turn.lang)) is not None:
         turn.say(note)  # how a date was read, e.g. 「1988年4月～1995年3月として記録しました。」
-    if question.options_from is not None and group is None:
+    if question.options_from is not None and group is None and question.store:
         spec = turn.spec(question)
         assert isinstance(spec, ChoiceAnswer)
         label = {lang: spec.display(value, lang) for lang in ("ja", "en")}
         turn.save(turn.dialog.id, f"{question.field}{views.LABEL_SUFFIX}", label)
     if question.emit is not None:
-        turn.emit(Emit(question.emit, turn.dialog.id))
+        # An answer that is not stored travels with the action instead (a pasted document).
+        carried = None if question.store else value
+        turn.emit(Emit(question.emit, turn.dialog.id, carried))
     if question.after is not None:
         turn.say(question.after.get(turn.lang))
     move_on(turn)
@@ -283,13 +286,17 @@ def followup(turn: Turn, text: str) -> None:
         return
     base = str(kept["value"])
     question, _group = views.current_question(turn)
-    if _replaces(base, addition, question):
-        combine(turn, addition, "coach_replaced")
-    elif holding.unclear_addition(addition):
+    if holding.unclear_addition(addition) and holding.is_placeholder(base):
+        # 「1」 after 「色々」: neither is an answer yet; say so and keep asking.
+        turn.say(turn.t("coach_unclear", text=addition))
+        views.followup(turn)
+    elif holding.unclear_addition(addition) and not _restates(base, addition):
         holding.hold(turn, base, "merge", addition)
         turn.state.mode = "merge"
         turn.new_question()
         views.merge(turn)
+    elif _replaces(base, addition, question):
+        combine(turn, addition, "coach_replaced")
     else:
         combine(turn, f"{base}\n{addition}", "coach_added")
 
@@ -307,7 +314,11 @@ def _replaces(base: str, addition: str, question: Question) -> bool:
     vague = rule is not None and any(word in base for word in rule.vague)
     if short and vague and not holding.continues(addition):
         return True
-    # 「旋盤の仕事です」 then 「自動車部品を旋盤で1日300個削り…」: the fuller answer restates it.
+    return _restates(base, addition)
+
+
+def _restates(base: str, addition: str) -> bool:
+    """Whether the addition restates the answer (「旋盤の仕事です」 → 「…部品を旋盤で削り…」)."""
     words = _content_words(base)
     return bool(words) and all(word in addition for word in words)
 

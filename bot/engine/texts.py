@@ -129,6 +129,12 @@ MESSAGES: dict[str, Localized] = {
         "ありがとうございます。いまのお答えで置き換えました。",
         "Thank you. I've put that in place of your first answer.",
     ),
+    "coach_unclear": L(
+        "「{text}」だけでは、お答えとして受け取れませんでした。思い当たることを、短くても文で"
+        "書いてみてください。書き足すことがなければ「このままで次へ」を押してください。",
+        "I couldn't take “{text}” on its own as an answer. Try a short sentence about it; if "
+        "there's nothing to add, press “Keep it and go on”.",
+    ),
     "coach_still_thin": L(
         "ありがとうございます。もう少しだけ書き足していただけると、読む人によく伝わります。"
         "このままでよければ「このままで次へ」を押してください。",

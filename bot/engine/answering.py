@@ -385,15 +385,23 @@ def use_held(turn: Turn) -> None:
         accept(turn, value, confirmed=True)
 
 
-def use_head(turn: Turn) -> None:
-    """Use the beginning of an over-long answer; the rest is shown, so nothing is lost."""
+def _over_long(turn: Turn) -> tuple[str, TextAnswer | LongTextAnswer] | None:
+    """The over-long text kept at the open question, and the question's text spec."""
     kept = holding.held(turn, "long")
     question, _group = views.current_question(turn)
     spec = turn.spec(question)
     if kept is None or not isinstance(spec, TextAnswer | LongTextAnswer):
+        return None
+    return str(kept["value"]), spec
+
+
+def use_head(turn: Turn) -> None:
+    """Use the beginning of an over-long answer; the rest is shown, so nothing is lost."""
+    found = _over_long(turn)
+    if found is None:
         prompting.reprompt(turn)
         return
-    value = str(kept["value"])
+    value, spec = found
     first = holding.head(value, spec.max_length)
     rest = value[len(first) :].strip()
     turn.say(turn.t("used_head", count=len(first)))
@@ -408,14 +416,13 @@ def use_head(turn: Turn) -> None:
 
 def show_held(turn: Turn) -> None:
     """Give the kept over-long text back, to shorten and send again."""
-    kept = holding.held(turn, "long")
-    question, _group = views.current_question(turn)
-    spec = turn.spec(question)
-    if kept is None or not isinstance(spec, TextAnswer | LongTextAnswer):
+    found = _over_long(turn)
+    if found is None:
         prompting.reprompt(turn)
         return
+    value, spec = found
     turn.say(turn.t("shorten_it", max=spec.max_length))
-    turn.say(str(kept["value"]))
+    turn.say(value)
     prompting.reprompt(turn)
 
 

@@ -274,7 +274,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 # The module that runs each chat platform: ``check_settings(settings, args)`` and ``run``.
 _CHANNELS = {
-    "telegram": "bot.channels.telegram",
+    "telegram": "bot.channels.telegram_webhook",
     "slack": "bot.channels.slack_server",
     "line": "bot.channels.line_server",
 }

@@ -50,17 +50,18 @@ def test_engine_imports_no_io_or_sdk() -> None:
 
 
 def test_sdks_only_in_their_adapter() -> None:
+    """Each SDK is imported only by its own channel's modules (``line*.py`` for LINE …)."""
     owners = {
-        "telegram": ("telegram.py", "telegram_webhook.py"),
-        "slack_bolt": ("slack.py", "slack_server.py"),
-        "slack_sdk": ("slack.py", "slack_server.py"),
-        "linebot": ("line.py", "line_server.py", "line_richmenu.py"),
+        "telegram": "telegram",
+        "slack_bolt": "slack",
+        "slack_sdk": "slack",
+        "linebot": "line",
     }
     for path in list((ROOT / "bot").rglob("*.py")) + list((ROOT / "storage").rglob("*.py")):
         for name in _imports(path):
             for sdk, owner in owners.items():
                 if _matches(name, sdk):
-                    assert path.name in owner and path.parent.name == "channels", (
+                    assert path.stem.split("_")[0] == owner and path.parent.name == "channels", (
                         f"{path} imports {name}"
                     )
 
@@ -107,6 +108,57 @@ def test_every_channel_delivers_the_outbox() -> None:
             for path in paths
         )
         assert delivers, f"the {name} channel never delivers the outbox (bot.channels.outbox_loop)"
+
+
+CHANNELS = ROOT / "bot" / "channels"
+MAX_CHANNEL_MODULE_LINES = 300
+PREFIX = "bot.channels."
+
+
+def test_every_channel_module_stays_small() -> None:
+    """An adapter keeps only its SDK translation and server; the rest is in the kit."""
+    for path in CHANNELS.glob("*.py"):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        assert lines < MAX_CHANNEL_MODULE_LINES, f"{path.name} has {lines} lines"
+
+
+def _channel_graph() -> dict[str, set[str]]:
+    """Which bot.channels modules each one imports (anywhere in it, functions included)."""
+    graph: dict[str, set[str]] = {}
+    for path in CHANNELS.glob("*.py"):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "bot.channels":
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(PREFIX):
+                names.add((node.module or "").removeprefix(PREFIX))
+            elif isinstance(node, ast.Import):
+                names.update(a.name.removeprefix(PREFIX) for a in node.names if PREFIX in a.name)
+        graph[path.stem] = {name for name in names if (CHANNELS / f"{name}.py").exists()}
+    return graph
+
+
+def test_the_channel_modules_import_no_cycle() -> None:
+    graph = _channel_graph()
+    assert graph["telegram"] and graph["line_server"] >= {"line"}  # the graph sees imports
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, " → ".join((*path, module))
+        if module in done:
+            return
+        for imported in graph[module]:
+            visit(imported, (*path, module))
+        done.add(module)
+
+    for module in graph:
+        visit(module, ())
+
+
+def test_the_channel_kit_imports_no_sdk() -> None:
+    sdks = ("telegram", "slack_bolt", "slack_sdk", "linebot", "aiohttp", "sqlalchemy", "storage")
+    names = _imports(CHANNELS / "kit.py")
+    assert not [name for name in names for sdk in sdks if _matches(name, sdk)]
 
 
 def test_the_outbox_loop_imports_no_sdk() -> None:

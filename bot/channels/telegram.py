@@ -7,22 +7,15 @@ import asyncio
 import logging
 import re
 import traceback
-import unicodedata
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
 from telegram import (
     Bot,
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
     Update,
-    User,
 )
-from telegram.constants import ChatAction, ChatType, InlineKeyboardButtonLimit, MessageLimit
+from telegram.constants import ChatAction, ChatType, MessageLimit
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     Application,
@@ -32,10 +25,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.bootstrap import Runtime
+from bot.channels import kit
+from bot.channels.kit import utf16_units as _units
+from bot.channels.telegram_keyboard import acknowledge as _acknowledge
+from bot.channels.telegram_keyboard import keyboard
+from bot.channels.telegram_updates import addressed_to_bot as _addressed_to_bot
+from bot.channels.telegram_updates import inbound_of as _inbound
+from bot.channels.telegram_updates import lang_hint as _lang_hint
+from bot.channels.telegram_updates import typed_text as _typed_text
 from bot.config import MissingSettingError, Settings
-from bot.engine import Button, Choices, Document, Image, Inbound, Outbound, Text, as_lang
-from bot.engine.messages import InboundKind
+from bot.engine import Choices, Document, Image, Inbound, Outbound, Text, as_lang
 from bot.engine.texts import t
 from bot.service import Pending
 
@@ -46,7 +45,6 @@ API_URL_VARIABLE = "TELEGRAM_API_URL"
 ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)
 MAX_CAPTION = int(MessageLimit.CAPTION_LENGTH)
-MAX_PAYLOAD_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
 _SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # Telegram shows a chat action for five seconds, or until the next message arrives.
 CHAT_ACTION_EVERY_SECONDS = 4.0
@@ -58,35 +56,7 @@ Handler = Callable[[Inbound], Sequence[Outbound | Pending]]
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class CommandText:
-    """A slash command shown in Telegram's menu, with its description in both languages."""
-
-    name: str
-    ja: str
-    en: str
-
-
-# One place for the command menu registered with setMyCommands.
-COMMANDS: tuple[CommandText, ...] = (
-    CommandText("start", "はじめる・続きから再開する", "Start, or pick up where you left off"),
-    CommandText("menu", "メニューを開く", "Open the menu"),
-    CommandText("help", "使い方とコマンドの一覧", "How to use this bot"),
-    CommandText("back", "前の質問に戻る", "Go back to the previous question"),
-    CommandText("skip", "この質問をスキップする（任意の質問のみ）", "Skip an optional question"),
-    CommandText("summary", "ここまでの回答を確認する", "See your answers so far"),
-    CommandText("card", "ジョブ・カードを作成する", "Make my Job Card"),
-    CommandText("book", "キャリアコンサルティングを予約する", "Book a consultation"),
-    CommandText("mydata", "保存されたデータを受け取る", "Receive everything stored about you"),
-    CommandText("delete", "保存されたデータを削除する", "Delete everything stored about you"),
-)
-
-GROUP_NOTICE = (
-    "申し訳ありません。このボットは個別のチャットでのみご利用いただけます。"
-    "ボットとの個別チャットを開いて /start を送ってください。\n"
-    "Sorry, this bot works in a direct chat only. "
-    "Please open a private chat with me and send /start."
-)
+GROUP_NOTICE = kit.group_notice("/start")
 
 
 def check_settings(settings: Settings, args: argparse.Namespace | None = None) -> None:
@@ -106,88 +76,14 @@ def webhook_secret(settings: Settings) -> str:
     return secret
 
 
-def _units(text: str) -> int:
-    # Telegram counts UTF-16 code units; for Japanese text that is one per character.
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _hard_split(line: str, limit: int) -> list[str]:
-    if _units(line) <= limit:
-        return [line]
-    pieces: list[str] = []
-    start = size = 0
-    for index, char in enumerate(line):
-        width = 2 if ord(char) > 0xFFFF else 1
-        if size + width > limit:
-            pieces.append(line[start:index])
-            start, size = index, 0
-        size += width
-    pieces.append(line[start:])
-    return pieces
-
-
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Cut text into messages of at most ``limit``, at line ends; a longer line is hard-split."""
-    chunks: list[str] = []
-    current: str | None = None
-    for line in text.split("\n"):
-        for piece in _hard_split(line, limit):
-            if current is None:
-                current = piece
-            elif _units(current) + 1 + _units(piece) <= limit:
-                current = f"{current}\n{piece}"
-            else:
-                chunks.append(current)
-                current = piece
-    if current is not None:
-        chunks.append(current)
-    # Telegram refuses empty and whitespace-only messages.
-    return [chunk for chunk in chunks if chunk.strip()]
-
-
-def _width(label: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label)
-
-
-def _button(button: Button) -> InlineKeyboardButton:
-    if len(button.payload.encode()) > MAX_PAYLOAD_BYTES:
-        raise ValueError(f"a button payload is longer than {MAX_PAYLOAD_BYTES} bytes")
-    return InlineKeyboardButton(button.label, callback_data=button.payload)
-
-
-def _rows(buttons: Sequence[Button]) -> list[list[InlineKeyboardButton]]:
-    if not buttons:
-        return []
-    # Short labels share rows (はい／いいえ, 20代 …); long sentences get a row each.
-    widest = 3 if all(_width(b.label) <= 12 for b in buttons) else 1
-    count = -(-len(buttons) // widest)
-    per_row = -(-len(buttons) // count)
-    cells = [_button(b) for b in buttons]
-    return [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
-
-
-def keyboard(choices: Choices) -> InlineKeyboardMarkup | None:
-    """The inline keyboard for a question: answer buttons first, then the extra actions."""
-    rows = _rows(choices.options) + _rows(choices.actions)
-    return InlineKeyboardMarkup(rows) if rows else None
+    """Cut text into messages of at most ``limit``, at line ends (see the channel kit)."""
+    return kit.split_text(text, limit)
 
 
 def coalesce(replies: Sequence[Outbound]) -> list[Outbound]:
-    """Join each run of texts, and the texts before a question, into one message where it fits.
-
-    Fewer, fuller messages read better on a phone and keep a turn within Telegram's
-    per-chat flood limit of about one message a second.
-    """
-    merged: list[Outbound] = []
-    for reply in replies:
-        previous = merged[-1] if merged else None
-        if isinstance(previous, Text) and isinstance(reply, Text | Choices):
-            joined = f"{previous.text}\n\n{reply.text}"
-            if _units(joined) <= MAX_TEXT:
-                merged[-1] = replace(reply, text=joined)
-                continue
-        merged.append(reply)
-    return merged
+    """Join texts into fewer, fuller messages within Telegram's limit (see the channel kit)."""
+    return kit.coalesce(replies, MAX_TEXT)
 
 
 async def _send_text(bot: Bot, chat_id: int, chunks: Sequence[str]) -> None:
@@ -256,87 +152,7 @@ async def deliver(bot: Bot, chat_id: int, replies: Sequence[Outbound | Pending])
             await send(bot, chat_id, reply)
 
 
-class ChatLocks:
-    """One FIFO lock per chat, kept only while someone holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def hold(self, chat_id: int) -> AsyncIterator[None]:
-        """Run the block while no other update of this chat is being handled."""
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            _, users = self._locks[chat_id]
-            if users <= 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)
-
-    def __len__(self) -> int:
-        return len(self._locks)
-
-
-def _lang_hint(user: User) -> str | None:
-    code = user.language_code
-    return code.split("-", 1)[0].lower() if code else None
-
-
-def _inbound(
-    update: Update,
-    user: User,
-    *,
-    text: str | None = None,
-    payload: str | None = None,
-    kind: InboundKind = "text",
-) -> Inbound:
-    return Inbound(
-        person_id=f"telegram:{user.id}",
-        text=text,
-        payload=payload,
-        delivery_id=f"telegram:{update.update_id}",
-        lang_hint=_lang_hint(user),
-        kind=kind,
-    )
-
-
-def _typed_text(message: Message) -> str | None:
-    text = message.text
-    # A deep link (t.me/bot?start=x) arrives as "/start x"; the parameter means nothing to us.
-    if text is not None and text.startswith("/start "):
-        return "/start"
-    return text
-
-
-def _addressed_to_bot(message: Message, bot: Bot) -> bool:
-    if any(member.id == bot.id for member in message.new_chat_members):
-        return True
-    text = message.text or ""
-    mention = f"@{bot.username}".casefold()
-    if text.startswith("/"):
-        command = text.split(maxsplit=1)[0].casefold()
-        return "@" not in command or command.endswith(mention)
-    replied = message.reply_to_message
-    if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
-        return True
-    return mention in text.casefold()
-
-
-async def _acknowledge(query: CallbackQuery) -> None:
-    """Stop the button's spinner and take the keyboard off the message that was answered."""
-    results = await asyncio.gather(
-        query.answer(), query.edit_message_reply_markup(reply_markup=None), return_exceptions=True
-    )
-    for result in results:
-        # Expected after a double press or for an old message: the markup is already gone.
-        if isinstance(result, TelegramError):
-            log.info("button acknowledgement skipped: %s", type(result).__name__)
-        elif isinstance(result, BaseException):
-            raise result
+ChatLocks = kit.KeyedLocks  # one chat's updates and replies one at a time
 
 
 class TelegramChannel:
@@ -423,11 +239,3 @@ class TelegramChannel:
         async with self._locks.hold(chat_id):
             replies = await asyncio.to_thread(self._handle, inbound)
             await deliver(bot, chat_id, replies)
-
-
-def run(runtime: Runtime, args: argparse.Namespace) -> int:
-    """Run the bot until SIGINT or SIGTERM; returns the exit code."""
-    # Imported here: the serving side needs starlette and uvicorn, and imports this module.
-    from bot.channels.telegram_webhook import run_bot
-
-    return run_bot(runtime, args)

@@ -27,21 +27,21 @@ from telegram.ext import ContextTypes, TypeHandler
 
 from bot.bootstrap import Runtime
 from bot.channels.telegram import (
-    COMMANDS,
     GROUP_NOTICE,
     ChatLocks,
     Handler,
     check_settings,
     coalesce,
     keyboard,
-    run,
     split_text,
 )
+from bot.channels.telegram_keyboard import COMMANDS
 from bot.channels.telegram_webhook import (
     SECRET_HEADER,
     AiohttpRequest,
     ServeOptions,
     build_application,
+    run,
     serve,
 )
 from bot.config import MissingSettingError, Settings

@@ -97,6 +97,11 @@ def register(commands: Any) -> None:
     web.add_argument("--ssl-certfile", metavar="PEM", help="serve HTTPS with this certificate")
     web.add_argument("--ssl-keyfile", metavar="PEM", help="the certificate's private key")
     web.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request (path, status and address; off by default: logs keep little)",
+    )
+    web.add_argument(
         "--dashboard-only",
         action="store_true",
         help="serve the counselor dashboard without the person-facing chat at / (the chat "
@@ -322,6 +327,7 @@ def web_options(args: argparse.Namespace) -> dict[str, Any]:
         "port": args.port,
         "proxy_headers": args.proxy_headers,
         "log_level": "info",
+        "access_log": args.access_log,
     }
     if args.proxy_headers:
         options["forwarded_allow_ips"] = args.forwarded_allow_ips

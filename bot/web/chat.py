@@ -64,6 +64,7 @@ FETCH_HEADER = "x-requested-with"
 FETCH_VALUE = "jobcard-chat"
 
 
+@functools.lru_cache(maxsize=4)
 def _box_context(lang: Lang) -> dict[str, Any]:
     """The command buttons of the answer box (the same commands as every channel)."""
     return {

@@ -12,13 +12,13 @@ import hashlib
 import hmac
 import math
 import secrets
+import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -93,9 +93,52 @@ def _verified(secret: bytes, value: str) -> str | None:
     return token if isinstance(token, str) and 10 <= len(token) <= 64 else None
 
 
+class MovingWindow:
+    """Hits per key within each rule's window, counted in this process's memory.
+
+    The chat counts every message, so this is its own small counter: ``limits``' memory
+    storage starts a timer thread on most hits, which cost more than a whole chat turn.
+    """
+
+    _SWEEP_EVERY = 2048  # hits between sweeps of keys whose window has passed
+
+    def __init__(self) -> None:
+        self._hits: dict[tuple[str, ...], deque[float]] = {}
+        self._guard = threading.Lock()
+        self._since_sweep = 0
+
+    def hit(self, rule: str, *key: str) -> int:
+        """Count a hit; 0 when allowed, else the seconds until the next one is."""
+        item = _rule(rule)
+        window, now = float(item.get_expiry()), time.monotonic()
+        with self._guard:
+            self._sweep(now)
+            hits = self._hits.setdefault((rule, *key), deque())
+            while hits and hits[0] <= now - window:
+                hits.popleft()
+            if len(hits) >= item.amount:
+                return max(1, math.ceil(hits[0] + window - now))
+            hits.append(now)
+            return 0
+
+    def _sweep(self, now: float) -> None:
+        self._since_sweep += 1
+        if self._since_sweep < self._SWEEP_EVERY:
+            return
+        self._since_sweep = 0
+        for key, hits in list(self._hits.items()):
+            if not hits or hits[-1] <= now - float(_rule(key[0]).get_expiry()):
+                del self._hits[key]
+
+
+@functools.lru_cache(maxsize=64)
+def _rule(rule: str) -> RateLimitItem:
+    return parse(rule)
+
+
 @dataclass
 class ChatLimits:
-    """Rate limits of the chat (``limits`` notation), counted in this process's memory.
+    """Rate limits of the chat (``limits`` notation, e.g. ``30/minute``), in memory.
 
     ``per_person`` keeps one browser from flooding the service; ``per_address`` is high,
     because everyone at one Hello Work corner may share an address.
@@ -104,15 +147,12 @@ class ChatLimits:
     per_person: str = "30/minute"
     per_address: str = "600/minute"
     resume_per_address: str = "10/minute"
-    _limiter: MovingWindowRateLimiter = field(
-        default_factory=lambda: MovingWindowRateLimiter(MemoryStorage()), repr=False
-    )
+    _window: MovingWindow = field(default_factory=MovingWindow, repr=False)
 
     def _hit(self, rule: str, *key: str) -> None:
-        item: RateLimitItem = parse(rule)
-        if not self._limiter.hit(item, *key):
-            reset = self._limiter.get_window_stats(item, *key).reset_time
-            raise TooManyRequestsError(max(1, math.ceil(reset - time.time())))
+        wait = self._window.hit(rule, *key)
+        if wait:
+            raise TooManyRequestsError(wait)
 
     def check_message(self, token: str, address: str | None) -> None:
         """Count a message from this browser and address.

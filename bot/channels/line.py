@@ -226,7 +226,7 @@ class LineChannel:
 
     def _linked(
         self, session: Session, person: str, reply: Outbound, lang: Lang, now: Any
-    ) -> shown.Reply:
+    ) -> shown.LineReply:
         links = self._links
         if links is None:
             return reply

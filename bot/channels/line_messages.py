@@ -9,11 +9,11 @@ to the SDK.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
 from bot.channels.kit import ButtonLimits, clip, coalesce, fit_choices, split_text
-from bot.engine import Choices, Document, Image, Lang, Localized, Outbound, Text
+from bot.engine import Choices, Document, Image, Lang, Localized, Outbound, Reply, Text, decode
 
 Message = dict[str, Any]
 
@@ -60,7 +60,8 @@ class LinkedImage:
     caption: str
 
 
-Reply = Outbound | LinkedDocument | LinkedImage
+LineReply = Outbound | LinkedDocument | LinkedImage
+CARD_TEXT = 3000  # a Flex card's body: well within LINE's 30 KB for one bubble
 
 
 def _text(text: str) -> list[Message]:
@@ -85,9 +86,36 @@ def quick_reply(choices: Choices) -> tuple[str, list[Message]]:
     return fitted.text, items
 
 
+def _is_summary(choices: Choices) -> bool:
+    """A summary: its options edit the answers listed (``e``/``g`` payloads)."""
+    return any(
+        isinstance(found := decode(b.payload), Reply) and found.kind in ("e", "g")
+        for b in choices.options
+    )
+
+
+def _card(text: str, footer: list[dict[str, Any]] | None = None) -> Message:
+    """A Flex bubble holding ``text`` (and buttons); ``altText`` is the text itself."""
+    bubble: dict[str, Any] = {
+        "type": "bubble",
+        "body": {
+            "type": "box",
+            "layout": "vertical",
+            "contents": [{"type": "text", "text": clip(text, CARD_TEXT), "wrap": True}],
+        },
+    }
+    if footer:
+        bubble["footer"] = {"type": "box", "layout": "vertical", "contents": footer}
+    return {"type": "flex", "altText": clip(text, ALT_TEXT), "contents": bubble}
+
+
 def _question(choices: Choices) -> list[Message]:
     text, items = quick_reply(choices)
-    messages = _text(text) or [{"type": "text", "text": "…"}]
+    if _is_summary(choices) and len(text) <= CARD_TEXT:
+        # The answers so far read as one card; the buttons to change them stay quick replies.
+        messages = [_card(text)]
+    else:
+        messages = _text(text) or [{"type": "text", "text": "…"}]
     if items:
         messages[-1]["quickReply"] = {"items": items}
     return messages
@@ -106,36 +134,32 @@ def _document(document: LinkedDocument, lang: Lang) -> list[Message]:
         )
         .strip()
     )
-    bubble = {
-        "type": "bubble",
-        "body": {
-            "type": "box",
-            "layout": "vertical",
-            "contents": [{"type": "text", "text": clip(text, 2000), "wrap": True, "size": "sm"}],
-        },
-        "footer": {
-            "type": "box",
-            "layout": "vertical",
-            "contents": [
-                {
-                    "type": "button",
-                    "style": "primary",
-                    "action": {
-                        "type": "uri",
-                        "label": clip(f"{TEXTS['open'].get(lang)}: {document.filename}", 40),
-                        "uri": document.url,
-                    },
-                }
-            ],
-        },
+    label = clip(f"{TEXTS['open'].get(lang)}: {document.filename}", 40)
+    button = {
+        "type": "button",
+        "style": "primary",
+        "action": {"type": "uri", "label": label, "uri": document.url},
     }
-    return [{"type": "flex", "altText": clip(text, ALT_TEXT), "contents": bubble}]
+    return [_card(text, [button])]
 
 
-def messages(replies: Sequence[Reply], lang: Lang) -> list[Message]:
+def _confirmations(replies: Sequence[LineReply]) -> list[LineReply]:
+    """A text followed by its calendar file (a booking confirmed) becomes one card."""
+    joined: list[LineReply] = []
+    for reply in replies:
+        previous = joined[-1] if joined else None
+        calendar = isinstance(reply, LinkedDocument) and reply.filename.endswith(".ics")
+        if calendar and isinstance(reply, LinkedDocument) and isinstance(previous, Text):
+            joined[-1] = replace(reply, caption=f"{previous.text}\n\n{reply.caption}".strip())
+            continue
+        joined.append(reply)
+    return joined
+
+
+def messages(replies: Sequence[LineReply], lang: Lang) -> list[Message]:
     """LINE message objects for a turn's replies, texts joined where they fit."""
     out: list[Message] = []
-    for reply in coalesce(replies, MAX_TEXT):
+    for reply in coalesce(_confirmations(replies), MAX_TEXT):
         if isinstance(reply, Text):
             out += _text(reply.text)
         elif isinstance(reply, Choices):

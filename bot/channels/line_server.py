@@ -16,6 +16,7 @@ import socket
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import aiohttp
 import uvicorn
@@ -27,6 +28,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.bootstrap import Runtime, document_links
+from bot.channels.kit import regularly
 from bot.channels.line import (
     API_URL_VARIABLE,
     PUSH_VARIABLE,
@@ -114,11 +116,11 @@ async def serve(
     server = _Server(config)
     chores = [asyncio.create_task(_stop_when_told(server, stop))]
     if channel.push_reminders:
-        chores.append(
-            asyncio.create_task(_regularly(channel.deliver_outbox, OUTBOX_EVERY_SECONDS))
-        )
+        deliver = regularly(channel.deliver_outbox, OUTBOX_EVERY_SECONDS, "pushing reminders")
+        chores.append(asyncio.create_task(deliver))
     if prune is not None:
-        chores.append(asyncio.create_task(_regularly(_threaded(prune), PRUNE_EVERY_SECONDS)))
+        pruning = partial(asyncio.to_thread, prune)
+        chores.append(asyncio.create_task(regularly(pruning, PRUNE_EVERY_SECONDS, "pruning")))
     try:
         await server.serve(sockets=[options.sock] if options.sock else None)
     finally:
@@ -131,24 +133,6 @@ async def serve(
 async def _stop_when_told(server: uvicorn.Server, stop: asyncio.Event) -> None:
     await stop.wait()
     server.should_exit = True
-
-
-def _threaded(work: Callable[[], object]) -> Callable[[], object]:
-    async def run_in_thread() -> object:
-        return await asyncio.to_thread(work)
-
-    return run_in_thread
-
-
-async def _regularly(work: Callable[[], object], seconds: float) -> None:
-    while True:
-        try:
-            result = work()
-            if asyncio.iscoroutine(result):
-                await result
-        except Exception as exc:
-            log.error("a LINE chore failed: %s", type(exc).__name__)
-        await asyncio.sleep(seconds)
 
 
 def build_channel(runtime: Runtime, client: AsyncApiClient) -> LineChannel:

@@ -259,8 +259,12 @@ async def test_a_profile_conversation_by_quick_replies_and_text(
     assert "主な目的" in said(await person.press("はい"))
     purpose = line.fake.replies()[-1].texts[-1]
     assert "2) 転職も視野に入れて考えたい" in purpose  # one label is long: the list is written out
-    summary = said(await person.press("2. 転職も視野に入れて考えたい"))
-    assert "1. 氏名：山田 太郎" in summary
+    [reply] = await person.press("2. 転職も視野に入れて考えたい")
+    card = reply.messages[-1]  # the summary reads as one card, its buttons as quick replies
+    assert card["type"] == "flex" and "1. 氏名：山田 太郎" in card["altText"]
+    body = card["contents"]["body"]["contents"][0]["text"]
+    assert "1. 氏名：山田 太郎" in body and "3. 年代：50代" in body
+    assert "確定する" in [i["action"]["label"] for i in card["quickReply"]["items"]]
     assert "「プロフィール」を保存しました" in said(await person.press("確定する"))
     assert answers(runtime)["profile.age_band"] == "50s"
     assert answers(runtime)["profile._completed"] is True
@@ -545,3 +549,20 @@ async def test_the_rich_menu_is_installed_with_its_picture(line: Harness) -> Non
     # Each area's payload does what its label says.
     person = await consented(line)
     assert "メニュー" in said(await person.postback(actions[0]["data"]))
+
+
+def test_a_booking_confirmation_is_one_card_with_its_calendar_link() -> None:
+    from bot.channels.line_messages import LinkedDocument
+
+    confirmed = Text("ご予約を承りました。\n予約番号：12\n12月9日（水）10:00〜10:50")
+    calendar = LinkedDocument("consultation-12.ics", "https://jobcard.example.org/d/x", "", 24, 5)
+    [card] = messages([confirmed, calendar], "ja")
+    assert card["type"] == "flex" and card["altText"].startswith("ご予約を承りました。")
+    body = card["contents"]["body"]["contents"][0]["text"]
+    assert "予約番号：12" in body and "consultation-12.ics" in body
+    [button] = card["contents"]["footer"]["contents"]
+    assert button["action"] == {
+        "type": "uri",
+        "label": "開く: consultation-12.ics",
+        "uri": "https://jobcard.example.org/d/x",
+    }

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.booking.actions import calendar_file
 from bot.booking.config import load_config as load_booking_config
 from bot.booking.wiring import booking_actions, booking_sources
+from bot.catalog_cache import default_cache_dir, load_dialogs_cached
 from bot.config import Settings
 from bot.documents import CardDocuments
 from bot.documents.chat import LIFELINE_NAME, make_card
 from bot.documents.links import DocumentLinks, ImageRenderer, link_settings
-from bot.engine import Lang, LoadedDialogs, MakeCard, load_dialogs
+from bot.engine import Lang, LoadedDialogs, MakeCard
 from bot.jobcard.card import build_jobcard
 from bot.juku.wiring import juku_actions, juku_sources
 from bot.review.wiring import review_actions, review_sources
@@ -49,7 +50,9 @@ def build_runtime(
     if migrate:
         ensure_schema(engine)
     sessions = make_session_factory(engine)
-    loaded = dialogs or load_dialogs(settings.dialogs_dirs, start=settings.start_dialog)
+    loaded = dialogs or load_dialogs_cached(
+        settings.dialogs_dirs, settings.start_dialog, default_cache_dir()
+    )
     documents = CardDocuments()
     booking = load_booking_config(settings.environ)
     service = ConversationService(

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+# Only what every command needs is imported here: each command imports its own parts, so
+# `jobcard --help` and the console's first prompt do not wait for the others' libraries.
 from bot.config import MissingSettingError, Settings, add_db_option, load_settings
-from bot.engine import DialogLoadError, load_dialogs
-from bot.engine.graph import mermaid
 from dialogs import DIALOGS_DIR
 
 if TYPE_CHECKING:
@@ -41,8 +41,13 @@ class FeatureCli(Protocol):
         """Run the command if it is the feature's (None if not)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser for every subcommand.
+
+    A feature's commands are added by the feature itself only when ``argv`` runs one of them
+    (importing a feature costs hundreds of milliseconds); otherwise each appears in the
+    command list by its name and help (``FEATURE_COMMANDS``). Without ``argv``: every feature.
+    """
     parser = argparse.ArgumentParser(
         prog="jobcard",
         description="jobcard-coach: fill in your Job Card (ジョブ・カード) by chatting.",
@@ -148,36 +153,86 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--user", required=True, help="person id, e.g. telegram:12345")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     add_db_option(delete)
-    for feature in _features():
-        feature.register(commands)
+    wanted = _command_of(argv)
+    for module, owned in FEATURE_COMMANDS.items():
+        if argv is None or wanted in _words(owned):
+            _feature(module).register(commands)
+            continue
+        for name, (text, aliases) in owned.items():
+            # Listed for `jobcard --help`; running it imports the feature (see above).
+            commands.add_parser(name, help=text, aliases=aliases, add_help=False)
     return parser
 
 
-def _features() -> list[FeatureCli]:
-    """Feature command lines (bookings, reports, cohorts …): each adds its own commands."""
-    from bot.booking import cli as booking_cli
-    from bot.juku import cli as juku_cli
-    from bot.review import cli as review_cli
+# Each feature's command line module, with the commands it adds (name: help, aliases). A test
+# checks this against what each module really registers.
+FEATURE_COMMANDS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+    "bot.booking.cli": {
+        "bookings": ("consultation bookings (for counselors)", ()),
+        "report": ("the centre's monthly figures", ()),
+    },
+    "bot.juku.cli": {
+        "cohort": (
+            "juku cohorts (いきいきキャリアプラン塾): create, list, show, export progress",
+            (),
+        ),
+    },
+    "bot.review.cli": {
+        "counselor": ("manage dashboard accounts (counselors, facilitators, admins)", ("staff",)),
+        "audit": ("print the audit trail (who viewed or changed whose data)", ()),
+        "centre": ("manage the centres people submit to", ()),
+        "web": ("run the counselor dashboard", ()),
+    },
+}
 
-    return [booking_cli, juku_cli, review_cli]
+
+def _words(owned: dict[str, tuple[str, tuple[str, ...]]]) -> set[str]:
+    return {word for name, (_, aliases) in owned.items() for word in (name, *aliases)}
+
+
+def _command_of(argv: Sequence[str] | None) -> str | None:
+    """The command word of ``argv`` (its first argument that is not an option)."""
+    for arg in argv or ():
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _feature(module: str) -> FeatureCli:
+    import importlib
+
+    feature: FeatureCli = importlib.import_module(module)
+    return feature
+
+
+def _features(command: str | None = None) -> list[FeatureCli]:
+    """Feature command lines (bookings, reports, cohorts …): those owning ``command``."""
+    return [
+        _feature(module)
+        for module, owned in FEATURE_COMMANDS.items()
+        if command is None or command in _words(owned)
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(words).parse_args(words)
     try:
         return _dispatch(args)
     except MissingSettingError as exc:
         print(f"jobcard: {exc}", file=sys.stderr)
         return 2
-    except DialogLoadError as exc:
-        print(f"jobcard: dialog files have errors:\n{exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("\njobcard: stopped (Ctrl-C)", file=sys.stderr)
         return 130
     except Exception as exc:
+        from bot.engine import DialogLoadError
+
+        if isinstance(exc, DialogLoadError):
+            print(f"jobcard: dialog files have errors:\n{exc}", file=sys.stderr)
+            return 1
         # An operator's mistake (a wrong URL, a database that is down or not upgraded, a
         # missing file) gets one line saying what to do; anything else is a bug: re-raised.
         from bot.cli_errors import describe
@@ -200,7 +255,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "dialogs":
         return _dialogs_check(args) if args.dialogs_command == "check" else _dialogs_graph(args)
     settings = load_settings(database_url=getattr(args, "db", None))
-    for feature in _features():
+    for feature in _features(args.command):
         handled = feature.dispatch(args, settings)
         if handled is not None:
             return handled
@@ -218,6 +273,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _dialogs_check(args: argparse.Namespace) -> int:
+    from bot.engine import DialogLoadError, load_dialogs
+
     paths = args.paths or [DIALOGS_DIR]
     missing = [path for path in paths if not path.exists()]
     if missing:
@@ -235,6 +292,9 @@ def _dialogs_check(args: argparse.Namespace) -> int:
 
 
 def _dialogs_graph(args: argparse.Namespace) -> int:
+    from bot.engine import load_dialogs
+    from bot.engine.graph import mermaid
+
     loaded = load_dialogs(args.dialogs or [DIALOGS_DIR])
     if args.dialog_id not in loaded.catalog.latest:
         print(f"jobcard: no dialog '{args.dialog_id}'", file=sys.stderr)

@@ -1,19 +1,27 @@
-"""Run Alembic migrations from the installed package (no alembic.ini needed)."""
+"""Run Alembic migrations from the installed package (no alembic.ini needed).
+
+Alembic is imported only to migrate: checking that a database is up to date (every start of
+every command) reads the version table and the migration files' revision ids directly.
+"""
 
 from __future__ import annotations
 
+import ast
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def _config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -32,6 +40,8 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
     takes a lock (see :func:`lock_for_upgrade`), so the second waits for the first and then
     finds nothing left to do.
     """
+    from alembic import command
+
     command.upgrade(_config(engine), revision)
 
 
@@ -48,15 +58,59 @@ def lock_for_upgrade(connection: Connection) -> None:
 def current_revisions(engine: Engine) -> frozenset[str]:
     """The revisions the database is at (empty for an empty database)."""
     with engine.connect() as connection:
-        return frozenset(MigrationContext.configure(connection).get_current_heads())
+        if not engine.dialect.has_table(connection, "alembic_version"):
+            return frozenset()
+        rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+        return frozenset(str(row[0]) for row in rows)
 
 
 def head_revisions() -> frozenset[str]:
     """The newest revisions shipped with the code."""
+    return _read_heads() or _alembic_heads()
+
+
+def _alembic_heads() -> frozenset[str]:
+    from alembic.script import ScriptDirectory
+
     return frozenset(ScriptDirectory.from_config(_config_for_script()).get_heads())
 
 
+@cache
+def _read_heads() -> frozenset[str] | None:
+    """The heads, from the ``revision`` and ``down_revision`` of each migration file.
+
+    None when a file does not say them plainly: Alembic then reads the files itself.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found: dict[str, object] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            target = node.targets[0] if isinstance(node, ast.Assign) else None
+            if isinstance(node, ast.AnnAssign):
+                target = node.target
+            value = getattr(node, "value", None)
+            if isinstance(target, ast.Name) and value is not None:
+                try:
+                    found[target.id] = ast.literal_eval(value)
+                except ValueError:
+                    found[target.id] = ...
+        revision, down = found.get("revision"), found.get("down_revision", ...)
+        if not isinstance(revision, str) or found.get("depends_on") not in (None, ()):
+            return None
+        if isinstance(down, str):
+            parents.add(down)
+        elif isinstance(down, tuple) and all(isinstance(d, str) for d in down):
+            parents.update(down)
+        elif down is not None:
+            return None
+        revisions.add(revision)
+    return frozenset(revisions - parents) or None
+
+
 def _config_for_script() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config

@@ -123,3 +123,41 @@ def test_help_on_every_command(args: tuple[str, ...]) -> None:
     result = jobcard(*args, "--help")
     assert result.returncode == 0
     assert "usage: jobcard" in result.stdout
+
+
+def test_feature_commands_are_listed_as_the_features_register_them() -> None:
+    """`jobcard --help` lists feature commands without importing them: the list must agree."""
+    import argparse
+
+    from bot.cli import FEATURE_COMMANDS, _feature, build_parser
+
+    for module, owned in FEATURE_COMMANDS.items():
+        commands = argparse.ArgumentParser().add_subparsers(dest="command")
+        _feature(module).register(commands)
+        registered = {
+            action.dest: action.help
+            for action in commands._choices_actions  # the help of each command
+        }
+        assert registered == {name: text for name, (text, _) in owned.items()}, module
+        aliases = {name for name in commands.choices if name not in registered}
+        assert aliases == {alias for _, (_, names) in owned.items() for alias in names}
+    assert build_parser(["--help"]).format_help() == build_parser().format_help()
+
+
+def test_help_and_the_console_import_no_other_features_libraries() -> None:
+    check = (
+        "import sys; from bot.cli import build_parser; build_parser(['--help']); "
+        "build_parser(['chat']); "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'openpyxl', 'bot.booking.cli') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("args", [("bookings", "list"), ("cohort", "list"), ("counselor",)])
+def test_a_feature_command_still_runs_with_its_own_options(args: tuple[str, ...]) -> None:
+    result = jobcard(*args, "--help")
+    assert result.returncode == 0 and f"usage: jobcard {' '.join(args)}" in result.stdout

@@ -38,3 +38,10 @@ def test_empty_sqlite_is_upgraded_automatically(sqlite_url: str) -> None:
     assert current_revisions(engine) == frozenset()
     ensure_schema(engine)
     assert current_revisions(engine) == head_revisions() != frozenset()
+
+
+def test_the_heads_read_from_the_migration_files_are_alembics() -> None:
+    """Start-up checks the schema without importing Alembic: the heads must agree."""
+    from storage import migrate
+
+    assert migrate._read_heads() == migrate._alembic_heads()

@@ -114,16 +114,24 @@ class _Context:
         return not found
 
 
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML text safely, returning the data and a map from data path to line number."""
+    # libyaml when present (ten times faster than the pure-Python parser, and start-up
+    # parses every dialog file); the nodes give the line map and then the data, in one parse.
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise DialogLoadError([DialogError(file, line, None, problem, "yaml_syntax")]) from None
+    finally:
+        loader.dispose()
     lines: dict[Path_, int] = {}
     if node is not None:
         _line_map(node, (), lines)

@@ -1,0 +1,86 @@
+"""The built dialog catalog, kept on disk by the digest of the dialog files and the engine's code.
+
+Building the catalog (parsing every dialog file, checking each step against the schema,
+compiling conditions) takes about a quarter of a second, and every ``jobcard chat`` and
+every worker needs it before its first answer; reading it back takes a hundredth of that.
+The file's name is the digest of everything the catalog is built from: every ``*.yaml``
+under the dialog folders (examples included), the engine's modules and the Python version.
+Any change gives another name, so a stale catalog is never used; a missing, unreadable or
+unwritable cache only means building as before. ``jobcard dialogs check`` never uses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import platformdirs
+
+import bot.engine
+from bot.engine import LoadedDialogs, load_dialogs
+
+log = logging.getLogger(__name__)
+_PREFIX = "dialogs-"
+
+
+def default_cache_dir() -> Path:
+    """Where the catalog is kept: the user's cache folder for jobcard-coach."""
+    return Path(platformdirs.user_cache_dir("jobcard-coach"))
+
+
+def load_dialogs_cached(
+    paths: Iterable[Path], start: str, cache_dir: Path | None
+) -> LoadedDialogs:
+    """``load_dialogs(paths, start)``, read from ``cache_dir`` when built before."""
+    paths = list(paths)
+    if cache_dir is None:
+        return load_dialogs(paths, start=start)
+    file = cache_dir / f"{_PREFIX}{_digest(paths, start)}.pickle"
+    try:
+        with file.open("rb") as stream:
+            loaded = pickle.load(stream)
+        if isinstance(loaded, LoadedDialogs):
+            return loaded
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # a damaged file: build again and replace it
+        log.info("dialog cache unreadable (%s): building the catalog", type(exc).__name__)
+    loaded = load_dialogs(paths, start=start)
+    _store(file, loaded)
+    return loaded
+
+
+def _digest(paths: list[Path], start: str) -> str:
+    digest = hashlib.sha256(f"{sys.version}\0{start}\0".encode())
+    sources = sorted(Path(bot.engine.__file__).parent.glob("*.py"))
+    dialogs: list[Path] = []
+    for path in paths:
+        dialogs.extend(sorted(path.rglob("*.yaml")) if path.is_dir() else [path])
+        if path.is_file():
+            dialogs.extend(sorted((path.parent / "examples").glob(path.name)))
+    for file in [*sources, *dialogs]:
+        digest.update(f"{file.resolve()}\0".encode())
+        digest.update(file.read_bytes() if file.is_file() else b"\0missing")
+    return digest.hexdigest()[:32]
+
+
+def _store(file: Path, loaded: LoadedDialogs) -> None:
+    """Write the catalog atomically (readable by this user only); drop older ones."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=file.parent, prefix=".tmp-", suffix=".pickle", delete=False
+        ) as stream:
+            pickle.dump(loaded, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(stream.name, file)
+        for old in file.parent.glob(f"{_PREFIX}*.pickle"):
+            if old != file:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.info("dialog cache not written (%s)", type(exc).__name__)

@@ -13,7 +13,7 @@ from bot.booking.actions import calendar_file
 from bot.booking.config import load_config as load_booking_config
 from bot.booking.wiring import booking_actions, booking_sources
 from bot.catalog_cache import default_cache_dir, load_dialogs_cached
-from bot.config import Settings
+from bot.config import Settings, notify_order
 from bot.documents import CardDocuments
 from bot.documents.chat import LIFELINE_NAME, make_card
 from bot.documents.links import DocumentLinks, ImageRenderer, link_settings
@@ -63,6 +63,7 @@ def build_runtime(
         handlers={MakeCard: partial(make_card, documents=documents)},
         actions={**booking_actions(booking), **juku_actions(), **review_actions()},
         sources={**booking_sources(booking), **juku_sources(), **review_sources()},
+        notify_order=notify_order(settings.environ),
     )
     return Runtime(settings, engine, sessions, loaded, service, documents)
 

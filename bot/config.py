@@ -17,6 +17,37 @@ class MissingSettingError(RuntimeError):
     """A required setting is missing; the message names the variable."""
 
 
+class InvalidSettingError(MissingSettingError):
+    """A setting has a value that can't be used; the message names it and what would do."""
+
+
+# Every channel a person can write from, as their identities are prefixed (``line:…``).
+CHANNELS = ("line", "web", "telegram", "slack", "console")
+
+
+def notify_order(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """``JOBCARD_NOTIFY_ORDER``: where a person on several channels gets reminders and notices.
+
+    ``recent`` (the default, also when unset) is the channel they used most recently;
+    otherwise channels in order of preference, e.g. ``line,web,telegram,slack,console``
+    (the first one the person has; channels left out come last, most recent first).
+
+    Raises:
+        InvalidSettingError: A name that is not a channel.
+    """
+    value = environ.get("JOBCARD_NOTIFY_ORDER", "").strip().lower()
+    if value in ("", "recent"):
+        return ()
+    order = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [part for part in order if part not in CHANNELS]
+    if unknown or len(set(order)) != len(order):
+        raise InvalidSettingError(
+            f"JOBCARD_NOTIFY_ORDER={value!r} is not usable: give recent, or channels from "
+            f"{', '.join(CHANNELS)} separated by commas, each once"
+        )
+    return order
+
+
 def default_database_url() -> str:
     """SQLite in the user's data directory (created if needed)."""
     directory = Path(platformdirs.user_data_dir("jobcard-coach", appauthor=False))

@@ -240,6 +240,7 @@ class ConversationService:
         handlers: Mapping[type, EffectHandler] | None = None,
         actions: Mapping[str, Action] | None = None,
         sources: Mapping[str, SourceProvider] | None = None,
+        notify_order: Sequence[str] = (),
     ) -> None:
         self._sessions = session_factory
         self._catalog = catalog
@@ -260,6 +261,8 @@ class ConversationService:
         self._sources: dict[str, SourceProvider] = dict(sources or {})
         # Every message goes from its channel identity to its person (see bot.people).
         self._linking = Linking(JST)
+        # Where a person on several channels gets reminders (JOBCARD_NOTIFY_ORDER; () = recent).
+        self.notify_order = tuple(notify_order)
 
     @property
     def catalog(self) -> DialogCatalog:
@@ -496,10 +499,13 @@ class ConversationService:
         """
         now = self._clock()
         with self._sessions.begin() as session:
-            items = outbox.claim_due(session, channel, now, limit, person_id=person_id)
-            # Joined identities: the message goes to the one the person used last.
+            items = outbox.claim_due(
+                session, channel, now, limit, person_id=person_id, order=self.notify_order
+            )
+            # Joined identities: the message goes to the one used last (or first in order).
             reach = {
-                item.person_id: people.newest_identity(session, item.person_id) for item in items
+                item.person_id: people.reached_identity(session, item.person_id, self.notify_order)
+                for item in items
             }
             langs = {
                 item.person_id: as_lang(record.lang if record else None)

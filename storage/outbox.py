@@ -8,6 +8,7 @@ drop a duplicate.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -112,6 +113,7 @@ def claim_due(
     limit: int = 50,
     *,
     person_id: str | None = None,
+    order: Sequence[str] = (),
 ) -> list[OutboxItem]:
     """Claim due messages of people on ``channel`` (or of one person) for ``CLAIM_LEASE``.
 
@@ -127,8 +129,9 @@ def claim_due(
     if person_id is not None:
         query = query.where(OutboxRow.person_id == person_id)
     else:
-        # A person with joined identities (「連携」) is reached where they wrote last.
-        query = query.where(people.reached_on(channel))
+        # A person with joined identities (「連携」) is reached where they wrote last, or on
+        # the first channel of ``order`` they have (JOBCARD_NOTIFY_ORDER).
+        query = query.where(people.reached_on(channel, order))
     rows = session.scalars(
         query.order_by(OutboxRow.due_at, OutboxRow.id)
         .limit(limit)

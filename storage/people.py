@@ -10,6 +10,7 @@ which also records when each was last used (reminders go there).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,13 +23,14 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    case,
     delete,
     exists,
     or_,
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, aliased, mapped_column
 
 from storage.models import (
     AnswerRow,
@@ -121,24 +123,50 @@ def newest_identity(session: Session, person_id: str) -> str:
     return identities_of(session, person_id)[0][0]
 
 
-def reached_on(channel: str) -> ColumnElement[bool]:
+def reached_identity(session: Session, person_id: str, order: Sequence[str] = ()) -> str:
+    """The identity reminders and notices go to.
+
+    With no ``order``, the one the person used most recently; with an order of channels
+    (``("line", "web", …)``), the person's identity on the first of them they have, the
+    most recent one among equals, channels not named coming last.
+    """
+    identities = identities_of(session, person_id)  # most recent first
+    if not order:
+        return identities[0][0]
+    rank = {channel: place for place, channel in enumerate(order)}
+    # min() keeps the first of equals: the most recently used.
+    chosen = min(identities, key=lambda item: rank.get(item[0].split(":", 1)[0], len(order)))
+    return chosen[0]
+
+
+def _rank(identity: InstrumentedAttribute[str], order: Sequence[str]) -> ColumnElement[int]:
+    """An identity's place in ``order`` by its channel (unnamed channels last)."""
+    places = [
+        (identity.startswith(f"{channel}:", autoescape=True), place)
+        for place, channel in enumerate(order)
+    ]
+    return case(*places, else_=len(order))
+
+
+def reached_on(channel: str, order: Sequence[str] = ()) -> ColumnElement[bool]:
     """Outbox rows whose person is reached on ``channel``.
 
     A person on one channel is reached by their own id; a person with joined identities
-    on the channel of the identity they used most recently.
+    on the channel of the identity :func:`reached_identity` chooses.
     """
-    mine, newer = aliased(IdentityRow), aliased(IdentityRow)
-    newest = ~exists().where(
-        newer.person_id == mine.person_id,
-        or_(
-            newer.last_seen_at > mine.last_seen_at,
-            and_(newer.last_seen_at == mine.last_seen_at, newer.id < mine.id),
-        ),
+    mine, other = aliased(IdentityRow), aliased(IdentityRow)
+    more_recent = or_(
+        other.last_seen_at > mine.last_seen_at,
+        and_(other.last_seen_at == mine.last_seen_at, other.id < mine.id),
     )
+    if order:
+        theirs, ours = _rank(other.id, order), _rank(mine.id, order)
+        more_recent = or_(theirs < ours, and_(theirs == ours, more_recent))
+    chosen = ~exists().where(other.person_id == mine.person_id, more_recent)
     joined_here = exists().where(
         mine.person_id == OutboxRow.person_id,
         mine.id.startswith(f"{channel}:", autoescape=True),
-        newest,
+        chosen,
     )
     alone_here = and_(
         OutboxRow.person_id.startswith(f"{channel}:", autoescape=True),

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
-from bot.bootstrap import Runtime
-from bot.engine import Choices, Document, Text
+from bot.bootstrap import Runtime, build_runtime
+from bot.cli import main
+from bot.config import InvalidSettingError, Settings, notify_order
+from bot.engine import Choices, Document, LoadedDialogs, Text
 from storage import outbox, people
 from storage import repositories as repo
 from storage.booking import BookingRow
@@ -251,3 +254,61 @@ def test_reminders_go_to_the_identity_used_last(setup: tuple[Runtime, Clock]) ->
     assert runtime.service.deliver_due("web") == []
     [(to, _)] = runtime.service.deliver_due("telegram")
     assert to == "telegram:111"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def ordered(
+    request: pytest.FixtureRequest, test_dialogs: LoadedDialogs, sqlite_url: str
+) -> Iterator[tuple[Runtime, Clock]]:
+    """A runtime whose JOBCARD_NOTIFY_ORDER prefers the web chat, then Telegram."""
+    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    clock = Clock()
+    settings = Settings(database_url=url, environ={"JOBCARD_NOTIFY_ORDER": "web, Telegram"})
+    runtime = build_runtime(settings, dialogs=test_dialogs, clock=clock)
+    yield runtime, clock
+    runtime.engine.dispose()
+
+
+def test_a_configured_order_sends_reminders_to_its_first_channel(
+    ordered: tuple[Runtime, Clock],
+) -> None:
+    runtime, clock = ordered
+    assert runtime.service.notify_order == ("web", "telegram")
+    telegram, web = two(runtime)
+    telegram.start_profile()
+    code = code_of(telegram.send("連携"))
+    clock.now = NOW + timedelta(minutes=1)
+    web.send(f"連携 {code}")
+    clock.now = NOW + timedelta(minutes=2)
+    telegram.send("山田 太郎")  # Telegram is now the one used most recently
+    person = person_of(runtime, "web:browser")
+    with runtime.sessions.begin() as session:
+        outbox.schedule(
+            session,
+            person,
+            due_at=clock.now,
+            kind="message",
+            payload={"ja": "明日は面談の日です。", "en": "Your consultation is tomorrow."},
+            now=clock.now,
+        )
+        assert people.reached_identity(session, person, ("slack", "line")) == "telegram:111"
+    assert runtime.service.deliver_due("telegram") == []
+    [(to, [message])] = runtime.service.deliver_due("web")
+    assert to == "web:browser" and isinstance(message, Text)
+    assert message.text == "明日は面談の日です。"
+
+
+@pytest.mark.parametrize("value", ["fax", "web,web", "telegram;web"])
+def test_an_unusable_notify_order_is_named_in_one_line(
+    value: str,
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(InvalidSettingError, match="JOBCARD_NOTIFY_ORDER"):
+        notify_order({"JOBCARD_NOTIFY_ORDER": value})
+    assert notify_order({}) == notify_order({"JOBCARD_NOTIFY_ORDER": "recent"}) == ()
+    monkeypatch.setenv("JOBCARD_NOTIFY_ORDER", value)
+    assert main(["chat", "--user", "hanako", "--db", sqlite_url]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "JOBCARD_NOTIFY_ORDER" in error and "line, web" in error

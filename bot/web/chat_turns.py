@@ -355,7 +355,8 @@ def deliver_due(chat: ChatSettings, identity: str, person: str) -> list[WebMessa
     with chat.sessions() as session:
         if not webchat.has_due(session, person, chat.service.now()):
             return []  # the usual case: no write transaction for a page view
-        here = people.newest_identity(session, person) == identity
+        order = chat.service.notify_order
+        here = people.reached_identity(session, person, order) == identity
         record = repo.find_person(session, person)
     if not here or record is None:
         return []

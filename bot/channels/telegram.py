@@ -12,7 +12,6 @@ from contextlib import asynccontextmanager
 from typing import Any, assert_never
 
 from telegram import (
-    Bot,
     Update,
 )
 from telegram.constants import ChatAction, ChatType, MessageLimit
@@ -21,6 +20,7 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
@@ -86,38 +86,55 @@ def coalesce(replies: Sequence[Outbound]) -> list[Outbound]:
     return kit.coalesce(replies, MAX_TEXT)
 
 
-async def _send_text(bot: Bot, chat_id: int, chunks: Sequence[str]) -> None:
+async def _send_text(
+    bot: ExtBot[Any], chat_id: int, chunks: Sequence[str], pace: str | None
+) -> None:
     for chunk in chunks:
-        await bot.send_message(chat_id, chunk)
+        await bot.send_message(chat_id, chunk, rate_limit_args=pace)
 
 
-async def send(bot: Bot, chat_id: int, outbound: Outbound) -> None:
-    """Deliver one outbound message: text, a question with buttons, a photo or a file."""
+async def send(
+    bot: ExtBot[Any], chat_id: int, outbound: Outbound, *, pace: str | None = None
+) -> None:
+    """Deliver one outbound message: text, a question with buttons, a photo or a file.
+
+    ``pace`` is handed to the rate limiter: ``BULK`` for the outbox's reminders and notices.
+    """
     if isinstance(outbound, Text):
-        await _send_text(bot, chat_id, split_text(outbound.text))
+        await _send_text(bot, chat_id, split_text(outbound.text), pace)
     elif isinstance(outbound, Choices):
         chunks = split_text(outbound.text) or ["…"]
-        await _send_text(bot, chat_id, chunks[:-1])
-        await bot.send_message(chat_id, chunks[-1], reply_markup=keyboard(outbound))
+        await _send_text(bot, chat_id, chunks[:-1], pace)
+        await bot.send_message(
+            chat_id, chunks[-1], reply_markup=keyboard(outbound), rate_limit_args=pace
+        )
     elif isinstance(outbound, Image | Document):
         fits = _units(outbound.caption) <= MAX_CAPTION
         caption = outbound.caption if fits and outbound.caption.strip() else None
         if isinstance(outbound, Image):
             await bot.send_photo(
-                chat_id, outbound.content, filename=outbound.filename, caption=caption
+                chat_id,
+                outbound.content,
+                filename=outbound.filename,
+                caption=caption,
+                rate_limit_args=pace,
             )
         else:
             await bot.send_document(
-                chat_id, outbound.content, filename=outbound.filename, caption=caption
+                chat_id,
+                outbound.content,
+                filename=outbound.filename,
+                caption=caption,
+                rate_limit_args=pace,
             )
         if not fits:
-            await _send_text(bot, chat_id, split_text(outbound.caption))
+            await _send_text(bot, chat_id, split_text(outbound.caption), pace)
     else:
         assert_never(outbound)
 
 
 @asynccontextmanager
-async def showing(bot: Bot, chat_id: int, action: str) -> AsyncIterator[None]:
+async def showing(bot: ExtBot[Any], chat_id: int, action: str) -> AsyncIterator[None]:
     """Show ``action`` ("sending a file…") in the chat while the block runs."""
 
     async def keep_showing() -> None:
@@ -137,7 +154,7 @@ async def showing(bot: Bot, chat_id: int, action: str) -> AsyncIterator[None]:
         await asyncio.gather(task, return_exceptions=True)
 
 
-async def deliver(bot: Bot, chat_id: int, replies: Sequence[Outbound | Pending]) -> None:
+async def deliver(bot: ExtBot[Any], chat_id: int, replies: Sequence[Outbound | Pending]) -> None:
     """Send a turn's replies; slow work (the card) is done after them, then its files sent.
 
     Nothing the slow work made is sent until all of it is made, so a failure sends only
@@ -234,7 +251,7 @@ class TelegramChannel:
         except TelegramError as exc:
             log.error("could not tell the person about the failure: %s", type(exc).__name__)
 
-    async def _converse(self, bot: Bot, chat_id: int, inbound: Inbound) -> None:
+    async def _converse(self, bot: ExtBot[Any], chat_id: int, inbound: Inbound) -> None:
         # Held across the sends too, so one chat's replies never interleave or reorder.
         async with self._locks.hold(chat_id):
             replies = await asyncio.to_thread(self._handle, inbound)

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseRateLimiter
+from telegram.ext import ApplicationBuilder, BaseRateLimiter, ExtBot
 from telegram.request import BaseRequest
 
 from bot.bootstrap import Runtime
@@ -39,6 +38,7 @@ from bot.channels.telegram_http import (
     serve_webhook,
 )
 from bot.channels.telegram_keyboard import announce
+from bot.channels.telegram_pacing import BULK, ChatPacing
 from bot.engine import Outbound
 
 __all__ = ["SECRET_HEADER", "check_settings", "run"]  # what ``jobcard telegram`` calls
@@ -47,7 +47,6 @@ PRUNING = "pruning old delivery ids"
 PRUNE_EVERY_SECONDS = 3600.0
 OUTBOX_EVERY_SECONDS = 30.0
 Due = Outbox
-RATE_LIMIT_RETRIES = 3
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +62,13 @@ def build_application(
 ) -> App:
     """An application wired to ``handle``; ``api_url`` points it at another Bot API server.
 
-    Long polling keeps python-telegram-bot's own transport: it is one request at a time.
+    Each chat is paced by :class:`ChatPacing` unless another ``rate_limiter`` is given.
     """
     builder = (
         ApplicationBuilder()
         .token(token)
         .concurrent_updates(True)
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(rate_limiter or ChatPacing())
     )
     if transport is None and aiohttp is not None:
         transport = AiohttpRequest()
@@ -145,21 +144,22 @@ async def _serve(
             await asyncio.gather(*chores, return_exceptions=True)
 
 
-async def deliver_outbox(bot: Bot, due: Outbox, sent: SentIds | None = None) -> int:
+async def deliver_outbox(bot: ExtBot[Any], due: Outbox, sent: SentIds | None = None) -> int:
     """Send the reminders and notices that are due; returns how many were sent.
 
     Each is marked sent only after Telegram accepted it (see ``bot.channels.outbox_loop``).
+    They go out as bulk messages: within Telegram's thirty a second for the whole bot.
     """
 
     async def send_to(person_id: str, replies: list[Outbound]) -> None:
         chat_id = int(person_id.split(":", 1)[1])
         for reply in coalesce(replies):
-            await send(bot, chat_id, reply)
+            await send(bot, chat_id, reply, pace=BULK)
 
     return await deliver_due(due, "telegram", send_to, sent=sent)
 
 
-async def _deliver_regularly(bot: Bot, due: Due) -> None:
+async def _deliver_regularly(bot: ExtBot[Any], due: Due) -> None:
     sent = SentIds()
     while True:
         try:
@@ -179,20 +179,25 @@ async def _serve_until_signalled(
     await serve(application, options, stop, prune=prune, due=due)
 
 
+def shipped_application(runtime: Runtime, *, polling: bool) -> App:
+    """The application exactly as ``jobcard telegram`` runs it (the benchmark runs this too)."""
+    settings = runtime.settings
+    return build_application(
+        runtime.service.converse,
+        settings.require(TOKEN_VARIABLE),
+        api_url=settings.environ.get(API_URL_VARIABLE),
+        polling=polling,
+    )
+
+
 def run_bot(runtime: Runtime, args: argparse.Namespace) -> int:
     """Run the bot until SIGINT or SIGTERM; returns the exit code."""
     settings = runtime.settings
-    token = settings.require(TOKEN_VARIABLE)
     secret = webhook_secret(settings) if args.webhook else None
     options = ServeOptions(args.webhook, secret, args.listen, args.port)
     # httpx logs each request URL at INFO level, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    application = build_application(
-        runtime.service.converse,
-        token,
-        api_url=settings.environ.get(API_URL_VARIABLE),
-        polling=args.webhook is None,
-    )
+    application = shipped_application(runtime, polling=args.webhook is None)
     try:
         asyncio.run(
             _serve_until_signalled(application, options, runtime.service.prune, runtime.service)

@@ -36,6 +36,7 @@ from bot.channels.telegram import (
     split_text,
 )
 from bot.channels.telegram_keyboard import COMMANDS
+from bot.channels.telegram_pacing import BULK, ChatPacing, Pace
 from bot.channels.telegram_webhook import (
     SECRET_HEADER,
     AiohttpRequest,
@@ -68,11 +69,19 @@ UPDATE_IDS = itertools.count(1)
 class Harness:
     """Our application serving in the test's event loop, talking HTTP to the fake Bot API."""
 
-    def __init__(self, fake: FakeBotApi, handle: Handler, mode: str) -> None:
+    def __init__(
+        self, fake: FakeBotApi, handle: Handler, mode: str, pacing: ChatPacing | None = None
+    ) -> None:
         self.fake = fake
         self.mode = mode
+        # A test chats faster than any person: its chats are paced at 10 ms, not a second
+        # (the pacing itself is tested with the shipped one).
         self.application = build_application(
-            handle, TOKEN, api_url=fake.url, polling=mode == "polling"
+            handle,
+            TOKEN,
+            api_url=fake.url,
+            polling=mode == "polling",
+            rate_limiter=pacing or ChatPacing(chat_interval=0.01),
         )
         # Runs after our handlers (group 0) are done with an update: "fully processed".
         self.application.add_handler(TypeHandler(Update, self._processed), group=1)
@@ -289,7 +298,7 @@ async def test_commands_are_registered_in_japanese_and_english(webhook: Harness)
     for command in COMMANDS:
         built_in = not str(parse_command(f"/{command.name}")).startswith("/")
         assert built_in or dialog_for_command(catalog, f"/{command.name}") is not None, command
-    assert {c.name for c in COMMANDS} >= {"card", "book"}
+    assert {c.name for c in COMMANDS} >= {"card", "book", "link"}
 
 
 async def test_english_speakers_and_deep_links_start_the_same_way(webhook: Harness) -> None:
@@ -440,6 +449,89 @@ async def test_429_is_retried_after_retry_after_and_the_message_arrives(webhook:
     assert [c.status for c in calls[:2]] == [429, 200]
     assert calls[0].params == calls[1].params  # the same message, sent again
     assert calls[-1].callback_data == ["1|a|ja", "1|a|en"]
+
+
+async def test_a_429_holds_back_only_its_own_chat(
+    webhook: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # python-telegram-bot's RetryAfter warns about its own attribute's coming type change.
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    hanako, ken = Person(webhook, 1001), Person(webhook, 1002)
+    webhook.fake.fail_next("sendMessage", status=429, retry_after=1)
+    first = asyncio.create_task(hanako.say("/start"))
+    await webhook.fake.wait_for(lambda: bool(webhook.fake.calls("sendMessage")))
+    await ken.say("/start")  # while hanako's chat waits out its retry_after
+    await first
+    sent = [(c.chat_id, c.status) for c in webhook.fake.calls("sendMessage")]
+    assert sent == [(1001, 429), (1002, 200), (1001, 200)]
+
+
+def test_each_chat_keeps_its_own_pace_and_idle_chats_are_forgotten() -> None:
+    now = [0.0]
+    pace = Pace(1.0, burst=3, clock=lambda: now[0])
+    # A turn's few messages go at once; a chat sending faster waits a second a message.
+    assert [pace.reserve("a") for _ in range(5)] == [0.0, 0.0, 0.0, 1.0, 2.0]
+    assert pace.reserve("b") == 0.0  # another chat is not held back by the first
+    pace.hold("b", 5.0)  # Telegram answered 429 with retry_after 5
+    assert pace.reserve("b") == 5.0
+    for chat in range(5000):
+        pace.reserve(chat)
+    now[0] = 100.0
+    for chat in range(5000, 10000):
+        pace.reserve(chat)
+    # The chats of a while ago are forgotten: memory follows the chats active now.
+    assert 5000 <= len(pace) < 6000
+
+
+async def test_taking_a_keyboard_off_and_answering_a_button_spend_no_pace() -> None:
+    pacing, calls = ChatPacing(clock=lambda: 0.0), []
+
+    async def call(endpoint: str) -> bool:
+        calls.append(endpoint)
+        return True
+
+    for endpoint in ("sendMessage", "editMessageReplyMarkup", "sendChatAction"):
+        data = {"chat_id": 1001}
+        await pacing.process_request(call, (endpoint,), {}, endpoint, data, None)
+    await pacing.process_request(
+        call, ("answerCallbackQuery",), {}, "answerCallbackQuery", {}, None
+    )
+    assert len(calls) == 4
+    # Only the message took one of the chat's slots: two more go at once, then one a second.
+    assert [pacing._chats.reserve(1001) for _ in range(3)] == [0.0, 0.0, 1.0]
+
+
+async def test_outbox_messages_are_sent_as_bulk(runtime: Runtime, fake_api: FakeBotApi) -> None:
+    seen: list[tuple[str, str | None]] = []
+
+    class Recording(ChatPacing):
+        async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[no-untyped-def]
+            seen.append((endpoint, rate_limit_args))
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+
+    from bot.channels.telegram_webhook import deliver_outbox
+    from storage import outbox
+
+    application = build_application(
+        runtime.service.converse, TOKEN, api_url=fake_api.url, rate_limiter=Recording()
+    )
+    runtime.service.handle(Inbound("telegram:1001", text="/start"))
+    async with application:
+        now = runtime.service.now()
+        with runtime.sessions.begin() as session:
+            outbox.schedule(
+                session,
+                "telegram:1001",
+                due_at=now,
+                kind="message",
+                payload={"ja": "明日は相談日です。", "en": "Your consultation is tomorrow."},
+                now=now,
+                key="test:bulk",
+            )
+        assert await deliver_outbox(application.bot, runtime.service) == 1
+    assert [call for call in seen if call[0] != "getMe"] == [("sendMessage", BULK)]
 
 
 def test_texts_before_a_question_join_it_in_one_message_when_they_fit() -> None:

@@ -187,7 +187,10 @@ class LineChannel:
                 ready += await asyncio.to_thread(work.render)
         if not self.push_reminders:
             ready = [*await self._due_now(inbound.person_id), *ready]
-        items = await asyncio.to_thread(self._messages, inbound.person_id, ready)
+        if any(isinstance(r, Image | Document) for r in ready):
+            items = await asyncio.to_thread(self._messages, inbound.person_id, ready)
+        else:  # nothing to link: no database, no thread
+            items = shown.messages(ready, "ja")
         await self._send(user_id, items, reply_token, "reply")
 
     async def _due_now(self, identity: str) -> list[Outbound]:

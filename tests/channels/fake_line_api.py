@@ -87,6 +87,7 @@ class FakeLineApi:
         self._menus: dict[str, dict[str, Any]] = {}
         self._menu_ids = itertools.count(1)
         self._retry_keys: set[str] = set()
+        self._replied: dict[str, float] = {}  # reply token -> when its reply arrived
         self.default_menu: str | None = None
         self._loop = asyncio.new_event_loop()
         self._socket = socket.create_server(("127.0.0.1", 0))
@@ -125,6 +126,11 @@ class FakeLineApi:
         with self._lock:
             self._tokens[token] = True
         return token
+
+    def replied_at(self, token: str) -> float | None:
+        """When the reply to ``token`` arrived (``time.monotonic``), if it has."""
+        with self._lock:
+            return self._replied.get(token)
 
     def expire(self, token: str) -> None:
         with self._lock:
@@ -189,7 +195,10 @@ class FakeLineApi:
                     self._tokens[body["replyToken"]] = False
             if not valid:
                 return 400, {"message": "Invalid reply token"}
-            return self._sent(body)
+            status, answer = self._sent(body)
+            with self._lock:
+                self._replied[body["replyToken"]] = time.monotonic()
+            return status, answer
         if path == "/v2/bot/message/push":
             key = headers.get("X-Line-Retry-Key")
             if key is not None:

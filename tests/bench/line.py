@@ -1,0 +1,189 @@
+"""Benchmark: the LINE webhook as shipped, side by side with a minimal line-bot-sdk echo bot.
+
+Run: ``python -m tests.bench.line [--people 100] [--concurrent 16]`` (about a minute).
+
+Both bots serve a signed webhook on loopback and answer through the SDK's HTTP client to the
+same fake Messaging API (tests/channels/fake_line_api.py, in its own thread); this process
+plays LINE and the people. Each person sends ten events one after another, the next once the
+previous one's reply reached the fake API (what a person waits for): jobcard runs
+onboarding + profile (a follow, then texts, each stored in SQLite); the echo bot, written as
+line-bot-sdk's aiohttp example, replies with the text it got. Prints events/s, p50 and p99
+from the webhook POST to the reply arriving at the API, and jobcard's share of the echo
+bot's events/s. One run on a shared machine: read the ratio, not the absolute figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import socket
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import uvicorn
+from linebot.v3.messaging import (
+    AsyncApiClient,
+    AsyncMessagingApi,
+    Configuration,
+    ReplyMessageRequest,
+    TextMessage,
+)
+from linebot.v3.webhook import WebhookParser
+from linebot.v3.webhooks import MessageEvent, TextMessageContent
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bot.bootstrap import build_runtime
+from bot.channels.line import SIGNATURE_HEADER, LineChannel
+from bot.channels.line_server import ServeOptions, serve
+from bot.config import Settings
+from tests.channels.fake_line_api import FakeLineApi, sign
+
+SECRET, TOKEN = "bench-secret", "bench-token"
+SCRIPT = ["日本語", "はい", "山田 太郎", "やまだ たろう", "5", "正社員", "はい", "2", "確定する"]
+IDS = itertools.count(1)
+
+
+def _echo_app(client: AsyncApiClient) -> Starlette:
+    """line-bot-sdk's aiohttp echo example, on Starlette: parse, reply, then answer 200."""
+    parser = WebhookParser(SECRET)
+    api = AsyncMessagingApi(client)
+
+    async def callback(request: Request) -> Response:
+        body = (await request.body()).decode()
+        events = parser.parse(body, request.headers[SIGNATURE_HEADER])
+        for event in events:
+            if isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
+                await api.reply_message(
+                    ReplyMessageRequest(
+                        reply_token=event.reply_token,
+                        messages=[TextMessage(text=event.message.text)],
+                    )
+                )
+        return Response("OK")
+
+    return Starlette(routes=[Route("/line/callback", callback, methods=["POST"])])
+
+
+def _event(user: str, token: str, text: str | None) -> dict[str, Any]:
+    common = {
+        "mode": "active",
+        "timestamp": 1,
+        "webhookEventId": f"01BENCH{next(IDS):019d}",
+        "deliveryContext": {"isRedelivery": False},
+        "source": {"type": "user", "userId": user},
+        "replyToken": token,
+    }
+    if text is None:
+        return {"type": "follow", "follow": {"isUnblocked": False}, **common}
+    message = {"type": "text", "id": "m", "quoteToken": "q", "text": text}
+    return {"type": "message", "message": message, **common}
+
+
+async def _drive(
+    fake: FakeLineApi, url: str, people: int, concurrent: int, echo: bool
+) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    limit = asyncio.Semaphore(concurrent)
+    async with aiohttp.ClientSession() as http:
+
+        async def person(n: int) -> None:
+            user = f"U{n:032d}"
+            texts: list[str | None] = ["はじめる" if echo else None, *SCRIPT]
+            async with limit:
+                for text in texts:
+                    token = fake.reply_token()
+                    body = json.dumps({"destination": "U", "events": [_event(user, token, text)]})
+                    raw = body.encode()
+                    start = time.monotonic()
+                    headers = {SIGNATURE_HEADER: sign(SECRET, raw)}
+                    async with http.post(url, data=raw, headers=headers) as response:
+                        assert response.status == 200
+                    while (done := fake.replied_at(token)) is None:
+                        await asyncio.sleep(0.001)
+                    latencies.append(done - start)
+
+        began = time.monotonic()
+        await asyncio.gather(*(person(n) for n in range(people)))
+        return time.monotonic() - began, latencies
+
+
+async def _measure(
+    fake: FakeLineApi,
+    start: Callable[[socket.socket], Awaitable[Callable[[], Awaitable[None]]]],
+    people: int,
+    concurrent: int,
+    echo: bool,
+) -> tuple[float, float, float]:
+    sock = socket.create_server(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/line/callback"
+    stop = await start(sock)
+    try:
+        elapsed, latencies = await _drive(fake, url, people, concurrent, echo)
+    finally:
+        await stop()
+        sock.close()
+    cuts = statistics.quantiles(latencies, n=100)
+    return len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000
+
+
+async def main_async(people: int, concurrent: int) -> None:
+    with FakeLineApi(TOKEN) as fake, tempfile.TemporaryDirectory() as folder:
+        client = AsyncApiClient(Configuration(access_token=TOKEN, host=fake.url))
+
+        async def echo(sock: socket.socket) -> Callable[[], Awaitable[None]]:
+            config = uvicorn.Config(_echo_app(client), log_level="warning", lifespan="off")
+            server = uvicorn.Server(config)
+            task = asyncio.create_task(server.serve(sockets=[sock]))
+            await asyncio.sleep(0.2)
+
+            async def stop() -> None:
+                server.should_exit = True
+                await task
+
+            return stop
+
+        async def jobcard(sock: socket.socket) -> Callable[[], Awaitable[None]]:
+            url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+            runtime = build_runtime(Settings(database_url=url))
+            channel = LineChannel(runtime.service, runtime.sessions, client, SECRET, None)
+            halt = asyncio.Event()
+            task = asyncio.create_task(serve(channel, ServeOptions(sock=sock), halt))
+            await asyncio.sleep(0.2)
+
+            async def stop() -> None:
+                halt.set()
+                await task
+
+            return stop
+
+        echo_rate, echo_p50, echo_p99 = await _measure(fake, echo, people, concurrent, True)
+        print(
+            f"line-bot-sdk echo bot: {echo_rate:6.1f} events/s  p50 {echo_p50:6.1f} ms  "
+            f"p99 {echo_p99:6.1f} ms"
+        )
+        rate, p50, p99 = await _measure(fake, jobcard, people, concurrent, False)
+        print(f"jobcard (SQLite):      {rate:6.1f} events/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms")
+        print(f"ratio: {rate / echo_rate:.2f} (target >= 0.8)")
+        await client.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int, default=100)
+    parser.add_argument("--concurrent", type=int, default=16)
+    args = parser.parse_args()
+    asyncio.run(main_async(args.people, args.concurrent))
+
+
+if __name__ == "__main__":
+    main()

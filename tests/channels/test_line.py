@@ -566,3 +566,16 @@ def test_a_booking_confirmation_is_one_card_with_its_calendar_link() -> None:
         "label": "開く: consultation-12.ics",
         "uri": "https://jobcard.example.org/d/x",
     }
+
+
+async def test_deleting_the_person_leaves_no_line_id(line: Harness, runtime: Runtime) -> None:
+    person = await consented(line)
+    with runtime.sessions() as session:
+        assert contacts.is_following(session, person.identity)
+        assert session.get(contacts.LineContactRow, person.identity) is not None
+    with runtime.sessions.begin() as session:
+        repo.delete_person(session, person.identity)
+    with runtime.sessions() as session:
+        assert session.get(contacts.LineContactRow, person.identity) is None
+        rows = session.execute(repo.DeliveryRow.__table__.select()).all()
+        assert not [row for row in rows if USER in row.delivery_id]

@@ -312,3 +312,28 @@ def test_an_unusable_notify_order_is_named_in_one_line(
     assert main(["chat", "--user", "hanako", "--db", sqlite_url]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "JOBCARD_NOTIFY_ORDER" in error and "line, web" in error
+
+
+@pytest.mark.parametrize(
+    ("language", "agree", "help_word", "listed", "said"),
+    [
+        ("日本語", "はい", "ヘルプ", "・連携（/link）…ほかのアプリやブラウザでも", "連携コードは"),
+        (
+            "English",
+            "Yes",
+            "help",
+            "• link (/link) – continue the same Job Card",
+            "Your link code",
+        ),
+    ],
+)
+def test_help_names_link_and_the_command_it_names_gives_a_code(
+    setup: tuple[Runtime, Clock], language: str, agree: str, help_word: str, listed: str, said: str
+) -> None:
+    runtime, _clock = setup
+    telegram = Chat(runtime.service, "telegram:111")
+    telegram.send("/start")
+    telegram.press(language)
+    telegram.press(agree)
+    assert listed in telegram.send(help_word)
+    assert said in telegram.send("/link")

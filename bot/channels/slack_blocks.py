@@ -58,8 +58,10 @@ STRINGS: dict[str, Localized] = {
         "Messages tab.",
     ),
     "home_help": L(
-        "メッセージタブで「ヘルプ」と送ると、使えることばの一覧が表示されます。",
-        "Send “help” in the Messages tab for the list of words you can use.",
+        "メッセージタブで「ヘルプ」と送ると、使えることばの一覧が表示されます。"
+        "ほかのアプリやブラウザでも続けたいときは「連携」と送ってください。",
+        "Send “help” in the Messages tab for the list of words you can use. To continue "
+        "in another app or the browser too, send “link”.",
     ),
     "home_start": L("▶️ はじめる", "▶️ Start"),
     "home_resume": L("▶️ 続きから再開", "▶️ Continue"),

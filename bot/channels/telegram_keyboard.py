@@ -38,6 +38,11 @@ COMMANDS: tuple[CommandText, ...] = (
     CommandText("summary", "ここまでの回答を確認する", "See your answers so far"),
     CommandText("card", "ジョブ・カードを作成する", "Make my Job Card"),
     CommandText("book", "キャリアコンサルティングを予約する", "Book a consultation"),
+    CommandText(
+        "link",
+        "ほかのアプリやブラウザでも続ける（連携）",
+        "Continue in another app or the browser",
+    ),
     CommandText("mydata", "保存されたデータを受け取る", "Receive everything stored about you"),
     CommandText("delete", "保存されたデータを削除する", "Delete everything stored about you"),
 )

@@ -258,6 +258,7 @@ MESSAGES: dict[str, Localized] = {
         "・メニュー（/menu）…メニューを開きます\n"
         "・English / 日本語（/lang）…言語を切り替えます\n"
         "・ジョブ・カードを作成（/card）…いまの回答でジョブ・カードを作ります\n"
+        "・連携（/link）…ほかのアプリやブラウザでも、同じジョブ・カードを続けられるようにします\n"
         "・マイデータ（/mydata）…保存されたデータを受け取ります\n"
         "・データ削除（/delete）…保存されたデータをすべて削除します",
         "Commands:\n"
@@ -270,6 +271,7 @@ MESSAGES: dict[str, Localized] = {
         "• menu (/menu) – open the menu\n"
         "• “日本語” (Japanese) / “English” (/lang) – switch language\n"
         "• card (/card) – make your Job Card from your answers so far\n"
+        "• link (/link) – continue the same Job Card from another app or the browser\n"
         "• my data (/mydata) – receive the data stored about you\n"
         "• delete (/delete) – delete everything stored about you",
     ),

@@ -469,6 +469,7 @@ async def test_app_home_shows_progress_and_opens_sections(
     view = api.to("views.publish")[-1].params["view"]
     shown = texts(view["blocks"])
     assert "プロフィール\n✏️ 途中" in shown and "テスト項目\n⬜ 未着手" in shown
+    assert "ほかのアプリやブラウザでも続けたいときは「連携」と送ってください" in shown
     opens = [b["accessory"] for b in view["blocks"] if "accessory" in b]
     sections = runtime.service.overview(PERSON).sections
     assert [b["value"] for b in opens] == [f"m|{s.dialog_id}" for s in sections]

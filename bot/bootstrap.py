@@ -18,6 +18,7 @@ from bot.documents import CardDocuments
 from bot.documents.chat import LIFELINE_NAME, make_card
 from bot.documents.links import DocumentLinks, ImageRenderer, link_settings
 from bot.engine import Lang, LoadedDialogs, MakeCard
+from bot.importing.wiring import attachment_reader, import_actions, import_sources
 from bot.jobcard.card import build_jobcard
 from bot.juku.wiring import juku_actions, juku_sources
 from bot.review.wiring import review_actions, review_sources
@@ -61,8 +62,19 @@ def build_runtime(
         loaded.specs,
         clock=clock,
         handlers={MakeCard: partial(make_card, documents=documents)},
-        actions={**booking_actions(booking), **juku_actions(), **review_actions()},
-        sources={**booking_sources(booking), **juku_sources(), **review_sources()},
+        actions={
+            **booking_actions(booking),
+            **juku_actions(),
+            **review_actions(),
+            **import_actions(),
+        },
+        sources={
+            **booking_sources(booking),
+            **juku_sources(),
+            **review_sources(),
+            **import_sources(),
+        },
+        attachments=attachment_reader(),
         notify_order=notify_order(settings.environ),
     )
     return Runtime(settings, engine, sessions, loaded, service, documents)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.engine import (
+    Attachment,
     ConversationState,
     DeleteData,
     DialogCatalog,
@@ -68,12 +69,17 @@ class Overview:
 
 @dataclass(frozen=True, slots=True)
 class EffectContext:
-    """What an effect handler may use: the open session, the person and the time."""
+    """What an effect handler may use: the open session, the person and the time.
+
+    ``value`` is the answer an action was emitted with when its question does not store it
+    (``store: false``: a pasted 職務経歴書 the import reads and forgets).
+    """
 
     session: Session
     person_id: str
     lang: str
     now: datetime
+    value: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +202,8 @@ class Delivery:
 
 Action = Callable[[EffectContext], ActionResult]
 SourceProvider = Callable[[SourceContext], Sequence[Option]]
+AttachmentReader = Callable[[EffectContext, Attachment], ActionResult]
+"""Reads a file a person sent (in memory) and says what follows (``bot.importing``)."""
 _SOURCE_ROUNDS = 6
 
 
@@ -240,6 +248,7 @@ class ConversationService:
         handlers: Mapping[type, EffectHandler] | None = None,
         actions: Mapping[str, Action] | None = None,
         sources: Mapping[str, SourceProvider] | None = None,
+        attachments: AttachmentReader | None = None,
         notify_order: Sequence[str] = (),
     ) -> None:
         self._sessions = session_factory
@@ -259,6 +268,7 @@ class ConversationService:
         self._handlers.update(handlers or {})
         self._actions: dict[str, Action] = dict(actions or {})
         self._sources: dict[str, SourceProvider] = dict(sources or {})
+        self._attachments = attachments
         # Every message goes from its channel identity to its person (see bot.people).
         self._linking = Linking(JST)
         # Where a person on several channels gets reminders (JOBCARD_NOTIFY_ORDER; () = recent).
@@ -374,6 +384,8 @@ class ConversationService:
         depth: int = 0,
     ) -> tuple[ConversationState, _Said, bool]:
         """Advance the engine and run its effects; an action's outcome is fed back once."""
+        if inbound.kind == "file":
+            return self._file(session, record, state, inbound, now, depth)
         catalog = self._catalog_for(session, state)
         person = PersonView(
             lang=as_lang(record.lang),
@@ -406,6 +418,29 @@ class ConversationService:
             outbound[position:position] = result.outbound
             inserted += len(result.outbound)
         return transition.state, _Said(outbound, as_lang(effect_ctx.lang)), deleted
+
+    def _file(
+        self,
+        session: Session,
+        record: repo.ConversationRecord,
+        state: ConversationState,
+        inbound: Inbound,
+        now: datetime,
+        depth: int,
+    ) -> tuple[ConversationState, _Said, bool]:
+        """A file: the reader takes it (once consent is given), then the conversation goes
+        where it says; without a reader it is one more thing the bot can't read."""
+        attachment = inbound.attachment
+        if self._attachments is None or attachment is None or record.consent is not True:
+            unreadable = replace(inbound, kind="unsupported", attachment=None)
+            return self._turn(session, record, state, unreadable, now, depth)
+        ctx = EffectContext(session, record.person_id, as_lang(record.lang), now)
+        result = self._attachments(ctx, attachment)
+        if result.follow is None:
+            return state, _Said(list(result.outbound), as_lang(record.lang)), False
+        event = Inbound(record.person_id, payload=encode(result.follow), origin="service")
+        state, more, deleted = self._turn(session, record, state, event, now, depth + 1)
+        return state, _Said([*result.outbound, *more.steps], more.lang), deleted
 
     def _advance(
         self,
@@ -443,7 +478,7 @@ class ConversationService:
             action = self._actions.get(effect.name)
             if action is None:
                 raise LookupError(f"no service action {effect.name!r}")
-            return action(ctx)
+            return action(replace(ctx, value=effect.value) if effect.value is not None else ctx)
         handler = self._handlers.get(type(effect))
         if handler is None:
             raise LookupError(f"no handler for effect {type(effect).__name__}")

@@ -11,7 +11,7 @@ from sqlalchemy import Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage import people
+from storage import importing, people
 from storage.booking import BookingRow
 from storage.models import (
     AnswerRow,
@@ -245,6 +245,8 @@ def export_person(session: Session, person_id: str) -> dict[str, Any] | None:
         "conversation": conversation.state if conversation is not None else None,
         # Every channel identity joined to this person (「連携」), most recently used first.
         "identities": [identity for identity, _ in people.identities_of(session, person_id)],
+        # Entries read from a 職務経歴書 and not yet confirmed or skipped (the file is not kept).
+        "import_pending": importing.export(session, person_id),
         "bookings": [
             {
                 "id": row.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from bot.engine import Choices, Document, Inbound, Outbound, Text
+from bot.engine import Attachment, Choices, Document, Inbound, Outbound, Text
 from bot.engine.messages import InboundKind
 from bot.service import ConversationService
 from storage import repositories
@@ -63,6 +63,14 @@ class Chat:
     def arrive(self, kind: InboundKind) -> str:
         """Send what is not text: ``unsupported`` (a sticker, photo, file …) or ``edited``."""
         inbound = Inbound(self.person_id, delivery_id=f"t{next(_ids)}", kind=kind)
+        return text_of(self._deliver(inbound))
+
+    def send_file(self, name: str, content: bytes, media_type: str = "", size: int = 0) -> str:
+        """Send a file (a 職務経歴書), as a channel hands it over; return what the bot said."""
+        attachment = Attachment(name, media_type, content, size or len(content))
+        inbound = Inbound(
+            self.person_id, delivery_id=f"t{next(_ids)}", kind="file", attachment=attachment
+        )
         return text_of(self._deliver(inbound))
 
     def button(self, label: str) -> str:

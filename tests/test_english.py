@@ -44,6 +44,7 @@ TEXT_MODULES = (
     "bot.review.texts",
     "bot.documents.chat",
     "bot.jobcard.layout",
+    "bot.importing.texts",
 )
 
 

@@ -101,6 +101,7 @@ def answer_text(turn: Turn, text: str) -> None:
     ):
         # 「特になし」 to an optional question: nothing to print, so the box stays empty.
         turn.say(turn.t("placeholder_optional", label=views.label(turn, question)))
+        left_blank(turn, question)
         move_on(turn)
         return
     result = spec.parse(text, parse_context(turn), turn.state.partial)
@@ -146,11 +147,18 @@ def unknown(turn: Turn, question: Question, group: Group | None) -> None:
         return
     if question.optional:
         turn.say(turn.t("unknown_optional", label=views.label(turn, question)))
+        left_blank(turn, question)
         move_on(turn)
         return
     views.ask(turn, notice=turn.t("unknown_required"))
     if question.examples:
         views.examples(turn)
+
+
+def left_blank(turn: Turn, question: Question) -> None:
+    """An optional question left blank: an action that takes its answer is told (no value)."""
+    if question.emit is not None and not question.store:
+        turn.emit(Emit(question.emit, turn.dialog.id))
 
 
 def take(turn: Turn, result: Accepted | Rejected | NeedMore) -> None:

@@ -39,7 +39,8 @@ def event(turn: Turn, outcome: Outcome) -> None:
     if dialog is None or event is None:
         prompting.reprompt(turn)
         return
-    turn.say(turn.render(event.say) if turn.state.active else event.say.get(turn.lang))
+    if event.say is not None:
+        turn.say(turn.render(event.say) if turn.state.active else event.say.get(turn.lang))
     flow.start_at(turn, dialog.id, dialog.index(event.goto))
 
 
@@ -208,6 +209,7 @@ def skip_or_keep(turn: Turn, command: str) -> None:
         prompting.reprompt(turn)
         return
     turn.say(turn.t("skipped" if turn.dialog.summary else "skipped_plain"))
+    answering.left_blank(turn, question)
     answering.move_on(turn)
 
 

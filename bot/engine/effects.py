@@ -51,10 +51,12 @@ class Emit:
     """Run the service action ``name`` declared by a dialog question (e.g. ``create_booking``).
 
     The action may report an outcome back to ``dialog`` as one of its ``events``.
+    ``value`` is the answer, for a question whose answer is not stored (``store: false``).
     """
 
     name: str
     dialog: str
+    value: Any = None
 
 
 Effect = SaveAnswer | SetLanguage | SetConsent | ExportData | DeleteData | MakeCard | Emit

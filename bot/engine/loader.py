@@ -38,6 +38,7 @@ from bot.engine.model import (
     DialogEvent,
     FamilyExamples,
     Group,
+    Offer,
     Question,
     Say,
     Step,
@@ -228,6 +229,9 @@ def _question(raw: dict[str, Any], path: Path_, ctx: _Context) -> Question | Non
     if action == "set_language" and (kind != "choice" or set(values) != {"ja", "en"}):
         message = "set_language needs a choice with the values ja and en"
         ctx.error((*path, "action"), step_id, message, "bad_action")
+    if raw.get("store") is False and "emit" not in raw:
+        message = "an answer that is not stored must go to an action: add 'emit'"
+        ctx.error((*path, "store"), step_id, message, "bad_action")
     coach = raw.get("coach")
     examples, families = _examples(raw, path, ctx)
     return Question(
@@ -248,6 +252,7 @@ def _question(raw: dict[str, Any], path: Path_, ctx: _Context) -> Question | Non
         draft=_text(raw.get("draft")),
         options_from=raw.get("options_from"),
         emit=raw.get("emit"),
+        store=raw.get("store", True),
         line=ctx.line(path),
     )
 
@@ -362,6 +367,12 @@ def _step(raw: Any, path: Path_, ctx: _Context) -> Step | None:
     return None
 
 
+def _offer(raw: Any) -> Offer | None:
+    if raw is None:
+        return None
+    return Offer(Localized(**raw["label"]), tuple(raw["in"]))
+
+
 def build_dialog(spec: Any, file: str, lines: Mapping[Path_, int] | None = None) -> Dialog:
     """Turn parsed YAML (or a stored snapshot) into a checked :class:`Dialog`.
 
@@ -391,9 +402,11 @@ def build_dialog(spec: Any, file: str, lines: Mapping[Path_, int] | None = None)
         applies=_applies(spec, ctx),
         commands=tuple(spec.get("commands", ())),
         events={
-            name: DialogEvent(goto=event["goto"], say=Localized(**event["say"]))
+            name: DialogEvent(goto=event["goto"], say=_text(event.get("say")))
             for name, event in spec.get("events", {}).items()
         },
+        counter=spec.get("counter", True),
+        offer=_offer(spec.get("offer")),
         source=file,
     )
     check_dialog(dialog, ctx.error)

@@ -43,6 +43,8 @@ class Question:
             accept, extend or replace.
         options_from: The name of a source that gives this choice's options at run time.
         emit: The name of a service action run once the answer is stored (e.g. a booking).
+        store: False hands the answer to the ``emit`` action only, never storing it (a
+            pasted document the action reads and forgets).
         examples: The default examples; ``family_examples`` those for an occupation family
             (see :mod:`bot.engine.families`), shown instead when the person's family has some.
     """
@@ -64,6 +66,7 @@ class Question:
     draft: Localized | None = None
     options_from: str | None = None
     emit: str | None = None
+    store: bool = True
     line: int = 0
 
 
@@ -122,7 +125,15 @@ class DialogEvent:
     """What to do when the service reports an outcome (e.g. ``slot_taken``): say, then ask."""
 
     goto: str
-    say: Localized
+    say: Localized | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A button opening a dialog, shown in the menu (``menu``) and in the named sections."""
+
+    label: Localized
+    places: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +151,9 @@ class Dialog:
             though it can still be opened by name.
         commands: Words that open the dialog from anywhere (e.g. ``book``, 予約).
         events: Outcomes the service may report back, by name.
+        counter: Whether questions show the step counter (not when the service picks the
+            next question, as in an import).
+        offer: A button opening this dialog from the menu and from other sections.
     """
 
     id: str
@@ -156,6 +170,8 @@ class Dialog:
     applies: Condition | None = None
     commands: tuple[str, ...] = ()
     events: Mapping[str, DialogEvent] = field(default_factory=dict)
+    counter: bool = True
+    offer: Offer | None = None
     source: str = ""
 
     def step(self, step_id: str) -> Step:

@@ -110,6 +110,8 @@ QUESTION: dict[str, Any] = {
         "options": {"type": "array", "items": _OPTION, "minItems": 2},
         "options_from": _ID,
         "emit": _ID,
+        # The answer goes to the ``emit`` action only and is never stored (a pasted document).
+        "store": {"type": "boolean"},
         "min_count": {"type": "integer", "minimum": 0},
         "max_count": {"type": "integer", "minimum": 1},
     },
@@ -167,12 +169,24 @@ DIALOG: dict[str, Any] = {
         # Whether the section applies to the person (a condition), e.g. not 様式2 for a student.
         "applies": {"type": "string", "minLength": 1},
         "commands": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        # Whether questions show the step counter 「（2/5）」 (not when the service picks them).
+        "counter": {"type": "boolean"},
+        # A button that opens this dialog, offered in the menu and in other sections' lists.
+        "offer": {
+            "type": "object",
+            "properties": {
+                "label": _TEXT,
+                "in": {"type": "array", "items": _ID, "minItems": 1},
+            },
+            "required": ["label", "in"],
+            "additionalProperties": False,
+        },
         "events": {
             "type": "object",
             "additionalProperties": {
                 "type": "object",
                 "properties": {"goto": _ID, "say": _TEXT},
-                "required": ["goto", "say"],
+                "required": ["goto"],
                 "additionalProperties": False,
             },
         },

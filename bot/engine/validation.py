@@ -81,8 +81,11 @@ def _check_reachable(dialog: Dialog, error: ErrorSink) -> None:
     known = all(s.next is None or s.next == END or dialog.has_step(s.next) for s in dialog.steps)
     if not known:
         return
-    reached = {0}
-    todo = [0]
+    # An outcome the service reports (``events``) leads to its step too.
+    reached = {0} | {
+        dialog.index(event.goto) for event in dialog.events.values() if dialog.has_step(event.goto)
+    }
+    todo = sorted(reached)
     while todo:
         for successor in _successors(dialog, todo.pop()):
             if successor not in reached:

@@ -144,7 +144,9 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
         lines.append(notice)
     entry = turn.cursor.entry if group is not None else None
     header = turn.t("section_start", title=dialog.title.get(turn.lang))
-    if group is not None and pos.item is not None:
+    if not dialog.counter:
+        lines.append(header)
+    elif group is not None and pos.item is not None:
         # Inside an entry, count its own questions: 「勤務先 2件目（3/5）」.
         index, total = progress(turn, dialog, group.steps, question.id, entry or {})
         number = turn.t("group_entry", item=group.item.get(turn.lang), number=pos.item + 1)
@@ -294,7 +296,16 @@ def more(turn: Turn, group: Group) -> None:
     else:
         text = turn.render(group.prompt)
         buttons = (turn.button("yes", "a", "yes"), turn.button("no", "a", "no"))
-    turn.out.append(Choices(text, buttons))
+    turn.out.append(Choices(text, buttons, offers(turn, turn.dialog.id)))
+
+
+def offers(turn: Turn, place: str) -> tuple[Button, ...]:
+    """Buttons of dialogs offered in ``place`` (the menu, or a section's list of entries)."""
+    return tuple(
+        Button(dialog.offer.label.get(turn.lang), encode(OpenSection(dialog.id)))
+        for dialog in turn.catalog.latest.values()
+        if dialog.offer is not None and place in dialog.offer.places
+    )
 
 
 def summary_steps(turn: Turn, dialog: Dialog) -> list[Question | Group]:
@@ -403,6 +414,7 @@ def menu(turn: Turn) -> None:
     else:
         lines.append(turn.t("menu_all_done"))
     actions = (
+        *offers(turn, "menu"),
         Button(turn.t("btn_card"), encode(RunCommand("card"))),
         Button(turn.t("btn_language"), encode(RunCommand("lang"))),
         Button(turn.t("btn_mydata"), encode(RunCommand("mydata"))),

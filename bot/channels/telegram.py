@@ -30,6 +30,7 @@ from bot.channels.kit import utf16_units as _units
 from bot.channels.telegram_keyboard import acknowledge as _acknowledge
 from bot.channels.telegram_keyboard import keyboard
 from bot.channels.telegram_updates import addressed_to_bot as _addressed_to_bot
+from bot.channels.telegram_updates import attachment_of as _attachment_of
 from bot.channels.telegram_updates import inbound_of as _inbound
 from bot.channels.telegram_updates import lang_hint as _lang_hint
 from bot.channels.telegram_updates import typed_text as _typed_text
@@ -195,13 +196,18 @@ class TelegramChannel:
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A private message: what was typed goes to the service as it is.
 
-        A message without text (a sticker, photo, voice message, file, location …) goes as
-        ``unsupported``, so the person hears what the bot reads and no attempt is counted.
+        A document goes as a ``file`` for the service to read (a 職務経歴書); anything else
+        without text (a sticker, photo, voice message, location …) goes as ``unsupported``,
+        so the person hears what the bot reads and no attempt is counted.
         """
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
-        if message.text is None:
+        # A document (a 職務経歴書) is read by the service; other things without text are not.
+        attachment = await _attachment_of(message, context.bot) if message.text is None else None
+        if attachment is not None:
+            inbound = _inbound(update, user, kind="file", attachment=attachment)
+        elif message.text is None:
             inbound = _inbound(update, user, kind="unsupported")
         else:
             inbound = _inbound(update, user, text=_typed_text(message))

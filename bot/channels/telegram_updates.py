@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Bot, Message, Update, User
 
-from bot.engine import Inbound
-from bot.engine.messages import InboundKind
+from bot.engine import Attachment, Inbound
+from bot.engine.messages import ATTACHMENT_LIMIT, InboundKind
 
 
 def lang_hint(user: User) -> str | None:
@@ -21,6 +21,7 @@ def inbound_of(
     text: str | None = None,
     payload: str | None = None,
     kind: InboundKind = "text",
+    attachment: Attachment | None = None,
 ) -> Inbound:
     """An update as the service reads it: who, what, and its delivery id."""
     return Inbound(
@@ -30,7 +31,23 @@ def inbound_of(
         delivery_id=f"telegram:{update.update_id}",
         lang_hint=lang_hint(user),
         kind=kind,
+        attachment=attachment,
     )
+
+
+async def attachment_of(message: Message, bot: Bot) -> Attachment | None:
+    """A document sent (a 職務経歴書), downloaded into memory; one over the limit is not
+    downloaded but passed by its size, so the person hears why it can't be read."""
+    document = message.document
+    if document is None:
+        return None
+    name, media_type = document.file_name or "", document.mime_type or ""
+    size = document.file_size or 0
+    if size > ATTACHMENT_LIMIT:
+        return Attachment(name, media_type, b"", size)
+    file = await bot.get_file(document.file_id)
+    content = bytes(await file.download_as_bytearray())
+    return Attachment(name, media_type, content, size or len(content))
 
 
 def typed_text(message: Message) -> str | None:

@@ -132,6 +132,7 @@ class FakeBotApi:
         self._keyboards: dict[int, list[tuple[int, dict[str, Any]]]] = {}
         self._message_ids = itertools.count(100)
         self._pending: list[dict[str, Any]] = []
+        self._files: dict[str, bytes] = {}  # file_id → content, served by getFile and /file/
         self._loop = asyncio.new_event_loop()
         self._arrived = asyncio.Event()
         self._socket = sock or socket.create_server(("127.0.0.1", 0))
@@ -160,6 +161,7 @@ class FakeBotApi:
     async def _start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._serve)
+        app.router.add_get("/file/bot{token}/documents/{file_id}", self._serve_file)
         app.router.add_get("/_fake/newest_button", self._serve_newest_button)
         app.router.add_get("/_fake/stats", self._serve_stats)
         app.router.add_get("/_fake/calls", self._serve_calls)
@@ -173,6 +175,17 @@ class FakeBotApi:
         """Every call so far (of one method, if given), oldest first."""
         with self._lock:
             return [c for c in self._calls if method is None or c.method == method]
+
+    def add_file(self, file_id: str, content: bytes) -> None:
+        """A file a person sent, for the bot to fetch with getFile (a 職務経歴書)."""
+        with self._lock:
+            self._files[file_id] = content
+
+    async def _serve_file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        content = self._files.get(request.match_info["file_id"])
+        return web.Response(status=404) if content is None else web.Response(body=content)
 
     def push_update(self, update: dict[str, Any]) -> None:
         """Queue an update for the bot's next getUpdates."""
@@ -311,6 +324,15 @@ class FakeBotApi:
             return 200, {"ok": True, "result": self._store(method, params, files)}
         if method == "editMessageReplyMarkup":
             return self._edit_markup(params)
+        if method == "getFile" and str(params.get("file_id")) in self._files:
+            file_id = str(params["file_id"])
+            found = {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}",
+                "file_size": len(self._files[file_id]),
+                "file_path": f"documents/{file_id}",
+            }
+            return 200, {"ok": True, "result": found}
         return 404, _error(404, "Not Found")
 
     def _store(

@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 
 from bot.channels import slack_blocks as kit
+from bot.channels import slack_events
 from bot.channels import slack_home as home
 from bot.channels.kit import KeyedLocks
 from bot.channels.outbox_loop import SentIds, deliver_due
@@ -113,7 +114,9 @@ class SlackChannel:
             delivery_id=f"slack:event:{body['event_id']}",
             kind=kind,
         )
-        self._spawn(self._turn(inbound, user, event["channel"]))
+        token, api = str(self.client.token or ""), self.client.base_url
+        fetch = slack_events.fetched(inbound, event, token, api) if kind == "file" else None
+        self._spawn(self._turn(inbound, user, event["channel"], fetch=fetch))
 
     async def _on_button(self, ack: AsyncAck, body: Body, action: Body) -> None:
         await ack()
@@ -195,9 +198,16 @@ class SlackChannel:
         return reply.outbound, reply.lang
 
     async def _turn(
-        self, inbound: Inbound, user: str, channel: str | None, pressed: Pressed | None = None
+        self,
+        inbound: Inbound,
+        user: str,
+        channel: str | None,
+        pressed: Pressed | None = None,
+        fetch: Coroutine[Any, Any, Inbound] | None = None,
     ) -> None:
         async with self._locks.hold(inbound.person_id):
+            if fetch is not None:  # a shared 職務経歴書, read into memory in arrival order
+                inbound = await fetch
             replies, lang = await asyncio.to_thread(self._handle, inbound)
             if not replies:  # a re-delivery the service has already handled
                 return

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 UPLOAD_PATH = "upload/"
+FILES_PATH = "files-pri/"
 
 
 @dataclass
@@ -58,6 +59,7 @@ class MockSlackApi:
         self._lock = threading.Lock()
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._ids = itertools.count(1)
+        self._files: dict[str, bytes] = {}  # uploaded by a person, fetched with the bot token
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -90,6 +92,11 @@ class MockSlackApi:
                 Failure(status, {"ok": False, "error": error}, headers or {})
             )
 
+    def add_file(self, file_id: str, content: bytes) -> str:
+        """A file a person uploaded; returns its ``url_private_download``."""
+        self._files[file_id] = content
+        return f"{self.url}{FILES_PATH}{file_id}"
+
     def to(self, method: str) -> list[Call]:
         """The successful calls of ``method`` so far, oldest first."""
         with self._lock:
@@ -107,6 +114,12 @@ class MockSlackApi:
         if failure is not None:
             call.status, call.response = failure.status, failure.body
             return failure.status, failure.headers, json.dumps(failure.body).encode()
+        if call.method.startswith(FILES_PATH):
+            authorized = call.headers.get("authorization", "").startswith("Bearer xoxb-")
+            content = self._files.get(call.method.removeprefix(FILES_PATH))
+            if not authorized or content is None:
+                return 404, {"content-type": "text/plain"}, b"not found"
+            return 200, {"content-type": "application/octet-stream"}, content
         if call.method.startswith(UPLOAD_PATH):
             return 200, {"content-type": "text/plain"}, f"OK - {len(call.body)}".encode()
         if not call.headers.get("authorization", "").startswith("Bearer xoxb-"):

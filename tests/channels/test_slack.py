@@ -660,7 +660,7 @@ async def test_home_buttons_make_the_card_and_open_booking(
 def test_manifest_asks_for_exactly_what_is_used() -> None:
     manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert scopes == {"chat:write", "files:write", "im:history", "im:write"}
+    assert scopes == {"chat:write", "files:read", "files:write", "im:history", "im:write"}
     settings = manifest["settings"]
     assert set(settings["event_subscriptions"]["bot_events"]) == {"app_home_opened", "message.im"}
     assert settings["interactivity"]["is_enabled"] and settings["socket_mode_enabled"]

@@ -7,12 +7,13 @@ import logging
 import threading
 import traceback
 import zoneinfo
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.engine import (
@@ -47,6 +48,7 @@ from storage import outbox, people
 from storage import repositories as repo
 
 JST = zoneinfo.ZoneInfo("Asia/Tokyo")
+_BASE_ANSWERS = "jobcard.base_answers"
 DELIVERY_MEMORY = timedelta(days=3)
 log = logging.getLogger(__name__)
 
@@ -207,6 +209,50 @@ AttachmentReader = Callable[[EffectContext, Attachment], ActionResult]
 _SOURCE_ROUNDS = 6
 
 
+class _AnswerCache:
+    """People's current answers as their last turn here left them, by conversation revision.
+
+    Every turn bumps its conversation's revision and changes answers only through
+    ``repo.save_answer`` (which notes each in the session), so answers kept with revision
+    ``n`` are exactly what the database holds while the row still says ``n``: a turn then
+    needs no query that grows with the person's answers. Another worker's turn, or anything
+    else, moves the revision on and the answers are read again. Bounded (least recently used
+    first), so memory does not grow with the number of people served.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = size
+        self._kept: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
+        self._guard = threading.Lock()
+
+    def get(self, person_id: str, revision: int) -> dict[str, Any] | None:
+        """A copy of the answers kept for this revision, or None."""
+        with self._guard:
+            kept = self._kept.get(person_id)
+            if kept is None or kept[0] != revision:
+                return None
+            self._kept.move_to_end(person_id)
+            return dict(kept[1])
+
+    def put(self, person_id: str, revision: int, answers: dict[str, Any]) -> None:
+        """Keep the answers a committed turn left at ``revision``."""
+        with self._guard:
+            self._kept[person_id] = (revision, answers)
+            self._kept.move_to_end(person_id)
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+
+    def forget(self, person_id: str) -> None:
+        """Forget one person (deleted: a new conversation starts again at revision 0)."""
+        with self._guard:
+            self._kept.pop(person_id, None)
+
+    def clear(self) -> None:
+        """Forget everyone (after a turn that moved answers between people)."""
+        with self._guard:
+            self._kept.clear()
+
+
 class _PersonLocks:
     """One lock per person, so one person's messages are handled one at a time in-process."""
 
@@ -256,6 +302,7 @@ class ConversationService:
         self._specs = dict(specs)
         self._clock = clock
         self._locks = _PersonLocks()
+        self._answers = _AnswerCache()
         self._snapshots_stored: set[str] = set()
         self._pinned_cache: dict[str, Any] = {}
         self._handlers: dict[type, EffectHandler] = {
@@ -317,9 +364,12 @@ class ConversationService:
             for attempt in range(5):
                 try:
                     return self._handle_once(inbound, altered, record)
-                except OperationalError:
-                    # SQLite "database is locked" after the busy timeout: try again.
-                    if attempt == 4:
+                except DBAPIError as exc:
+                    # SQLite "database is locked" after the busy timeout, or a connection the
+                    # server dropped (connections are not pinged at each checkout: the first
+                    # statement finds out, the pool lets that connection go): try again.
+                    retry = isinstance(exc, OperationalError) or exc.connection_invalidated
+                    if attempt == 4 or not retry:
                         raise
             raise AssertionError("unreachable")
         except Exception as exc:
@@ -353,6 +403,9 @@ class ConversationService:
             record = repo.lock_conversation(
                 session, inbound.person_id, now, as_lang(inbound.lang_hint)
             )
+            session.info[repo.TURN_OF] = (
+                record.person_id
+            )  # its saves need no revision of their own
             state = ConversationState.from_json(record.state)
             state, reply, deleted = self._turn(session, record, state, inbound, now)
             if not deleted:
@@ -372,7 +425,39 @@ class ConversationService:
                     now,
                 )
                 recorder(turn)
+            info = session.info
+        self._keep_answers(info, deleted, bool(routed.said))
         return said
+
+    def _current_answers(
+        self, session: Session, record: repo.ConversationRecord
+    ) -> dict[str, Any]:
+        """The person's current answers: kept from their last turn, or read (see _AnswerCache)."""
+        if repo.SAVED_ANSWERS not in session.info:
+            kept = self._answers.get(record.person_id, record.revision)
+            answers = kept if kept is not None else repo.current_answers(session, record.person_id)
+            # What this turn starts from; its saves are added once it is committed.
+            session.info[repo.SAVED_ANSWERS] = []
+            session.info[_BASE_ANSWERS] = (record.person_id, record.revision, dict(answers))
+            return answers
+        return repo.current_answers(session, record.person_id)  # an outcome's second round
+
+    def _keep_answers(self, info: dict[str, Any], deleted: bool, relinked: bool) -> None:
+        """After the commit: keep the answers the turn left, for the person's next turn."""
+        if relinked:
+            self._answers.clear()
+            return
+        base = info.get(_BASE_ANSWERS)
+        gone = info.get(repo.DELETED_PEOPLE, set())
+        for person_id in gone:
+            self._answers.forget(person_id)
+        if base is None or deleted or gone:
+            return
+        person_id, revision, answers = base
+        for person, key, value in info.get(repo.SAVED_ANSWERS, ()):
+            if person == person_id:
+                answers[key] = value
+        self._answers.put(person_id, revision + 1, answers)
 
     def _turn(
         self,
@@ -390,7 +475,7 @@ class ConversationService:
         person = PersonView(
             lang=as_lang(record.lang),
             consented=record.consent,
-            answers=repo.current_answers(session, record.person_id),
+            answers=self._current_answers(session, record),
         )
         transition = self._advance(session, catalog, state, person, inbound, now)
         outbound: list[Outbound | Deferred] = list(transition.outbound)

@@ -26,7 +26,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        # No ping before each checkout (a round trip per turn): a connection the server
+        # dropped fails its first statement, and the service runs the turn again.
+        return create_engine(url, echo=echo)
     raw_timeout = parsed.query.get("timeout")
     timeout = float(raw_timeout) if isinstance(raw_timeout, str) else DEFAULT_BUSY_TIMEOUT
     parsed = parsed.difference_update_query(["timeout"])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, insert, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -65,7 +65,16 @@ _RETIRE = (
     )
     .values(is_current=False)
 )
-_ADD_ANSWER = insert(AnswerRow)
+_ADD_ANSWER = insert(AnswerRow).values(
+    person_id=bindparam("p_person"),
+    dialog_id=bindparam("p_dialog"),
+    field=bindparam("p_field"),
+    value=bindparam("p_value", type_=AnswerRow.__table__.c.value.type),
+    is_current=true(),
+    created_at=bindparam("p_now"),
+)
+# PostgreSQL retires the old answer and adds the new one in one statement (one round trip).
+_REPLACE_ANSWER = _ADD_ANSWER.add_cte(_RETIRE.cte("retired"))
 _SAVE_STATE = (
     update(ConversationRow)
     .where(ConversationRow.person_id == bindparam("p_person"))
@@ -159,23 +168,39 @@ def current_answers(session: Session, person_id: str) -> dict[str, Any]:
     return {f"{row.dialog_id}.{row.field}": row.value for row in rows}
 
 
+# ``session.info`` keys: whose turn the session is (the service sets it), the answers saved
+# (``(person, key, value)`` in order) and the people deleted, so the service can keep each
+# person's current answers between turns.
+TURN_OF = "jobcard.turn_of"
+SAVED_ANSWERS = "jobcard.saved_answers"
+DELETED_PEOPLE = "jobcard.deleted_people"
+_NEXT_REVISION = (
+    update(ConversationRow)
+    .where(ConversationRow.person_id == bindparam("p_person"))
+    .values(revision=ConversationRow.revision + 1)
+)
+
+
 def save_answer(
     session: Session, person_id: str, dialog_id: str, field: str, value: Any, now: datetime
 ) -> None:
-    """Make ``value`` the current answer; the previous one stays as history."""
+    """Make ``value`` the current answer; the previous one stays as history.
+
+    Answers change only here. In the person's own turn the turn's end moves their
+    conversation's revision on; anywhere else (a tool, a test, another person's turn) this
+    does, so no process keeps answers from before it (``bot.service._AnswerCache``).
+    """
+    session.info.setdefault(SAVED_ANSWERS, []).append((person_id, f"{dialog_id}.{field}", value))
     connection = session.connection()
-    connection.execute(_RETIRE, {"p_person": person_id, "p_dialog": dialog_id, "p_field": field})
-    connection.execute(
-        _ADD_ANSWER,
-        {
-            "person_id": person_id,
-            "dialog_id": dialog_id,
-            "field": field,
-            "value": value,
-            "is_current": True,
-            "created_at": now,
-        },
-    )
+    if session.info.get(TURN_OF) != person_id:
+        connection.execute(_NEXT_REVISION, {"p_person": person_id})
+    keys = {"p_person": person_id, "p_dialog": dialog_id, "p_field": field}
+    values = {**keys, "p_value": value, "p_now": now}
+    if connection.dialect.name == "postgresql":
+        connection.execute(_REPLACE_ANSWER, values)
+        return
+    connection.execute(_RETIRE, keys)
+    connection.execute(_ADD_ANSWER, values)
 
 
 def answer_history(session: Session, person_id: str) -> list[AnswerVersion]:
@@ -189,16 +214,25 @@ def answer_history(session: Session, person_id: str) -> list[AnswerVersion]:
     ]
 
 
+_SET_LANGUAGE = (
+    update(PersonRow).where(PersonRow.id == bindparam("p_person")).values(lang=bindparam("p_lang"))
+)
+_SET_CONSENT = (
+    update(PersonRow)
+    .where(PersonRow.id == bindparam("p_person"))
+    .values(consent=bindparam("p_consent"), consent_at=bindparam("p_now"))
+)
+
+
 def set_language(session: Session, person_id: str, lang: str) -> None:
     """Remember the person's language."""
-    session.execute(update(PersonRow).where(PersonRow.id == person_id).values(lang=lang))
+    session.connection().execute(_SET_LANGUAGE, {"p_person": person_id, "p_lang": lang})
 
 
 def set_consent(session: Session, person_id: str, granted: bool, now: datetime) -> None:
     """Record consent (or its refusal) and when it was given."""
-    session.execute(
-        update(PersonRow).where(PersonRow.id == person_id).values(consent=granted, consent_at=now)
-    )
+    values = {"p_person": person_id, "p_consent": granted, "p_now": now}
+    session.connection().execute(_SET_CONSENT, values)
 
 
 def find_person(session: Session, person_id: str) -> ConversationRecord | None:
@@ -270,6 +304,7 @@ def delete_person(session: Session, person_id: str) -> None:
 
     Bookings, submissions and juku memberships go with the person row (ON DELETE CASCADE).
     """
+    session.info.setdefault(DELETED_PEOPLE, set()).add(person_id)
     # A channel may have put the platform's user id into a delivery id (Slack's button
     # presses once did: ``slack:action:U123:ts``); such a row would outlive the person.
     # Linked identities (「連携」): their delivery ids, lockouts and resume codes go too.

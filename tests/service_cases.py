@@ -100,3 +100,19 @@ def crash_mid_turn_keeps_everything(make: RuntimeMaker) -> None:
     # The failed delivery was rolled back too, so its retry is handled normally.
     assert "ふりがな" in chat.send("/start", delivery_id="after")
     assert "年代" in chat.send("やまだ", delivery_id="boom")
+
+
+def answers_given_to_another_worker_are_seen(make: RuntimeMaker) -> None:
+    """A worker keeps a person's answers between turns, yet sees what another worker stored."""
+    first, second = make(), make()
+    here = Chat(first.service, "console:workers")
+    there = Chat(second.service, "console:workers")
+    here.start_profile()
+    here.send("山田 太郎")  # this worker now keeps the name as the current answer
+    there.send("やまだ たろう")  # the next answer goes to the other worker
+    there.send("50代")
+    summary = here.send("/summary")
+    assert "山田 太郎" in summary and "やまだ たろう" in summary and "50代" in summary
+    there.send("/back")
+    there.press("40代")  # the age band changed on the other worker…
+    assert "40代" in here.send("/summary") and "50代" not in here.text  # …is seen here

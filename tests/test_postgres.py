@@ -28,3 +28,33 @@ def test_unreadable_characters_are_replaced_and_said(
 
 def test_deleting_a_person_leaves_no_trace(make_runtime: RuntimeFactory, pg_url: str) -> None:
     odd_input_cases.deleting_a_person_leaves_no_trace(lambda: make_runtime(pg_url))
+
+
+def test_answers_given_to_another_worker_are_seen(
+    make_runtime: RuntimeFactory, pg_url: str
+) -> None:
+    service_cases.answers_given_to_another_worker_are_seen(lambda: make_runtime(pg_url))
+
+
+def test_a_connection_the_server_dropped_costs_nothing_but_a_retry(
+    make_runtime: RuntimeFactory, pg_url: str
+) -> None:
+    import sqlalchemy as sa
+
+    from tests.chat import Chat
+
+    chat = Chat(make_runtime(pg_url).service)
+    chat.start_profile()
+    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        # The server restarts, a proxy times out: the worker's pooled connection is gone.
+        dropped = connection.execute(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
+    admin.dispose()
+    assert dropped
+    assert "ふりがな" in chat.send("山田 太郎")
+    assert chat.answers()["profile.name"] == "山田 太郎"

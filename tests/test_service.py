@@ -5,13 +5,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from bot.bootstrap import Runtime
 from bot.engine import load_dialogs
 from bot.engine.messages import InboundKind
 from bot.engine.texts import t
 from dialogs import DIALOGS_DIR
+from storage import repositories
 from tests import odd_input_cases, service_cases
 from tests.chat import Chat
-from tests.conftest import FIXTURES, RuntimeFactory
+from tests.conftest import FIXTURES, NOW, RuntimeFactory
 
 
 def test_round_trip_with_redelivery(make_runtime: RuntimeFactory, sqlite_url: str) -> None:
@@ -112,3 +114,33 @@ def test_a_sticker_as_the_very_first_message_starts_the_conversation(chat: Chat)
     assert reply.startswith(t("unsupported_message", "ja")) and "使う言語" in reply
     chat.arrive("edited")
     assert t("edited_message", "ja") in chat.text and "使う言語" in chat.text
+
+
+def test_answers_given_to_another_worker_are_seen(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    service_cases.answers_given_to_another_worker_are_seen(lambda: make_runtime(sqlite_url))
+
+
+def test_someone_deleted_who_comes_back_starts_with_no_answers(chat: Chat) -> None:
+    chat.start_profile()
+    chat.send("山田 太郎")
+    chat.send("やまだ たろう")
+    chat.send("/delete")
+    assert "削除しました" in chat.press("はい")
+    chat.start_profile()
+    # However many turns the new conversation takes, none shows the deleted answers.
+    for _ in range(12):
+        assert "山田 太郎" not in chat.send("/summary")
+    assert "profile.name" not in chat.answers()
+
+
+def test_an_answer_stored_outside_a_turn_is_seen_at_the_next_one(
+    chat: Chat, runtime: Runtime
+) -> None:
+    chat.start_profile()
+    chat.send("山田 太郎")  # the service now keeps this person's answers between turns
+    with runtime.sessions.begin() as session:  # a tool corrects the name directly
+        repositories.save_answer(session, chat.person_id, "profile", "name", "佐藤 花子", NOW)
+    summary = chat.send("/summary")
+    assert "佐藤 花子" in summary and "山田 太郎" not in summary

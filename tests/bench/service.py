@@ -1,24 +1,46 @@
-"""Benchmark: simulated people completing onboarding + profile through the service.
+"""Benchmark: service turns next to the database floor, worker processes, and memory.
 
-Run: ``python -m tests.bench.service [--people 300] [--paused 10000] [--postgres]``.
-Prints turns/s, per-turn p50/p99 and the memory that paused conversations add.
+Run: ``python -m tests.bench.service [--people 300] [--paused 10000] [--postgres]
+[--workers 1,2,4] [--answers 500]``.
+
+- **Turns vs the floor.** Simulated people complete onboarding + profile (10 turns each)
+  through the real service. Interleaved with them, the *floor* does for each turn the least a
+  turn can: one transaction that reads the conversation, writes an answer and the state,
+  with SQLAlchemy Core on the same engine and a state of the same size. Turns/s, p50/p99
+  wall time and CPU per turn of both, and their ratio (target: ours >= 0.6 x the floor).
+- **Answers.** The same turn for a person with ``--answers`` stored answers (per-turn work
+  should not grow with them).
+- **Paused conversations.** The memory ``--paused`` half-done conversations add.
+- **Workers** (``--postgres``): 1, 2 and 4 processes sharing one PostgreSQL database, each
+  driving its own people; turns/s of all together and p99.
+
+Wall-clock percentiles count the time this process waits for a core; on a busy machine the
+CPU per turn is the steadier figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
+import multiprocessing
 import os
 import statistics
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from bot.bootstrap import build_runtime
+from sqlalchemy import bindparam, insert, select, update
+
+from bot.bootstrap import Runtime, build_runtime
 from bot.config import Settings
 from bot.engine import Choices, Inbound, Outbound
+from storage.models import AnswerRow, ConversationRow, PersonRow
 from tests import pgserver
 
 SCRIPT: list[tuple[str, str]] = [
@@ -51,46 +73,211 @@ def _payload(replies: list[Outbound], label: str) -> str:
     raise RuntimeError(f"no button {label}")
 
 
-def run_people(url: str, people: int, paused: int) -> dict[str, float]:
-    """Drive ``people`` complete conversations, then ``paused`` half-done ones."""
-    runtime = build_runtime(Settings(database_url=url))
-    handle = runtime.service.handle
-    latencies: list[float] = []
-    counter = 0
-    started = time.perf_counter()
-    for person in range(people):
-        replies: list[Outbound] = []
-        for kind, value in SCRIPT:
-            counter += 1
-            inbound = (
-                Inbound(f"bench:{person}", text=value, delivery_id=f"d{counter}")
-                if kind == "text"
-                else Inbound(
-                    f"bench:{person}", payload=_payload(replies, value), delivery_id=f"d{counter}"
+@dataclass
+class Timings:
+    """Wall and CPU seconds of each turn."""
+
+    wall: list[float]
+    cpu: list[float]
+
+    def add(self, wall: float, cpu: float) -> None:
+        """Record one turn."""
+        self.wall.append(wall)
+        self.cpu.append(cpu)
+
+    def line(self, name: str) -> str:
+        """One printed line of figures."""
+        wall = sorted(self.wall)
+        p50, p99 = statistics.median(wall), wall[max(0, int(len(wall) * 0.99) - 1)]
+        return (
+            f"{name:26} turns/s={self.per_second:6.0f}  p50={p50 * 1000:5.2f}ms"
+            f"  p99={p99 * 1000:5.2f}ms  CPU={statistics.mean(self.cpu) * 1000:5.2f}ms/turn"
+        )
+
+    @property
+    def per_second(self) -> float:
+        """Turns a second, from the wall time of the turns alone."""
+        return len(self.wall) / sum(self.wall)
+
+
+def _timed(timings: Timings, run: Any, *args: Any) -> Any:
+    wall, cpu = time.perf_counter(), time.thread_time()
+    result = run(*args)
+    timings.add(time.perf_counter() - wall, time.thread_time() - cpu)
+    return result
+
+
+class Person:
+    """Someone going through the script with the real service."""
+
+    def __init__(self, runtime: Runtime, person_id: str) -> None:
+        self.runtime = runtime
+        self.person_id = person_id
+        self.replies: list[Outbound] = []
+
+    def turn(self, kind: str, value: str, delivery: str) -> None:
+        """One message, as its channel would hand it over."""
+        if kind == "text":
+            inbound = Inbound(self.person_id, text=value, delivery_id=delivery)
+        else:
+            payload = _payload(self.replies, value)
+            inbound = Inbound(self.person_id, payload=payload, delivery_id=delivery)
+        self.replies = self.runtime.service.handle(inbound)
+
+
+_READ = select(ConversationRow.state, ConversationRow.revision).where(
+    ConversationRow.person_id == bindparam("p_person")
+)
+_WRITE_ANSWER = insert(AnswerRow)
+_WRITE_STATE = (
+    update(ConversationRow)
+    .where(ConversationRow.person_id == bindparam("p_person"))
+    .values(state=bindparam("p_state"), revision=bindparam("p_revision"))
+)
+
+
+class Floor:
+    """The least a turn can do: read the conversation, write an answer and the state."""
+
+    def __init__(self, runtime: Runtime, state: dict[str, Any]) -> None:
+        self.runtime = runtime
+        self.state = state
+
+    def create(self, person_id: str) -> None:
+        """The person and their conversation (not timed)."""
+        now = datetime.now(UTC)
+        with self.runtime.sessions.begin() as session:
+            session.execute(insert(PersonRow).values(id=person_id, lang="ja", created_at=now))
+            session.execute(
+                insert(ConversationRow).values(
+                    person_id=person_id, state=None, revision=0, updated_at=now
                 )
             )
-            t0 = time.perf_counter()
-            replies = handle(inbound)
-            latencies.append(time.perf_counter() - t0)
-    elapsed = time.perf_counter() - started
+
+    def turn(self, person_id: str, step: int) -> None:
+        """One turn's transaction."""
+        now = datetime.now(UTC)
+        with self.runtime.sessions.begin() as session:
+            connection = session.connection()
+            row = connection.execute(_READ, {"p_person": person_id}).one()
+            answer = {
+                "person_id": person_id,
+                "dialog_id": "profile",
+                "field": f"f{step}",
+                "value": "山田 太郎",
+                "is_current": True,
+                "created_at": now,
+            }
+            connection.execute(_WRITE_ANSWER, answer)
+            state = {**self.state, "seq": row.revision}
+            values = {"p_person": person_id, "p_state": state, "p_revision": row.revision + 1}
+            connection.execute(_WRITE_STATE, values)
+
+
+def _a_state(runtime: Runtime) -> dict[str, Any]:
+    """A conversation state as the script leaves it mid-way (the floor writes one this size)."""
+    person = Person(runtime, "bench:state")
+    for index, (kind, value) in enumerate(SCRIPT[:6]):
+        person.turn(kind, value, f"state-{index}")
+    with runtime.sessions() as session:
+        row = session.get(ConversationRow, "bench:state")
+        assert row is not None and row.state is not None
+        return dict(row.state)
+
+
+def turns_and_floor(url: str, people: int) -> tuple[Timings, Timings]:
+    """Our turns and the floor's, interleaved person by person on one database."""
+    runtime = build_runtime(Settings(database_url=url))
+    floor = Floor(runtime, _a_state(runtime))
+    ours, least = Timings([], []), Timings([], [])
+    deliveries = iter(range(10**9))
+    for number in range(people):
+        person = Person(runtime, f"bench:{number}")
+        floor.create(f"floor:{number}")
+        for step, (kind, value) in enumerate(SCRIPT):
+            _timed(ours, person.turn, kind, value, f"d{next(deliveries)}")
+            _timed(least, floor.turn, f"floor:{number}", step)
+    runtime.engine.dispose()
+    return ours, least
+
+
+def with_answers(url: str, answers: int, turns: int = 200) -> tuple[Timings, Timings]:
+    """Turns of a person with no stored answers, and of one with ``answers`` of them."""
+    runtime = build_runtime(Settings(database_url=url))
+    now = datetime.now(UTC)
+    results = []
+    for person_id, count in (("few:1", 0), ("many:1", answers)):
+        person = Person(runtime, person_id)
+        for index, (kind, value) in enumerate(SCRIPT[:4]):
+            person.turn(kind, value, f"{person_id}:{index}")
+        with runtime.sessions.begin() as session:
+            rows = [
+                {
+                    "person_id": person_id,
+                    "dialog_id": "work_history",
+                    "field": f"extra_{n}",
+                    "value": "経理の仕事で月次決算を担当しました。" * 3,
+                    "is_current": True,
+                    "created_at": now,
+                }
+                for n in range(count)
+            ]
+            if rows:
+                session.execute(insert(AnswerRow), rows)
+        timings = Timings([], [])
+        for n in range(turns):
+            # 「まとめ」 shows the answers so far and asks the same question again.
+            text = "山田 太郎" if n % 2 else "/summary"
+            _timed(timings, person.turn, "text", text, f"{person_id}:t{n}")
+        results.append(timings)
+    runtime.engine.dispose()
+    return results[0], results[1]
+
+
+def paused_memory(url: str, paused: int) -> float:
+    """Memory that ``paused`` half-done conversations add to a process (MB)."""
+    runtime = build_runtime(Settings(database_url=url))
     gc.collect()
     before = rss_mb()
-    for person in range(paused):
-        for text in ("/start", "1", "はい", "佐藤 花子", "一時停止"):
-            counter += 1
-            handle(Inbound(f"paused:{person}", text=text, delivery_id=f"d{counter}"))
+    for number in range(paused):
+        for index, text in enumerate(("/start", "1", "はい", "佐藤 花子", "一時停止")):
+            inbound = Inbound(f"paused:{number}", text=text, delivery_id=f"p{number}:{index}")
+            runtime.service.handle(inbound)
     gc.collect()
-    after = rss_mb()
-    latencies.sort()
     runtime.engine.dispose()
-    return {
-        "turns": len(latencies),
-        "turns_per_s": len(latencies) / elapsed,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "paused_conversations": paused,
-        "paused_added_mb": after - before,
-    }
+    return rss_mb() - before
+
+
+def _worker(url: str, worker: int, people: int, start: Any, out: Any) -> None:
+    runtime = build_runtime(Settings(database_url=url), migrate=False)
+    timings = Timings([], [])
+    persons = [Person(runtime, f"w{worker}:{n}") for n in range(people)]
+    start.wait()
+    began = time.perf_counter()
+    for person in persons:
+        for step, (kind, value) in enumerate(SCRIPT):
+            _timed(timings, person.turn, kind, value, f"w{worker}:{person.person_id}:{step}")
+    out.put((time.perf_counter() - began, timings.wall))
+    runtime.engine.dispose()
+
+
+def workers(url: str, count: int, people: int) -> tuple[float, float]:
+    """``count`` processes turning at once on one database: total turns/s and p99 (s)."""
+    context = multiprocessing.get_context("spawn")
+    start, out = context.Event(), context.Queue()
+    processes = [
+        context.Process(target=_worker, args=(url, n, people, start, out)) for n in range(count)
+    ]
+    for process in processes:
+        process.start()
+    time.sleep(3.0 + count)  # every worker has built its runtime by then
+    start.set()
+    results = [out.get(timeout=600) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+    elapsed = max(seconds for seconds, _ in results)
+    wall = sorted(w for _, walls in results for w in walls)
+    return len(wall) / elapsed, wall[max(0, int(len(wall) * 0.99) - 1)]
 
 
 @contextmanager
@@ -114,18 +301,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--paused", type=int, default=10_000)
+    parser.add_argument("--answers", type=int, default=500)
     parser.add_argument("--postgres", action="store_true", help="also run on PostgreSQL")
+    parser.add_argument("--workers", default="1,2,4", help="worker counts (PostgreSQL)")
     args = parser.parse_args()
     kinds = ["sqlite", "postgresql"] if args.postgres else ["sqlite"]
+    report: dict[str, Any] = {}
     for kind in kinds:
         with database(kind) as url:
-            figures = run_people(url, args.people, args.paused)
-        print(
-            f"{kind:10} turns={figures['turns']:.0f} turns/s={figures['turns_per_s']:.0f} "
-            f"p50={figures['p50_ms']:.2f}ms p99={figures['p99_ms']:.2f}ms "
-            f"{figures['paused_conversations']:.0f} paused conversations add "
-            f"{figures['paused_added_mb']:.1f} MB"
-        )
+            ours, least = turns_and_floor(url, args.people)
+            print(ours.line(f"{kind}: service turn"))
+            print(least.line(f"{kind}: floor"))
+            ratio = ours.per_second / least.per_second
+            print(
+                f"{'':26} ratio={ratio:.2f}: {ours.per_second:.0f} / {least.per_second:.0f} "
+                "turns/s of the floor (target >= 0.6)"
+            )
+            few, many = with_answers(url, args.answers)
+            print(few.line(f"{kind}: 0 answers"))
+            print(many.line(f"{kind}: {args.answers} answers"))
+            if args.paused:
+                added = paused_memory(url, args.paused)
+                print(f"{kind}: {args.paused} paused conversations add {added:.1f} MB")
+            report[kind] = {"ratio": ratio}
+            if kind == "postgresql":
+                for count in (int(n) for n in args.workers.split(",")):
+                    rate, p99 = workers(url, count, max(20, args.people // 4))
+                    print(
+                        f"{kind}: {count} worker process(es)  turns/s={rate:6.0f}  "
+                        f"p99={p99 * 1000:6.2f}ms"
+                    )
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

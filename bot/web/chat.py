@@ -456,11 +456,13 @@ async def asset(request: Request) -> Response:
 
 def routes() -> list[Route]:
     """The chat's routes, mounted at ``/`` beside the dashboard's own pages."""
+    from bot.web.chat_upload import upload
     from bot.web.downloads import document
 
     return [
         Route("/", chat_page, methods=["GET"]),
         Route("/chat", send, methods=["POST"]),
+        Route("/chat/upload", upload, methods=["POST"]),
         Route("/chat/resume", make_resume_code, methods=["POST"]),
         Route("/chat/updates", poll, methods=["GET"]),
         Route("/chat/img/{id}", image, methods=["GET"]),

@@ -27,6 +27,11 @@ TEXTS: dict[str, Localized] = {
     "resume_hint": L("例：K7QM-4TXP", "e.g. K7QM-4TXP"),
     "your_answer": L("回答を入力", "Your answer"),
     "send": L("送信", "Send"),
+    "upload_label": L(
+        "職務経歴書・履歴書のファイル（Word・PDF・テキスト、2MBまで）",
+        "Your CV as a file (Word, PDF or text, up to 2 MB)",
+    ),
+    "upload": L("ファイルを送る", "Send the file"),
     "sending": L("送信しています…", "Sending…"),
     "working": L("作成しています。少しお待ちください…", "Working on it, one moment…"),
     "refresh": L(

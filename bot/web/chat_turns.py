@@ -24,7 +24,7 @@ from typing import Generic, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.documents.links import DocumentLinks
-from bot.engine import Document, Inbound, Outbound, Text, as_lang
+from bot.engine import Attachment, Document, Inbound, Outbound, Text, as_lang
 from bot.engine.localized import Lang
 from bot.engine.payloads import RunCommand, encode
 from bot.service import ConversationService, Deferred, Pending, TurnRecord
@@ -242,13 +242,20 @@ def take_turn(
     payload: str | None,
     delivery: str,
     lang_hint: Lang,
+    *,
+    attachment: Attachment | None = None,
 ) -> TurnResult:
-    """Hand what was typed or pressed to the service; the page's messages ride in its turn."""
+    """Hand what was typed or pressed to the service; the page's messages ride in its turn.
+
+    With ``attachment`` (the upload field's file), ``typed`` is only what the page shows.
+    """
     recorder = _Recorder(chat, identity, typed, payload)
     inbound = Inbound(
         identity,
-        text=typed if payload is None else None,
+        text=typed if payload is None and attachment is None else None,
         payload=payload,
+        kind="text" if attachment is None else "file",
+        attachment=attachment,
         # The browser's id is in the delivery id, so deleting the person forgets it too.
         delivery_id=f"{identity}:{delivery}",
         lang_hint=lang_hint,  # used only for a person not seen before

@@ -17,6 +17,9 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY = 256 * 1024  # the largest form (2,000 Japanese characters) is about 20 KB
+# The chat's upload field (a 職務経歴書): the route itself tells the person about a file over
+# 2 MB, reading only its first bytes, so larger bodies (a scanned PDF) reach it up to this.
+UPLOAD_PATH, MAX_UPLOAD_BODY = "/chat/upload", 32 * 1024 * 1024
 
 
 class TooManyRequestsError(Exception):
@@ -90,7 +93,8 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_body:
+        limit = MAX_UPLOAD_BODY if scope.get("path") == UPLOAD_PATH else self.max_body
+        if declared.isdigit() and int(declared) > limit:
             await _refuse(send)
             return
         received = 0
@@ -100,7 +104,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
+                if received > limit:
                     raise HTTPException(413)
             return message
 

@@ -171,6 +171,9 @@ FEATURE_COMMANDS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "bookings": ("consultation bookings (for counselors)", ()),
         "report": ("the centre's monthly figures", ()),
     },
+    "bot.importing.cli": {
+        "import": ("read a person's 職務経歴書 / 履歴書 and propose entries (for counselors)", ()),
+    },
     "bot.juku.cli": {
         "cohort": (
             "juku cohorts (いきいきキャリアプラン塾): create, list, show, export progress",

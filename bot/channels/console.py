@@ -21,6 +21,7 @@ from bot.engine import (
     Text,
     encode,
 )
+from bot.engine.messages import ATTACHMENT_LIMIT, Attachment
 
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
@@ -54,6 +55,15 @@ UNSENT = Localized(
 STOPPED = Localized(
     ja="コンソールを続けられなくなりました",
     en="The console could not go on",
+)
+# 「/import 職務経歴書.docx」: a file on this computer is read as if it had been sent.
+IMPORT_COMMAND = "/import "
+NO_FILE = Localized(
+    ja=(
+        "ファイル「{path}」が見つかりません。"
+        "場所と名前を確かめて、もう一度「/import ファイル名」と送ってください。"
+    ),
+    en="There is no file “{path}”. Check its place and name, then send “/import FILE” again.",
 )
 
 
@@ -143,11 +153,18 @@ class ConsoleChannel:
 
     def submit(self, text: str | None = None, payload: str | None = None) -> None:
         """Send one message from the person and print the replies."""
+        attachment = None
+        if text is not None and text.startswith(IMPORT_COMMAND):
+            attachment = self._file(text[len(IMPORT_COMMAND) :])
+            if attachment is None:
+                return
         inbound = Inbound(
             person_id=self._person_id,
-            text=text,
+            text=None if attachment else text,
             payload=payload,
             delivery_id=f"console:{uuid.uuid4().hex}",
+            kind="file" if attachment else "text",
+            attachment=attachment,
         )
         reply = self._handler(inbound)
         self._lang = reply.lang
@@ -203,6 +220,16 @@ class ConsoleChannel:
             return 1
         self._say(GOODBYE)
         return 0
+
+    def _file(self, typed: str) -> Attachment | None:
+        """The file ``/import`` names, read (up to the limit) as a channel would send it."""
+        path = Path(typed.strip().strip("\"'")).expanduser()
+        if not path.is_file():
+            self._out.write(NO_FILE.format(self._lang or "ja", path=typed.strip()) + "\n\n")
+            return None
+        size = path.stat().st_size
+        content = path.read_bytes() if size <= ATTACHMENT_LIMIT else b""
+        return Attachment(path.name, "", content, size)
 
     def _text(self, text: Localized) -> str:
         if self._lang is None:

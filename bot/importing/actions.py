@@ -115,6 +115,24 @@ def begin(ctx: EffectContext, text: str, said: list[Text] | None = None) -> Acti
     return _present(ctx, draft, said)
 
 
+def keep_for_later(session: Any, person_id: str, proposals: list[Proposal], now: Any) -> None:
+    """Keep what was read for the person to confirm in chat (``jobcard import``)."""
+    raw = [proposal.to_json() for proposal in proposals]
+    drafts.save(session, person_id, raw, {"registered": {}, "skipped": 0}, 0, now)
+
+
+def resume(ctx: EffectContext) -> ActionResult:
+    """``import_resume``: go through what a counselor read, or drop it."""
+    lang = _lang(ctx)
+    draft = _load(ctx.session, ctx.person_id)
+    if draft is None:
+        return ActionResult((Text(T.NO_DRAFT.get(lang)),), follow=RunCommand("menu"))
+    if ctx.value is not True:
+        drafts.drop(ctx.session, ctx.person_id)
+        return ActionResult((Text(T.DROPPED.get(lang)),), follow=RunCommand("menu"))
+    return _present(ctx, draft, [])
+
+
 def read_pasted(ctx: EffectContext) -> ActionResult:
     """``import_read``: the pasted 職務経歴書 (never stored: it arrives as the action's value)."""
     return begin(ctx, str(ctx.value or ""))

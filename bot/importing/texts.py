@@ -221,3 +221,7 @@ FIX: Final = L("直す", "Fix")
 SKIP: Final = L("飛ばす", "Skip this one")
 MERGE_IT: Final = L("まとめて登録する", "Merge them")
 SEPARATE: Final = L("別に登録する", "Register separately")
+DROPPED: Final = L(
+    "読み取った内容は登録せずに削除しました。",
+    "What was read has been deleted; nothing was registered.",
+)

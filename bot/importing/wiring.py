@@ -14,6 +14,7 @@ def import_actions() -> dict[str, Action]:
         "import_decide": actions.decide,
         "import_fix_field": actions.fix_field,
         "import_answer": actions.answer,
+        "import_resume": actions.resume,
     }
 
 

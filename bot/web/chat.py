@@ -307,6 +307,14 @@ def _fragment(request: Request, token: str, after: int) -> Response:
     return _turn_json(request, token, result)
 
 
+async def latest(request: Request) -> Response:
+    """The page again at its newest message: the progress note's button without JavaScript.
+
+    A link to ``/#latest`` from ``/#latest`` would only scroll; this is a new page load.
+    """
+    return RedirectResponse("/#latest", status_code=303)
+
+
 async def poll(request: Request) -> Response:
     """What arrived after a message (the card made after the turn), for ``chat.js``."""
     chat = settings_of(request)
@@ -465,6 +473,7 @@ def routes() -> list[Route]:
         Route("/chat/upload", upload, methods=["POST"]),
         Route("/chat/resume", make_resume_code, methods=["POST"]),
         Route("/chat/updates", poll, methods=["GET"]),
+        Route("/chat/latest", latest, methods=["GET"]),
         Route("/chat/img/{id}", image, methods=["GET"]),
         Route("/chat/static/{name}", asset, methods=["GET"]),
         Route("/resume", resume_page, methods=["GET"]),

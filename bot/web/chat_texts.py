@@ -34,10 +34,11 @@ TEXTS: dict[str, Localized] = {
     "upload": L("ファイルを送る", "Send the file"),
     "sending": L("送信しています…", "Sending…"),
     "working": L("作成しています。少しお待ちください…", "Working on it, one moment…"),
-    "refresh": L(
-        "できあがったら、ここを押すと表示されます",
-        "When it's ready, tap here to see it",
+    "refresh_hint": L(
+        "数秒でできあがります。表示が変わらないときは、下のボタンを押してください。",
+        "This takes a few seconds. If nothing changes, press the button below.",
     ),
+    "refresh": L("表示を新しくする", "Refresh"),
     "limit": L("{count} / {limit}文字", "{count} / {limit} characters"),
     "limit_static": L("{limit}文字まで", "Up to {limit} characters"),
     "newline_hint": L(

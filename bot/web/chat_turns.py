@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -304,6 +304,11 @@ def _failed(
     return TurnResult(messages, shown.answer_box(record, chat.service.catalog), lang)
 
 
+def _is_note(body: dict[str, Any] | None) -> bool:
+    """Whether a stored message is (still) a progress note."""
+    return body is not None and body.get("kind") == "pending"
+
+
 def _finish(chat: ChatSettings, identity: str, note: int, pending: Pending, lang: Lang) -> None:
     """Make the card after the turn's commit; its messages replace the progress note."""
     try:
@@ -312,9 +317,12 @@ def _finish(chat: ChatSettings, identity: str, note: int, pending: Pending, lang
         with chat.sessions.begin() as session:
             person = people.resolve(session, identity)
             # Gone: timed out and told, or the person was deleted or unlinked meanwhile.
-            if webchat.remove_message(session, identity, note):
+            if _is_note(webchat.message_body(session, identity, note)):
                 stored = page_replies(chat, session, person, replies, lang, now)
+                # Added before the note goes, so they come after it (SQLite reuses the
+                # highest id once it is deleted, and the page asks for what follows it).
                 webchat.add_messages(session, identity, person, stored, now)
+                webchat.remove_message(session, identity, note)
         chat.buttons.forget(identity)
     except Exception as exc:
         # Never log the card: only what failed and where. The note times out and says so.
@@ -335,10 +343,11 @@ def settle_stale(chat: ChatSettings, identity: str, messages: list[WebMessage]) 
     with chat.sessions.begin() as session:
         person = people.resolve(session, identity)
         for message in stale:
-            if webchat.remove_message(session, identity, message.id):
+            if _is_note(webchat.message_body(session, identity, message.id)):
                 told = str(message.body.get("failure") or "")
                 if told:
                     webchat.add_messages(session, identity, person, [shown.bot_text(told)], now)
+                webchat.remove_message(session, identity, message.id)
     chat.buttons.forget(identity)
     return True
 
@@ -351,7 +360,7 @@ def updates(
         with chat.sessions() as session:
             messages = webchat.recent_messages(session, identity, after=after)
             body = webchat.message_body(session, identity, note) if note else None
-        waiting = [WebMessage(note, body, False)] if note and body is not None else []
+        waiting = [WebMessage(note, body, False)] if note and body and _is_note(body) else []
         if not settle_stale(chat, identity, messages + waiting):
             return messages, bool(waiting)
     return messages, False

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -73,6 +75,24 @@ def chat_server(
     finally:
         while _OPEN:
             _OPEN.pop().close()
+
+
+@contextmanager
+def card_held(server: ChatServer) -> Iterator[threading.Event]:
+    """Hold the making of cards until the yielded event is set (the turn is not held).
+
+    The chat's card worker is replaced by one whose first task waits for the event, so a
+    test sees the page while the card is being made, as a person on a busy day would.
+    """
+    release = threading.Event()
+    workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="held-card")
+    workers.submit(release.wait, 60)
+    server.settings.card_workers = workers
+    try:
+        yield release
+    finally:
+        release.set()
+        workers.shutdown(wait=True)
 
 
 class Browser:

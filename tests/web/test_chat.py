@@ -15,13 +15,14 @@ import pytest
 
 from bot.bootstrap import Runtime
 from bot.web.chat_security import ChatLimits
+from bot.web.chat_turns import PENDING_TIMEOUT
 from storage import outbox, webchat
 from storage import repositories as repo
 from tests.chat import Chat, text_of
 from tests.conftest import NOW
 from tests.documents.cards import rich_answers
 from tests.review.helpers import answer
-from tests.web.chat_app import Browser, ChatServer, chat_server
+from tests.web.chat_app import Browser, ChatServer, card_held, chat_server
 
 XSS = "<script>window.__pwned=1</script>山田"
 
@@ -202,7 +203,7 @@ def _make_card(server: ChatServer, browser: Browser) -> str:
 
 
 def _card_when_ready(browser: Browser) -> str:
-    """「ジョブ・カードを作成」: answered at once with a progress note, the card on a later load."""
+    """「ジョブ・カードを作成」: a progress note at once, the card on a later page load."""
     page = browser.command("c|card")
     assert "いまの回答でジョブ・カードを作成しています" in page
     assert 'class="msg bot pending"' in page and "作成しています。少しお待ちください" in page
@@ -317,3 +318,47 @@ def test_a_code_from_another_channel_links_the_browser_and_notices_follow(
     assert server.runtime.service.deliver_due("telegram") == []  # the browser was used last
     assert "明日は面談の日です。" in browser.client.get("/").text
     assert "明日は面談の日です。" not in text_of(telegram.history)
+
+
+def test_the_card_is_made_after_the_turn_and_shown_on_the_next_load(server: ChatServer) -> None:
+    browser = _consented(server)
+    with card_held(server) as release:
+        page = _make_card_held(server, browser)
+        # The turn was answered at once: the question comes again and can be answered.
+        assert 'class="msg bot pending"' in page and 'action="/chat/latest"' in page
+        page = browser.send("山田 太郎")
+        [person] = _people(server.runtime)
+        assert _answers(server.runtime, person)["profile.name"] == "山田 太郎"
+        assert 'class="msg bot pending"' in page and "download" not in page
+        release.set()
+        page = browser.reload_until_ready()
+    assert 'role="status"><span class="spinner"' not in page  # the note went
+    assert re.search(r'<a href="[^"]+/d/[^"]+" class="download"', page)
+    # The card's messages come after what was said meanwhile, nothing lost or repeated.
+    assert page.index("山田 太郎") < page.index("ライフラインチャートです。")
+    assert page.count('class="picture"') == 1 and page.count('class="download"') == 1
+
+
+def test_a_card_never_finished_is_told_as_failed(server: ChatServer) -> None:
+    browser = _consented(server)
+    with card_held(server) as release:
+        _make_card_held(server, browser)
+        later = NOW + PENDING_TIMEOUT + timedelta(seconds=1)
+        server.runtime.service._clock = lambda: later  # as if the server had stopped
+        page = browser.client.get("/").text
+        assert 'class="msg bot pending"' not in page
+        assert "ジョブ・カードの作成中に問題が起きたため" in page
+        release.set()
+    # The late card does not appear after the person was told it failed.
+    assert "download" not in browser.client.get("/").text
+
+
+def _make_card_held(server: ChatServer, browser: Browser) -> str:
+    [person] = _people(server.runtime)
+    with server.runtime.sessions.begin() as session:
+        answer(
+            session, person, NOW, **{k.replace(".", "__"): v for k, v in rich_answers().items()}
+        )
+    page = browser.command("c|card")
+    assert "いまの回答でジョブ・カードを作成しています" in page
+    return page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from storage import webchat
 from tests.conftest import FIXTURES, NOW
 from tests.documents.cards import rich_answers
 from tests.review.helpers import answer
-from tests.web.chat_app import ChatServer, chat_server
+from tests.web.chat_app import ChatServer, card_held, chat_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
@@ -247,4 +248,43 @@ def test_the_chart_is_shown_and_the_card_downloads_from_its_link(
     with server.runtime.sessions() as session:
         links = session.scalars(webchat.DocumentLinkRow.__table__.select()).all()
     assert len(links) == 1
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_the_card_is_made_after_the_answer_and_appears_when_ready(
+    server: ChatServer, chromium: Any, javascript: bool
+) -> None:
+    context = chromium.new_context(locale="ja-JP", viewport=PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    begin(page, server.url)
+    [person] = web_people(server.runtime)
+    with server.runtime.sessions.begin() as session:
+        answer(
+            session, person, NOW, **{k.replace(".", "__"): v for k, v in rich_answers().items()}
+        )
+    with card_held(server) as release:
+        page.locator(".commands button", has_text="ジョブ・カードを作成").click()
+        # Answered at once: the turn's words and a progress note, while the card is made.
+        note = page.locator(".msg.pending")
+        expect(note).to_contain_text("作成しています。少しお待ちください…")
+        expect(
+            page.locator(".msg.bot", has_text="いまの回答でジョブ・カードを作成")
+        ).to_be_visible()
+        assert page.locator("img.picture").count() == 0
+        shot(page, f"chat-card-making-390x844-{'js' if javascript else 'nojs'}")
+        release.set()
+        if javascript:
+            # chat.js asks for what arrived; the note makes way for the card.
+            expect(page.locator("img.picture")).to_be_visible(timeout=30_000)
+        else:
+            # Without JavaScript the next page load shows it (the note's own button).
+            deadline = time.monotonic() + 30
+            while page.locator(".msg.pending").count():
+                assert time.monotonic() < deadline, "the card never appeared"
+                time.sleep(0.3)
+                page.locator(".msg.pending button.refresh").click()
+    expect(page.locator(".msg.pending")).to_have_count(0)
+    expect(page.locator("a.download")).to_have_text("jobcard.pdf をダウンロード")
+    expect(page.locator("img.picture")).to_have_count(1)
     context.close()

@@ -34,7 +34,7 @@ def _student_profile(chat: Chat) -> str:
 
 def test_a_students_menu_leaves_out_sheet_2(shipped: Chat) -> None:
     menu = _student_profile(shipped)
-    assert "職務経歴" not in menu
+    assert "職務経歴（様式2）" not in menu  # (「職務経歴書から読み込む」 reads a 履歴書 too)
     assert "1/6項目が完了" in menu
     assert "次のおすすめ：免許・資格（様式3-1）" in menu
     answers = shipped.answers()

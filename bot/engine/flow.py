@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from bot.engine import views
-from bot.engine.model import END, Dialog, Group, Question, Say
+from bot.engine.model import END, NEW_ENTRY, Dialog, Group, Question, Say
 from bot.engine.progress import COMPLETED
 from bot.engine.state import Cursor, Position
 from bot.engine.turn import Turn
@@ -175,6 +175,10 @@ def enter_group(turn: Turn, group: Group) -> None:
 def start_entry(turn: Turn, group: Group, item: int, entry: dict[str, object]) -> None:
     """Begin (or re-open) entry ``item`` of a group at its first visible sub-question."""
     turn.cursor.entry = copy.deepcopy(entry)
+    if item >= len(turn.answer(turn.dialog.id, group.field) or []):
+        # Entries may be added meanwhile (an import): a new entry is added, never written
+        # over the one that now has its number.
+        turn.cursor.entry[NEW_ENTRY] = True
     _enter_sub(turn, group, item, 0)
 
 
@@ -207,7 +211,9 @@ def finish_entry(turn: Turn, group: Group, item: int) -> None:
     dialog = turn.dialog
     entries = list(turn.answer(dialog.id, group.field) or [])
     entry = dict(cursor.entry or {})
-    if item < len(entries):
+    if entry.pop(NEW_ENTRY, False):
+        entries.append(entry)
+    elif item < len(entries):
         entries[item] = entry
     else:
         entries.append(entry)

@@ -10,6 +10,8 @@ from bot.engine.conditions import Condition
 from bot.engine.localized import Localized
 
 END = "end"
+NEW_ENTRY = "_new"
+"""Marks a group entry being written as a new one (never a field: fields start with a letter)."""
 
 FamilyExamples = tuple[tuple[str, tuple[Localized, ...]], ...]
 """Examples per occupation family: ``(("manufacturing", (…, …, …)), …)``."""

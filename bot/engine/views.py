@@ -11,7 +11,7 @@ from bot.engine.answers import ChoiceAnswer, MultiChoiceAnswer, YesNoAnswer
 from bot.engine.families import family
 from bot.engine.localized import Localized
 from bot.engine.messages import Button, Choices, Text
-from bot.engine.model import Dialog, Group, Question
+from bot.engine.model import NEW_ENTRY, Dialog, Group, Question
 from bot.engine.payloads import OpenSection, RunCommand, encode
 from bot.engine.placeholders import names
 from bot.engine.progress import section_statuses, suggested_next
@@ -232,7 +232,7 @@ def unfinished_entry(turn: Turn) -> bool:
     if group is None or pos is None or pos.item is None:
         return False
     entries = turn.answer(turn.dialog.id, group.field) or []
-    return pos.item >= len(entries)
+    return pos.item >= len(entries) or bool((turn.cursor.entry or {}).get(NEW_ENTRY))
 
 
 def stuck(turn: Turn, message: str) -> None:

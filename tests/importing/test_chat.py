@@ -244,3 +244,28 @@ def test_the_import_reads_in_english_too(chat: Chat) -> None:
     reply = chat.send(RIREKISHO)
     assert "I found 2 jobs, 2 licences and 2 schools." in reply
     assert "Company: 株式会社みなと銀行" in reply and "Register this as it is?" in reply
+
+
+def test_an_entry_being_typed_is_kept_when_an_import_adds_entries_meanwhile(chat: Chat) -> None:
+    consented(chat)
+    chat.send("職務経歴")
+    chat.press("はい")
+    chat.send("2021年4月～現在")
+    chat.send("株式会社ベイサイド")  # a new entry, half written
+    chat.send("読み込む")
+    chat.send(RIREKISHO)
+    chat.press("登録する")
+    chat.press("正社員")
+    chat.send("スキップ")
+    for _ in range(5):
+        chat.press("飛ばす")
+    # Back in 様式2, the half-written entry goes on where it was left.
+    assert "雇用形態" in chat.text
+    chat.press("正社員")
+    chat.send("ホテルのフロントで1日100組のお客さまの受付と予約管理を担当した。")
+    chat.press("このままで次へ")  # the coaching follow-up
+    chat.send("お客さまの要望を先回りして考え、同僚と分担して対応する力が身についた。")
+    chat.press("このままで次へ")
+    employers = [job["employer"] for job in chat.answers()["work_history.jobs"]]
+    assert employers == ["株式会社みなと銀行", "株式会社ベイサイド"]
+    assert all("_new" not in job for job in chat.answers()["work_history.jobs"])

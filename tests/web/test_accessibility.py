@@ -18,7 +18,7 @@ from bot.bootstrap import Runtime
 from tests.conftest import NOW
 from tests.documents.cards import rich_answers
 from tests.review.helpers import PASSWORD, answer
-from tests.web.chat_app import ChatServer, chat_server
+from tests.web.chat_app import ChatServer, card_held, chat_server
 from tests.web.conftest import Dashboard, make_dashboard
 from tests.web.test_chat_browser import ARGS, CHROMIUM, begin, send, shot, web_people
 
@@ -88,8 +88,12 @@ def test_the_chat_pages_have_no_serious_wcag_violations(
         answer(
             session, person, NOW, **{k.replace(".", "__"): v for k, v in rich_answers().items()}
         )
-    page.locator(".commands button", has_text="ジョブ・カードを作成").click()
-    expect(page.locator("a.download")).to_be_visible(timeout=30_000)
+    with card_held(server) as release:
+        page.locator(".commands button", has_text="ジョブ・カードを作成").click()
+        expect(page.locator(".msg.pending")).to_be_visible()
+        problems["card being made"] = violations(page)
+        release.set()
+        expect(page.locator("a.download")).to_be_visible(timeout=30_000)
     problems["card"] = violations(page)
     page.goto(server.url + "/resume?code=ABCD-EFGH")
     problems["resume"] = violations(page)

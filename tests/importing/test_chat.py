@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.chat import Chat
+from tests.conftest import RuntimeFactory
 from tests.importing.corpus import documents
 from tests.importing.documents import as_docx, as_pdf, image_pdf
 
@@ -269,3 +270,22 @@ def test_an_entry_being_typed_is_kept_when_an_import_adds_entries_meanwhile(chat
     employers = [job["employer"] for job in chat.answers()["work_history.jobs"]]
     assert employers == ["株式会社みなと銀行", "株式会社ベイサイド"]
     assert all("_new" not in job for job in chat.answers()["work_history.jobs"])
+
+
+def test_an_import_on_postgresql_keeps_its_draft_and_deletes_it_with_the_person(
+    make_runtime: RuntimeFactory, pg_url: str
+) -> None:
+    chat = Chat(make_runtime(pg_url).service)
+    consented(chat)
+    chat.send_file("rirekisho.txt", RIREKISHO.encode("cp932"), "text/plain")
+    chat.press("登録する")
+    assert data(chat)["import_pending"]["position"] == 0  # waiting for 雇用形態
+    chat.press("正社員")
+    chat.send("スキップ")
+    assert data(chat)["import_pending"]["position"] == 1
+    chat.send("/delete")
+    chat.press("はい")
+    with chat.service._sessions() as session:
+        from storage import importing
+
+        assert importing.load(session, chat.person_id) is None

@@ -145,6 +145,17 @@ class TurnRecord:
 Recorder = Callable[[TurnRecord], None]
 
 
+class TurnFailed(Exception):
+    """A turn failed and nothing of it was committed (``converse(strict=True)``).
+
+    ``replies`` tell the person so in their language, for when the message won't come again.
+    """
+
+    def __init__(self, replies: list[Outbound]) -> None:
+        super().__init__("the turn failed; nothing of it was stored")
+        self.replies = replies
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """The replies to one message, and the language they are in."""
@@ -340,7 +351,7 @@ class ConversationService:
         return Reply(Pending(tuple(said.steps)).render(), said.lang)
 
     def converse(
-        self, inbound: Inbound, *, record: Recorder | None = None
+        self, inbound: Inbound, *, record: Recorder | None = None, strict: bool = False
     ) -> list[Outbound | Pending]:
         """Handle one message; the replies to send at once, then any :class:`Pending` work.
 
@@ -349,15 +360,19 @@ class ConversationService:
         runs inside the turn's transaction with what the turn said, so a channel that keeps
         its own copy of the conversation (the web chat) writes it in the same unit of work;
         it is not called for a re-delivery, nor when the turn failed (nothing was committed).
+        With ``strict`` a failed turn raises :class:`TurnFailed` instead of returning the
+        apology, so a channel whose platform delivers the message again (LINE) can refuse it.
         """
-        steps = self._say(inbound, record).steps
+        steps = self._say(inbound, record, strict).steps
         first = next((i for i, step in enumerate(steps) if isinstance(step, Deferred)), None)
         if first is None:
             return [step for step in steps if not isinstance(step, Deferred)]
         now = [step for step in steps[:first] if not isinstance(step, Deferred)]
         return [*now, Pending(tuple(steps[first:]))]
 
-    def _say(self, inbound: Inbound, record: Recorder | None = None) -> _Said:
+    def _say(
+        self, inbound: Inbound, record: Recorder | None = None, strict: bool = False
+    ) -> _Said:
         inbound, altered = storable_inbound(inbound)
         lock = self._locks.acquire(inbound.person_id)
         try:
@@ -377,6 +392,8 @@ class ConversationService:
             frames = "".join(traceback.format_tb(exc.__traceback__))
             log.error("turn failed for a person: %s\n%s", type(exc).__name__, frames)
             lang = self._known_language(inbound)
+            if strict:
+                raise TurnFailed([Text(t("error", lang))]) from exc
             return _Said([Text(t("error", lang))], lang)
         finally:
             self._locks.release(inbound.person_id, lock)

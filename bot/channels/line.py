@@ -1,10 +1,11 @@
 """The LINE channel: a signed webhook in; replies by reply token, pushes only when needed.
 
-The signature (HMAC-SHA256 of the raw body with the channel secret) is checked by the SDK
-before anything is read; the webhook is answered at once and each event handled after, one
-person at a time. A reply token is free and takes five messages; only what does not fit,
-what comes after an expired token and the outbox's reminders are pushed, and every push is
-counted, because pushes use up the account's monthly message quota.
+Nothing a person sends is lost: each event's turn is committed before the webhook answers
+200 (a failed turn answers 500, and LINE, with webhook redelivery on, sends the event again;
+one already taken is dropped by its ``webhookEventId``). The replies follow the 200: a reply
+token is free, takes five messages and stays valid well beyond a turn's few milliseconds.
+Only what does not fit, what comes after an expired token and the outbox's reminders are
+pushed, and every push is counted, because pushes use up the account's monthly quota.
 """
 
 from __future__ import annotations
@@ -13,53 +14,40 @@ import argparse
 import asyncio
 import logging
 import traceback
-from collections.abc import Coroutine, Sequence
-from typing import Any
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AsyncExitStack
+from functools import partial
+from typing import Any, TypeVar
 
-from linebot.v3.messaging import (
-    ApiException,
-    AsyncApiClient,
-    AsyncMessagingApi,
-    Configuration,
-    PushMessageRequest,
-    ReplyMessageRequest,
-    ShowLoadingAnimationRequest,
-)
-from linebot.v3.webhook import WebhookParser
-from linebot.v3.webhooks import (
-    FollowEvent,
-    JoinEvent,
-    MessageEvent,
-    PostbackEvent,
-    TextMessageContent,
-    UnfollowEvent,
-    UserSource,
-)
+from linebot.v3.messaging import ApiException, AsyncApiClient
+from linebot.v3.webhook import SignatureValidator
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import line_messages as shown
 from bot.channels.kit import KeyedLocks, group_notice
+from bot.channels.line_api import API_URL_VARIABLE, TOKEN_VARIABLE, api_client, post
+from bot.channels.line_api import describe as _error
+from bot.channels.line_events import CHANNEL, GroupEvent, LineEvent, Turn, Unfollow, read_event
 from bot.channels.outbox_loop import SentIds, Unreachable, deliver_due
 from bot.config import Settings
 from bot.documents.links import DocumentLinks, link_settings
-from bot.engine import Document, Image, Inbound, Lang, Outbound, RunCommand, as_lang, encode
-from bot.service import JST, ConversationService, Pending
+from bot.engine import Document, Image, Lang, Outbound, as_lang
+from bot.service import JST, ConversationService, Pending, TurnFailed, TurnRecord
 from storage import line as contacts
 from storage import people
 from storage import repositories as repo
 
-CHANNEL = "line"
+__all__ = ["API_URL_VARIABLE", "TOKEN_VARIABLE", "LineChannel", "api_client", "check_settings"]
 SECRET_VARIABLE = "LINE_CHANNEL_SECRET"
-TOKEN_VARIABLE = "LINE_CHANNEL_ACCESS_TOKEN"
-API_URL_VARIABLE = "LINE_API_URL"
 PUSH_VARIABLE = "LINE_PUSH_REMINDERS"
 SIGNATURE_HEADER = "X-Line-Signature"
 WEBHOOK_PATH = "/line/callback"
 LOADING_SECONDS = 20  # a multiple of 5 within LINE's 5-60; the card takes a second or two
-START = encode(RunCommand("start"))
 START_WORD = "「はじめる」"
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def check_settings(settings: Settings, args: argparse.Namespace | None = None) -> None:
@@ -70,21 +58,12 @@ def check_settings(settings: Settings, args: argparse.Namespace | None = None) -
         link_settings(settings)  # documents and charts reach LINE only as links
 
 
-def api_client(settings: Settings) -> AsyncApiClient:
-    """The SDK's client for the Messaging API (``LINE_API_URL`` for another host)."""
-    host = settings.environ.get(API_URL_VARIABLE, "").strip().rstrip("/") or None
-    return AsyncApiClient(Configuration(access_token=settings.require(TOKEN_VARIABLE), host=host))
-
-
-def _error(exc: BaseException) -> str:
-    """What failed, never the request (it may quote a message or a token)."""
-    if isinstance(exc, ApiException):
-        return f"LINE API {exc.status}"
-    return type(exc).__name__
-
-
 class LineChannel:
-    """Turns LINE events into service turns and the replies into reply and push calls."""
+    """Turns LINE events into service turns and the replies into reply and push calls.
+
+    ``turn_workers`` threads run the turns: one for SQLite, whose writers take turns anyway
+    (more would only wait on its lock), several for PostgreSQL.
+    """
 
     def __init__(
         self,
@@ -95,64 +74,96 @@ class LineChannel:
         links: DocumentLinks | None,
         *,
         push_reminders: bool = True,
+        turn_workers: int = 1,
     ) -> None:
         self._service = service
         self._sessions = sessions
-        self.api = AsyncMessagingApi(client)
-        self.parser = WebhookParser(secret)
+        self._client = client
+        self._validator = SignatureValidator(secret)
         self._links = links
         self.push_reminders = push_reminders
-        self._locks = KeyedLocks()
+        self._turns = ThreadPoolExecutor(turn_workers, thread_name_prefix="line-turn")
+        self._handling = KeyedLocks()  # one person's turns, in the order they came
+        self._sending = KeyedLocks()  # and their replies in the same order
         self._tasks: set[asyncio.Task[None]] = set()
         self._sent = SentIds()
 
-    def accept(self, events: Sequence[Any]) -> None:
-        """Start handling verified events in order; the webhook answers without waiting."""
-        for event in events:
-            task = asyncio.get_running_loop().create_task(self._guarded(self._event(event)))
+    def verify(self, body: str, signature: str) -> bool:
+        """Whether ``signature`` is the body's HMAC-SHA256 with the channel secret (the SDK's)."""
+        return bool(self._validator.validate(body, signature))
+
+    async def receive(self, events: Sequence[Any]) -> bool:
+        """Take verified events in order; True once every one is stored, False if one failed.
+
+        The turns are committed when this returns; their replies are sent after it.
+        """
+        loop = asyncio.get_running_loop()
+        taken: list[asyncio.Future[bool]] = []
+        for raw in events:
+            event = read_event(raw)
+            if event is None:
+                continue
+            stored: asyncio.Future[bool] = loop.create_future()
+            task = loop.create_task(self._guarded(self._event(event, stored), stored))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+            taken.append(stored)
+        # Shielded: a webhook request that goes away must not cancel what it started.
+        return all(await asyncio.gather(*map(asyncio.shield, taken)))
 
     async def idle(self) -> None:
         """Wait until every accepted event has been handled and its replies sent."""
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
+    def close(self) -> None:
+        """Let the turn threads go (after :meth:`idle`)."""
+        self._turns.shutdown(wait=False)
+
     @staticmethod
-    async def _guarded(work: Coroutine[Any, Any, None]) -> None:
+    async def _guarded(work: Coroutine[Any, Any, None], stored: asyncio.Future[bool]) -> None:
         try:
             await work
         except Exception as exc:
             frames = "".join(traceback.format_tb(exc.__traceback__))
             log.error("line event failed: %s\n%s", _error(exc), frames)
+        finally:
+            if not stored.done():
+                stored.set_result(False)  # failed before it was stored: LINE sends it again
 
-    async def _event(self, event: Any) -> None:
-        source = event.source
-        if not isinstance(source, UserSource):
-            if isinstance(event, JoinEvent | MessageEvent):
-                await self._refuse_group(event)
-            return
-        identity = f"{CHANNEL}:{source.user_id}"
-        delivery = f"{CHANNEL}:{event.webhook_event_id}"
-        if isinstance(event, UnfollowEvent):
-            await asyncio.to_thread(self._set_following, identity, False)
-            return
-        if isinstance(event, MessageEvent):
-            if isinstance(event.message, TextMessageContent):
-                inbound = Inbound(identity, text=event.message.text, delivery_id=delivery)
-            else:  # a sticker, picture, voice message, location or file: not read
-                inbound = Inbound(identity, delivery_id=delivery, kind="unsupported")
-        elif isinstance(event, PostbackEvent):
-            inbound = Inbound(identity, payload=event.postback.data, delivery_id=delivery)
-        elif isinstance(event, FollowEvent):
-            # A greeting and the first question; after an unfollow, where they were.
-            inbound = Inbound(identity, payload=START, delivery_id=delivery)
+    async def _in_turn_thread(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._turns, work)
+
+    async def _event(self, event: LineEvent, stored: asyncio.Future[bool]) -> None:
+        if isinstance(event, Unfollow):
+            await self._in_turn_thread(partial(self._set_following, event.identity, False))
+            stored.set_result(True)
+        elif isinstance(event, GroupEvent):
+            first = await self._in_turn_thread(partial(self._first_time, event.key))
+            stored.set_result(True)
+            if first:  # a group or room is told once where the bot works, then left in peace
+                text = group_notice(START_WORD)
+                await self._reply(event.reply_token, [{"type": "text", "text": text}])
         else:
-            return
-        async with self._locks.hold(identity):
-            await self._turn(inbound, source.user_id, event.reply_token)
-        if isinstance(event, FollowEvent):
-            await asyncio.to_thread(self._set_following, identity, True)
+            await self._turn(event, stored)
+
+    async def _turn(self, event: Turn, stored: asyncio.Future[bool]) -> None:
+        identity = event.inbound.person_id
+        record = partial(_followed, identity) if event.follow else None
+        converse = partial(self._service.converse, event.inbound, record=record, strict=True)
+        async with AsyncExitStack() as in_order:
+            async with self._handling.hold(identity):
+                try:
+                    replies = await self._in_turn_thread(converse)
+                except TurnFailed as failed:
+                    if not event.redelivery:
+                        return  # nothing stored: answered 500, LINE delivers it again
+                    replies = list(failed.replies)  # failed twice: say so, don't wait on LINE
+                stored.set_result(True)
+                if not replies:
+                    return  # a redelivered event, already handled
+                await in_order.enter_async_context(self._sending.hold(identity))
+            await self._answer(replies, event.user_id, event.reply_token, identity)
 
     def _set_following(self, identity: str, following: bool) -> None:
         now = self._service.now()
@@ -160,23 +171,13 @@ class LineChannel:
             person = people.resolve(session, identity)
             contacts.set_following(session, identity, person, following, now)
 
-    async def _refuse_group(self, event: Any) -> None:
-        """A group or room is told once where the bot works, then left in peace."""
-        source = event.source
-        where = getattr(source, "group_id", None) or getattr(source, "room_id", None) or "-"
-        key = f"{CHANNEL}:group:{where}"
-        if await asyncio.to_thread(self._first_time, key):
-            text = group_notice(START_WORD)
-            await self._reply(event.reply_token, [{"type": "text", "text": text}])
-
     def _first_time(self, key: str) -> bool:
         with self._sessions.begin() as session:
             return repo.claim_delivery(session, key, self._service.now())
 
-    async def _turn(self, inbound: Inbound, user_id: str, reply_token: str | None) -> None:
-        replies = await asyncio.to_thread(self._service.converse, inbound)
-        if not replies:
-            return  # a redelivered event, already handled
+    async def _answer(
+        self, replies: list[Outbound | Pending], user_id: str, token: str | None, identity: str
+    ) -> None:
         ready = [r for r in replies if not isinstance(r, Pending)]
         pending = [r for r in replies if isinstance(r, Pending)]
         if pending:
@@ -186,12 +187,12 @@ class LineChannel:
             for work in pending:
                 ready += await asyncio.to_thread(work.render)
         if not self.push_reminders:
-            ready = [*await self._due_now(inbound.person_id), *ready]
+            ready = [*await self._due_now(identity), *ready]
         if any(isinstance(r, Image | Document) for r in ready):
-            items = await asyncio.to_thread(self._messages, inbound.person_id, ready)
+            items = await asyncio.to_thread(self._messages, identity, ready)
         else:  # nothing to link: no database, no thread
             items = shown.messages(ready, "ja")
-        await self._send(user_id, items, reply_token, "reply")
+        await self._send(user_id, items, token, "reply")
 
     async def _due_now(self, identity: str) -> list[Outbound]:
         """Reminders due for this person, shown with the reply when pushes are off."""
@@ -200,18 +201,21 @@ class LineChannel:
         async def collect(_person: str, outbound: list[Outbound]) -> None:
             due.extend(outbound)
 
-        person = await asyncio.to_thread(self._person, identity)
+        person = await asyncio.to_thread(self._read, people.resolve, identity)
         await deliver_due(self._service, CHANNEL, collect, person_id=person)
         return due
 
-    def _person(self, identity: str) -> str:
+    def _read(self, query: Callable[[Session, str], T], identity: str) -> T:
         with self._sessions() as session:
-            return people.resolve(session, identity)
+            return query(session, identity)
+
+    async def _post(self, path: str, body: dict[str, Any]) -> None:
+        await post(self._client, path, body)
 
     async def _loading(self, user_id: str) -> None:
-        request = ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=LOADING_SECONDS)
+        request = {"chatId": user_id, "loadingSeconds": LOADING_SECONDS}
         try:
-            await self.api.show_loading_animation(request)
+            await self._post("/v2/bot/chat/loading/start", request)
         except Exception as exc:  # only a courtesy: the card follows either way
             log.info("loading animation skipped: %s", _error(exc))
 
@@ -222,33 +226,16 @@ class LineChannel:
         now = self._service.now()
         with self._sessions.begin() as session:
             person = people.resolve(session, identity)
-            record = repo.find_person(session, person)
-            lang: Lang = as_lang(record.lang if record else None)
-            linked = [self._linked(session, person, r, lang, now) for r in replies]
+            found = repo.find_person(session, person)
+            lang: Lang = as_lang(found.lang if found else None)
+            linked = [shown.linked(self._links, session, person, r, lang, now) for r in replies]
         return shown.messages(linked, lang)
-
-    def _linked(
-        self, session: Session, person: str, reply: Outbound, lang: Lang, now: Any
-    ) -> shown.LineReply:
-        links = self._links
-        if links is None:
-            return reply
-        if isinstance(reply, Image):
-            urls = links.issue_image(session, person, reply, lang, now)
-            return shown.LinkedImage(urls[0], urls[1], reply.caption) if urls else reply
-        if isinstance(reply, Document):
-            url = links.issue(session, person, reply, now)
-            hours = int(links.lifetime.total_seconds() // 3600)
-            if url is not None:
-                return shown.LinkedDocument(reply.filename, url, reply.caption, hours, links.uses)
-        return reply
 
     async def _reply(self, token: str | None, items: list[shown.Message]) -> bool:
         if not token:
             return False
-        request = ReplyMessageRequest.from_dict({"replyToken": token, "messages": items})
         try:
-            await self.api.reply_message(request)
+            await self._post("/v2/bot/message/reply", {"replyToken": token, "messages": items})
         except ApiException as exc:
             # An expired or used token (400): the messages are pushed instead.
             log.info("reply not taken, pushing instead: %s", _error(exc))
@@ -263,8 +250,7 @@ class LineChannel:
         if groups and await self._reply(token, groups[0]):
             groups = groups[1:]
         for group in groups:
-            request = PushMessageRequest.from_dict({"to": user_id, "messages": group})
-            await self.api.push_message(request)
+            await self._post("/v2/bot/message/push", {"to": user_id, "messages": group})
             await asyncio.to_thread(self._count_push, purpose)
 
     def _count_push(self, purpose: str) -> None:
@@ -277,13 +263,15 @@ class LineChannel:
         return await deliver_due(self._service, CHANNEL, self._push_due, sent=self._sent)
 
     async def _push_due(self, identity: str, replies: list[Outbound]) -> None:
-        if not await asyncio.to_thread(self._following, identity):
+        if not await asyncio.to_thread(self._read, contacts.is_following, identity):
             raise Unreachable(identity)  # unfollowed: no more pushes there
         user_id = identity.split(":", 1)[1]
-        async with self._locks.hold(identity):
+        async with self._sending.hold(identity):
             items = await asyncio.to_thread(self._messages, identity, replies)
             await self._send(user_id, items, None, "outbox")
 
-    def _following(self, identity: str) -> bool:
-        with self._sessions() as session:
-            return contacts.is_following(session, identity)
+
+def _followed(identity: str, turn: TurnRecord) -> None:
+    """A follow's turn also records that the person follows again (in its own transaction)."""
+    if turn.state is not None:
+        contacts.set_following(turn.session, identity, turn.person_id, True, turn.now)

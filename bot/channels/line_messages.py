@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, assert_never
 
+from sqlalchemy.orm import Session
+
 from bot.channels.kit import ButtonLimits, clip, coalesce, fit_choices, split_text
+from bot.documents.links import DocumentLinks
 from bot.engine import Choices, Document, Image, Lang, Localized, Outbound, Reply, Text, decode
 
 Message = dict[str, Any]
@@ -61,6 +65,30 @@ class LinkedImage:
 
 
 LineReply = Outbound | LinkedDocument | LinkedImage
+
+
+def linked(
+    links: DocumentLinks | None,
+    session: Session,
+    person: str,
+    reply: Outbound,
+    lang: Lang,
+    now: datetime,
+) -> LineReply:
+    """A document or chart as signed links (issued in ``session``); anything else as it is."""
+    if links is None:
+        return reply
+    if isinstance(reply, Image):
+        urls = links.issue_image(session, person, reply, lang, now)
+        return LinkedImage(urls[0], urls[1], reply.caption) if urls else reply
+    if isinstance(reply, Document):
+        url = links.issue(session, person, reply, now)
+        hours = int(links.lifetime.total_seconds() // 3600)
+        if url is not None:
+            return LinkedDocument(reply.filename, url, reply.caption, hours, links.uses)
+    return reply
+
+
 CARD_TEXT = 3000  # a Flex card's body: well within LINE's 30 KB for one bubble
 
 

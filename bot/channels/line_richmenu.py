@@ -22,7 +22,7 @@ from linebot.v3.messaging import (
     RichMenuRequest,
 )
 
-from bot.channels.line import api_client
+from bot.channels.line_api import api_client
 from bot.config import Settings
 from bot.documents.typography import font_path
 from bot.engine import OpenSection, RunCommand, encode

@@ -23,6 +23,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.bootstrap import build_runtime
-from bot.channels.line import SIGNATURE_HEADER, LineChannel
-from bot.channels.line_server import ServeOptions, serve
+from bot.channels.line import SIGNATURE_HEADER
+from bot.channels.line_api import API_URL_VARIABLE, TOKEN_VARIABLE, api_client
+from bot.channels.line_server import ServeOptions, serve, shipped_channel
 from bot.config import Settings
 from tests.channels.fake_line_api import FakeLineApi, sign
 
@@ -90,7 +92,7 @@ def _event(user: str, token: str, text: str | None) -> dict[str, Any]:
 
 
 async def _drive(
-    fake: FakeLineApi, url: str, people: int, concurrent: int, echo: bool
+    fake: FakeLineApi, url: str, people: range, concurrent: int, echo: bool
 ) -> tuple[float, list[float]]:
     latencies: list[float] = []
     limit = asyncio.Semaphore(concurrent)
@@ -102,41 +104,59 @@ async def _drive(
             async with limit:
                 for text in texts:
                     token = fake.reply_token()
+                    replied = asyncio.wrap_future(fake.when_replied(token))
                     body = json.dumps({"destination": "U", "events": [_event(user, token, text)]})
                     raw = body.encode()
                     start = time.monotonic()
                     headers = {SIGNATURE_HEADER: sign(SECRET, raw)}
                     async with http.post(url, data=raw, headers=headers) as response:
                         assert response.status == 200
-                    while (done := fake.replied_at(token)) is None:
-                        await asyncio.sleep(0.001)
-                    latencies.append(done - start)
+                    latencies.append(await replied - start)
 
         began = time.monotonic()
-        await asyncio.gather(*(person(n) for n in range(people)))
+        await asyncio.gather(*(person(n) for n in people))
         return time.monotonic() - began, latencies
+
+
+@dataclass(frozen=True)
+class Round:
+    """One bot's run: events/s, p50 and p99 in ms, and the process's CPU ms per event."""
+
+    rate: float
+    p50: float
+    p99: float
+    cpu: float
+
+    def __str__(self) -> str:
+        return (
+            f"{self.rate:6.1f} events/s  p50 {self.p50:6.1f} ms  p99 {self.p99:6.1f} ms  "
+            f"CPU {self.cpu:4.2f} ms/event"
+        )
 
 
 async def _measure(
     fake: FakeLineApi,
     start: Callable[[socket.socket], Awaitable[Callable[[], Awaitable[None]]]],
-    people: int,
+    people: range,
     concurrent: int,
     echo: bool,
-) -> tuple[float, float, float]:
+) -> Round:
     sock = socket.create_server(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/line/callback"
     stop = await start(sock)
     try:
+        cpu = time.process_time()
         elapsed, latencies = await _drive(fake, url, people, concurrent, echo)
+        cpu = time.process_time() - cpu
     finally:
         await stop()
         sock.close()
     cuts = statistics.quantiles(latencies, n=100)
-    return len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000
+    events = len(latencies)
+    return Round(events / elapsed, cuts[49] * 1000, cuts[98] * 1000, cpu / events * 1000)
 
 
-async def main_async(people: int, concurrent: int) -> None:
+async def main_async(people: int, concurrent: int, rounds: int) -> None:
     with FakeLineApi(TOKEN) as fake, tempfile.TemporaryDirectory() as folder:
         client = AsyncApiClient(Configuration(access_token=TOKEN, host=fake.url))
 
@@ -153,9 +173,12 @@ async def main_async(people: int, concurrent: int) -> None:
             return stop
 
         async def jobcard(sock: socket.socket) -> Callable[[], Awaitable[None]]:
+            # As ``jobcard line`` runs it: its own API client, its channel, its server.
+            environ = {TOKEN_VARIABLE: TOKEN, API_URL_VARIABLE: fake.url}
             url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-            runtime = build_runtime(Settings(database_url=url))
-            channel = LineChannel(runtime.service, runtime.sessions, client, SECRET, None)
+            runtime = build_runtime(Settings(database_url=url, environ=environ))
+            shipped = api_client(runtime.settings)
+            channel = shipped_channel(runtime, shipped, SECRET, None)
             halt = asyncio.Event()
             task = asyncio.create_task(serve(channel, ServeOptions(sock=sock), halt))
             await asyncio.sleep(0.2)
@@ -163,17 +186,24 @@ async def main_async(people: int, concurrent: int) -> None:
             async def stop() -> None:
                 halt.set()
                 await task
+                await shipped.close()
 
             return stop
 
-        echo_rate, echo_p50, echo_p99 = await _measure(fake, echo, people, concurrent, True)
-        print(
-            f"line-bot-sdk echo bot: {echo_rate:6.1f} events/s  p50 {echo_p50:6.1f} ms  "
-            f"p99 {echo_p99:6.1f} ms"
-        )
-        rate, p50, p99 = await _measure(fake, jobcard, people, concurrent, False)
-        print(f"jobcard (SQLite):      {rate:6.1f} events/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms")
-        print(f"ratio: {rate / echo_rate:.2f} (target >= 0.8)")
+        # The two take turns, so a burst of other work on the machine hits both alike; each
+        # is reported by its best round (the least disturbed one).
+        echoes: list[Round] = []
+        ours: list[Round] = []
+        for n in range(rounds):
+            crowd = range(n * people, (n + 1) * people)
+            echoes.append(await _measure(fake, echo, crowd, concurrent, True))
+            ours.append(await _measure(fake, jobcard, crowd, concurrent, False))
+            print(f"round {n + 1}: echo {echoes[-1].rate:6.1f}/s, jobcard {ours[-1].rate:6.1f}/s")
+        best_echo = max(echoes, key=lambda r: r.rate)
+        best = max(ours, key=lambda r: r.rate)
+        print(f"line-bot-sdk echo bot: {best_echo}")
+        print(f"jobcard (SQLite):      {best}")
+        print(f"ratio: {best.rate / best_echo.rate:.2f} (target >= 0.8)")
         await client.close()
 
 
@@ -181,8 +211,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=100)
     parser.add_argument("--concurrent", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    asyncio.run(main_async(args.people, args.concurrent))
+    asyncio.run(main_async(args.people, args.concurrent, args.rounds))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import hashlib
 import hmac
 import itertools
@@ -88,6 +89,7 @@ class FakeLineApi:
         self._menu_ids = itertools.count(1)
         self._retry_keys: set[str] = set()
         self._replied: dict[str, float] = {}  # reply token -> when its reply arrived
+        self._waiting: dict[str, concurrent.futures.Future[float]] = {}
         self.default_menu: str | None = None
         self._loop = asyncio.new_event_loop()
         self._socket = socket.create_server(("127.0.0.1", 0))
@@ -131,6 +133,16 @@ class FakeLineApi:
         """When the reply to ``token`` arrived (``time.monotonic``), if it has."""
         with self._lock:
             return self._replied.get(token)
+
+    def when_replied(self, token: str) -> concurrent.futures.Future[float]:
+        """A future set to when the reply to ``token`` arrives (no polling for it)."""
+        future: concurrent.futures.Future[float] = concurrent.futures.Future()
+        with self._lock:
+            if token in self._replied:
+                future.set_result(self._replied[token])
+            else:
+                self._waiting[token] = future
+        return future
 
     def expire(self, token: str) -> None:
         with self._lock:
@@ -197,7 +209,10 @@ class FakeLineApi:
                 return 400, {"message": "Invalid reply token"}
             status, answer = self._sent(body)
             with self._lock:
-                self._replied[body["replyToken"]] = time.monotonic()
+                self._replied[body["replyToken"]] = arrived = time.monotonic()
+                waiting = self._waiting.pop(body["replyToken"], None)
+            if waiting is not None:
+                waiting.set_result(arrived)
             return status, answer
         if path == "/v2/bot/message/push":
             key = headers.get("X-Line-Retry-Key")

@@ -16,6 +16,7 @@ import httpx
 import pytest
 from linebot.v3.messaging import AsyncApiClient, Configuration
 from PIL import Image as Picture
+from sqlalchemy import select
 
 from bot.bootstrap import Runtime, chart_renderers
 from bot.channels.line import SIGNATURE_HEADER, LineChannel
@@ -23,15 +24,19 @@ from bot.channels.line_messages import BUTTONS, messages
 from bot.channels.line_server import ServeOptions, quota, serve
 from bot.documents.links import DocumentLinks
 from bot.engine import Button, Choices, Text
+from bot.engine.choices import Option
+from bot.engine.localized import Localized
 from bot.engine.texts import t
+from bot.service import ConversationService, SourceContext
 from bot.web import create_app
 from bot.web.chat import ChatSettings
 from bot.web.chat_security import ChatKeys
 from storage import line as contacts
 from storage import outbox
 from storage import repositories as repo
+from storage.models import AnswerRow
 from tests.channels.fake_line_api import FakeLineApi, LineCall, sign
-from tests.conftest import NOW
+from tests.conftest import NOW, RuntimeFactory
 from tests.documents.cards import rich_answers
 from tests.review.helpers import answer
 from tests.web.server import serving
@@ -59,8 +64,15 @@ def event(kind: str, user: str = USER, **fields: Any) -> dict[str, Any]:
 class Harness:
     """``jobcard line``'s webhook serving in the test's loop, the SDK calling the fake API."""
 
-    def __init__(self, runtime: Runtime, fake: FakeLineApi, links: DocumentLinks | None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        fake: FakeLineApi,
+        links: DocumentLinks | None,
+        service: ConversationService | None = None,
+    ) -> None:
         self.runtime, self.fake, self.links = runtime, fake, links
+        self.service = service or runtime.service
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.stop = asyncio.Event()
         self.http = httpx.AsyncClient(timeout=30)
@@ -72,7 +84,7 @@ class Harness:
     async def __aenter__(self) -> Harness:
         self.client = AsyncApiClient(Configuration(access_token=TOKEN, host=self.fake.url))
         self.channel = LineChannel(
-            self.runtime.service, self.runtime.sessions, self.client, SECRET, self.links
+            self.service, self.runtime.sessions, self.client, SECRET, self.links
         )
         options = ServeOptions(sock=self.sock)
         self.task = asyncio.create_task(serve(self.channel, options, self.stop))
@@ -579,3 +591,111 @@ async def test_deleting_the_person_leaves_no_line_id(line: Harness, runtime: Run
         assert session.get(contacts.LineContactRow, person.identity) is None
         rows = session.execute(repo.DeliveryRow.__table__.select()).all()
         assert not [row for row in rows if USER in row.delivery_id]
+
+
+# Nothing typed is lost ---------------------------------------------------------------------
+
+
+def _stored_events(runtime: Runtime) -> set[str]:
+    with runtime.sessions() as session:
+        rows = session.execute(repo.DeliveryRow.__table__.select()).all()
+    return {row.delivery_id for row in rows}
+
+
+async def test_a_failed_turn_is_refused_and_its_redelivery_handled_once(
+    runtime: Runtime, fake: FakeLineApi, clock: Any
+) -> None:
+    """The webhook answers 500 until the turn is stored, so LINE sends the event again."""
+    failures = [RuntimeError("the database went away")]
+
+    def free_slots(_ctx: SourceContext) -> list[Option]:
+        if failures:
+            raise failures.pop()
+        return [Option("1000", Localized("10:00〜", "10:00"))]
+
+    service = ConversationService(
+        runtime.sessions,
+        runtime.dialogs.catalog,
+        runtime.dialogs.specs,
+        clock=clock,
+        sources={"free_slots": free_slots},
+    )
+    async with Harness(runtime, fake, None, service) as line:
+        person = await consented(line)
+        assert "場所は？" in said(await person.say("用事"))
+        press = person.event("postback", postback={"data": person.button("北")})
+        before = len(fake.calls())
+        assert await line.post(press) == 500  # the turn failed inside: nothing taken
+        await line.channel.idle()
+        assert fake.calls()[before:] == []  # and nothing said: LINE will send it again
+        assert "errand.place" not in answers(runtime)
+        assert f"line:{press['webhookEventId']}" not in _stored_events(runtime)
+        # LINE's redelivery is handled, once.
+        again = dict(press, deliveryContext={"isRedelivery": True})
+        assert await line.post(again) == 200
+        await line.channel.idle()
+        [reply] = fake.calls()[before:]
+        assert "北の空き枠" in said([reply]) and "10:00〜" in labels([reply])
+        assert answers(runtime)["errand.place"] == "north"
+        assert await line.post(again) == 200
+        await line.channel.idle()
+        assert len(fake.calls()) == before + 1  # the extra redelivery: dropped, no reply
+        # A redelivery that fails again is told (not left waiting on LINE) and answered 200.
+        failures.append(RuntimeError("still down"))
+        slot = person.event("postback", postback={"data": person.button("10:00〜")})
+        slot["deliveryContext"] = {"isRedelivery": True}
+        assert await line.post(slot) == 200
+        await line.channel.idle()
+        assert t("error", "ja") in said(fake.calls()[-1:])
+        assert "errand.slot" not in answers(runtime)
+
+
+async def test_two_workers_on_postgresql_handle_a_redelivery_once(
+    make_runtime: RuntimeFactory, pg_url: str, fake: FakeLineApi
+) -> None:
+    """Several ``jobcard line`` workers share one PostgreSQL database behind one URL."""
+    first, second = make_runtime(pg_url), make_runtime(pg_url)
+    async with Harness(first, fake, None) as one, Harness(second, fake, None) as other:
+        person = Person(one)
+        workers = itertools.cycle([one, other])
+
+        async def deliver(event: dict[str, Any]) -> list[LineCall]:
+            return await next(workers).deliver(event)
+
+        async def press(label: str) -> list[LineCall]:
+            return await deliver(person.event("postback", postback={"data": person.button(label)}))
+
+        async def say(text: str) -> list[LineCall]:
+            message = {"type": "text", "id": "m", "quoteToken": "q", "text": text}
+            return await deliver(person.event("message", message=message))
+
+        assert "ジョブ・カード作成コーチ" in said(
+            await deliver(person.event("follow", follow={"isUnblocked": False}))
+        )
+        await press("日本語")
+        assert "お名前（氏名）" in said(await press("はい"))
+        name = person.event(
+            "message", message={"type": "text", "id": "m", "quoteToken": "q", "text": "山田 太郎"}
+        )
+        redelivered = dict(name, deliveryContext={"isRedelivery": True})
+        # The event and its redelivery reach both workers at the same moment.
+        before = len(fake.calls())
+        statuses = await asyncio.gather(one.post(name), other.post(redelivered))
+        await asyncio.gather(one.channel.idle(), other.channel.idle())
+        assert statuses == [200, 200]
+        [reply] = fake.calls()[before:]
+        assert "ふりがな" in said([reply])
+        assert "年代" in said(await say("やまだ たろう"))
+        assert "いまのお仕事" in said(await press("50代"))
+        assert "働いた経験" in said(await press("在職中（正社員）"))
+        assert "主な目的" in said(await press("はい"))
+        await press("2. 転職も視野に入れて考えたい")
+        assert "「プロフィール」を保存しました" in said(await press("確定する"))
+    stored = answers(first)
+    assert stored["profile.name"] == "山田 太郎" and stored["profile.furigana"] == "やまだ たろう"
+    assert stored["profile._completed"] is True
+    with first.sessions() as session:
+        history = session.execute(
+            select(AnswerRow).where(AnswerRow.dialog_id == "profile", AnswerRow.field == "name")
+        ).all()
+    assert len(history) == 1  # the name was taken once, not once per worker

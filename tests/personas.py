@@ -163,6 +163,9 @@ def phrases(data: dict[str, Any], lang: Lang) -> list[str]:
     for value in strings(data["answers"]):
         if re.fullmatch(r"\d{4}(-\d{2})?", value):
             found.add(format_year_month(value, lang))
+    for point in data["answers"].get("lifeline.points") or []:
+        if isinstance(point, dict) and isinstance(point.get("age"), int):
+            found.add(f"{point['age']}歳" if lang == "ja" else str(point["age"]))
     return sorted(found, key=len, reverse=True)
 
 

@@ -115,23 +115,24 @@ def test_sheet_1_2_is_drafted_from_school_interests_and_the_lifeline(chat: Chat)
     chat.start_profile()
     seed(chat, STUDENT_ANSWERS)
     school = chat.payload("m|career_plan")
-    assert "・横浜大学 経済学部：ミクロ経済学と統計学を学び" in school
-    assert "・16歳：吹奏楽部でパートリーダー（後輩の練習計画を立てた）" in school
+    assert "横浜大学 経済学部では、ミクロ経済学と統計学を学び" in school
+    assert "16歳のころの「吹奏楽部でパートリーダー」は、満足度の高い経験でした。" in school
+    assert "受験に失敗" not in school  # a low point is not offered as a school achievement
     interests = chat.press("この下書きを使う")
-    assert "仲間と協力して一つのことをやり遂げること。" in interests
-    assert "役割を任されて、自分で考えて動けた。" in interests
+    assert "仲間と協力して一つのことをやり遂げることを大切にしています。" in interests
+    assert "役割を任されて、自分で考えて動けました。" in interests
     good_at = chat.press("この下書きを使う")
-    assert "・得意なこと：周りの意見を聞いてまとめる力。" in good_at
-    assert "・苦手なこと：人前で話すと緊張してしまう。" in good_at
-    assert "・克服するために取り組んでいること：ゼミで発表の機会を増やしている。" in good_at
+    assert "周りの意見を聞いてまとめる力があります。" in good_at
+    assert "人前で話すと緊張してしまいます。" in good_at
+    assert "そのために、ゼミで発表の機会を増やしています。" in good_at
     goals = chat.press("この下書きを使う")
-    assert "地元の企業で、人と関わる仕事がしたい。" in goals
+    assert "地元の企業で、人と関わる仕事がしたいです。" in goals
     chat.press("この下書きを使う")
     plan = card_json(build_jobcard(chat.answers(), created_on=NOW.date()))["career_plan"]
     assert plan["form"] == "1-2"
-    assert plan["school_activities"].startswith("・横浜大学 経済学部：ミクロ経済学")
-    assert "・苦手なこと：人前で話すと緊張してしまう。" in plan["strengths"]
-    assert plan["future_work"].startswith("地元の企業で、人と関わる仕事がしたい。")
+    assert plan["school_activities"].startswith("横浜大学 経済学部では、ミクロ経済学")
+    assert "人前で話すと緊張してしまいます。" in plan["strengths"]
+    assert plan["future_work"].startswith("地元の企業で、人と関わる仕事がしたいです。")
 
 
 def test_sheet_1_2_drafts_in_english_read_as_english(chat: Chat) -> None:
@@ -160,11 +161,11 @@ def test_sheet_1_2_drafts_in_english_read_as_english(chat: Chat) -> None:
         },
     )
     school = chat.payload("m|career_plan")
-    assert "• Yokohama University: Economics and statistics." in school
-    assert "• Age 16: Band section leader (planned practice)" in school
+    assert "At Yokohama University, Economics and statistics." in school
+    assert "At 16, Band section leader was a high point." in school
     chat.send("I played in the band and studied economics.")
     chat.send("Local shops and how they keep going.")
     good_at = chat.text
-    assert "• Good at: Pulling ideas together." in good_at
-    assert "• Not so good at: Speaking in public." in good_at
+    assert "I'm good at pulling ideas together." in good_at
+    assert "I'm not so good at speaking in public." in good_at
     assert "：" not in good_at and "・" not in good_at

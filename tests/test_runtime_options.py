@@ -113,7 +113,9 @@ def test_missing_source_provider_is_a_plain_error(runtime: Runtime) -> None:
 
 def test_an_action_can_continue_at_another_answer(runtime: Runtime) -> None:
     def to_name(ctx: EffectContext) -> ActionResult:
-        return ActionResult((Text("お名前を確認してください。"),), follow=JumpTo("profile", "name"))
+        return ActionResult(
+            (Text("お名前を確認してください。"),), follow=JumpTo("profile", "name")
+        )
 
     service = ConversationService(
         runtime.sessions,

@@ -23,6 +23,13 @@ from bot.engine.thin import is_placeholder, is_vague
 CONNECTORS: dict[Lang, tuple[str, ...]] = {
     "ja": (
         "を大切にしています。",
+        "のころの",
+        "は、満足度の高い経験でした。",
+        "が得意です。",
+        "があります。",
+        "が苦手です。",
+        "を身につけたいと考えています。",
+        "これから、",
         "満足度が高かった時期を振り返ると、",
         "満足度が高かった時期に共通するのは、",
         "が強みです。",
@@ -48,6 +55,10 @@ CONNECTORS: dict[Lang, tuple[str, ...]] = {
         "\n",
     ),
     "en": (
+        " was a high point.",
+        "I'm good at ",
+        "I'm not so good at ",
+        "Next I want to learn ",
         "I value ",
         "Looking back at my high points: ",
         "My strengths: ",
@@ -141,14 +152,25 @@ def _as(text: str, lang: Lang, *, noun_suffix: str, en_prefix: str) -> str:
                 run.append(sentence)
                 continue
             if run:
-                out.append(_list(run) + noun_suffix)
+                suffix = noun_suffix
+                if suffix == "が得意です。" and _ABILITY.search(run[-1]):
+                    # 「まとめる力が得意です」 reads oddly: an ability is had.
+                    suffix = "があります。"
+                out.append(_list(run) + suffix)
                 run = []
             if sentence:
                 out.append(_ended(polite(sentence), lang))
         return "".join(out)
-    if lang == "en" and len(sentences) == 1 and not sentences[0].endswith("."):
-        return en_prefix + sentences[0] + "."
+    if lang == "en" and len(sentences) == 1 and en_prefix:
+        phrase = sentences[0].rstrip(".")
+        if not sentences[0].endswith(".") or len(phrase.split()) <= _EN_PHRASE_WORDS:
+            # A short phrase ("Pulling ideas together.") says what, not yet whether good or not.
+            return en_prefix + phrase[:1].lower() + phrase[1:] + "."
     return _prose(text, lang)
+
+
+_ABILITY = re.compile(r"(?:力|能力|スキル)。?$")
+_EN_PHRASE_WORDS = 5
 
 
 def _fit(parts: list[str], limit: int, lang: Lang) -> str:
@@ -427,7 +449,85 @@ def _draft(parts: list[str], sources: list[Localized], limit: int, lang: Lang) -
 
 Composer = Callable[[Mapping[str, Any], Lang, date | None], Draft | None]
 
+
+def school_activities(answers: Mapping[str, Any], lang: Lang, limit: int = 800) -> Draft | None:
+    """様式1-2 ＜学校生活…＞ from what each school taught and the life-line's high points."""
+    parts: list[str] = []
+    sources: list[Localized] = []
+    for row in answers.get("education_training.education") or []:
+        content = row.get("content") if isinstance(row, dict) else None
+        if not isinstance(content, str) or is_placeholder(content):
+            continue
+        where = " ".join(str(row[k]).strip() for k in ("school", "department") if row.get(k))
+        body = _prose(content, lang)
+        if where:
+            body = (f"{where}では、" if lang == "ja" else f"At {where}, ") + body
+        parts.append(body)
+        if _SRC_SCHOOL not in sources:
+            sources.append(_SRC_SCHOOL)
+    highs = sorted(
+        (p for p in answers.get("lifeline.points") or [] if _high(p)),
+        key=lambda p: p.get("age") or 0,
+    )
+    for point in highs[:3]:
+        event, age = str(point["event"]).strip(), point.get("age")
+        if lang == "ja":
+            when = f"{age}歳のころの" if isinstance(age, int) else ""
+            parts.append(f"{when}「{event}」は、満足度の高い経験でした。")
+        else:
+            when = f"At {age}, " if isinstance(age, int) else ""
+            parts.append(f"{when}{event} was a high point.")
+        if _SRC_LIFELINE not in sources:
+            sources.append(_SRC_LIFELINE)
+    return _draft(parts, sources, limit, lang)
+
+
+def _high(point: Any) -> bool:
+    if not isinstance(point, dict) or not str(point.get("event") or "").strip():
+        return False
+    score = point.get("score")
+    return isinstance(score, int | float) and score > 0
+
+
+def good_at(answers: Mapping[str, Any], lang: Lang, limit: int = 800) -> Draft | None:
+    """様式1-2 ＜得意なこと・苦手なこと＞ from the strengths, the weakness and the gap."""
+    parts: list[str] = []
+    sources: list[Localized] = []
+    own = _text(answers, "lifeline.strengths")
+    if own:
+        parts.append(_as(own, lang, noun_suffix="が得意です。", en_prefix="I'm good at "))
+        sources.append(_SRC_STRENGTHS)
+    weakness = _text(answers, "lifeline.weakness")
+    if weakness:
+        parts.append(
+            _as(weakness, lang, noun_suffix="が苦手です。", en_prefix="I'm not so good at ")
+        )
+        effort = _text(answers, "lifeline.weakness_effort")
+        if effort:
+            parts.append(_lead(lang, "そのために、") + _prose(effort, lang))
+        sources.append(_SRC_WEAKNESS)
+    gap = _text(answers, "will_can_must.gap")
+    if gap:
+        sentences = _sentences(gap)
+        if lang == "ja" and _nouns(sentences):
+            parts.append("これから、" + _list(sentences) + "を身につけたいと考えています。")
+        elif lang == "en":
+            parts.append(
+                "Next I want to learn " + " ".join(s.rstrip(".") for s in sentences) + "."
+            )
+        else:
+            parts.append(_prose(gap, lang))
+        sources.append(_SRC_GAP)
+    return _draft(parts, sources, limit, lang)
+
+
+_SRC_SCHOOL = L("学習歴の「主な学習内容」", "what you studied (education)")
+_SRC_LIFELINE = L("ライフラインの満足度が高い出来事", "the high points of your life-line")
+
+
 COMPOSERS: dict[str, Composer] = {
+    "school_activities": lambda a, lang, today: school_activities(a, lang),
+    "good_at": lambda a, lang, today: good_at(a, lang),
     "values_interests": lambda a, lang, today: values_interests(a, lang),
     "strengths": lambda a, lang, today: strengths(a, lang),
     "future_work": lambda a, lang, today: future_work(a, lang),

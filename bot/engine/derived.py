@@ -73,47 +73,9 @@ def _item(label: str, value: str, lang: Lang) -> str:
     return f"・{label}：{value}" if lang == "ja" else f"• {label}: {value}"
 
 
-def _school_life(answers: Mapping[str, Any], lang: Lang) -> str | None:
-    """What each school taught, from the education rows (for 様式1-2's school-life box)."""
-    rows = answers.get("education_training.education") or []
-    lines = []
-    for row in rows:
-        if not isinstance(row, dict) or not isinstance(row.get("content"), str):
-            continue
-        parts = [str(row[key]).strip() for key in ("school", "department") if row.get(key)]
-        lines.append(_item(" ".join(parts), row["content"].strip(), lang))
-    return "\n".join(lines) or None
-
-
-def _life_events(answers: Mapping[str, Any], lang: Lang) -> str | None:
-    """The life-line's events in age order, with their notes: 「・16歳：部活で県大会（メモ）」."""
-    points = sorted(_points(answers), key=lambda p: p.get("age") or 0)
-    lines = []
-    for point in points:
-        event = str(point.get("event") or "").strip()
-        if not event:
-            continue
-        note = str(point.get("note") or "").strip()
-        age = point.get("age")
-        when = "" if age is None else (f"{age}歳" if lang == "ja" else f"Age {age}")
-        if note:
-            event += f"（{note}）" if lang == "ja" else f" ({note})"
-        lines.append(_item(when, event, lang) if when else event)
-    return "\n".join(lines) or None
-
-
 _CAN_SOURCES = {
     "lifeline.strengths": ("ライフラインで見つけた強み", "strengths from your life-line"),
     "lifeline.recovery": ("つらい時期を乗り越えた力", "how you got through hard times"),
-}
-
-# 様式1-2's ＜得意なこと・苦手なこと＞, from the person's own strengths and weaknesses.
-_GOOD_AT_SOURCES = {
-    "lifeline.strengths": ("得意なこと", "Good at"),
-    "will_can_must.can": ("できること", "What I can do"),
-    "lifeline.weakness": ("苦手なこと", "Not so good at"),
-    "lifeline.weakness_effort": ("克服するために取り組んでいること", "What I do about it"),
-    "will_can_must.gap": ("これから身につけたいこと", "What I still need to learn"),
 }
 
 DERIVED: dict[str, Derivation] = {
@@ -124,9 +86,6 @@ DERIVED: dict[str, Derivation] = {
     "trough_event": _point(0, highest=False, part="event"),
     "learned": _learned,
     "can_material": _joined(*_CAN_SOURCES, heading=_CAN_SOURCES),
-    "school_life": _school_life,
-    "life_events": _life_events,
-    "good_at": _joined(*_GOOD_AT_SOURCES, heading=_GOOD_AT_SOURCES),
 }
 
 

@@ -154,9 +154,7 @@ async def booking_list(request: Request) -> Response:
                 query = query.where(BookingRow.location_id == scope)
             rows = list(session.scalars(query))
             names = _names(session, login, rows)
-            items = [
-                {**_item(row, places, now), "who": names.get(row.person_id)} for row in rows
-            ]
+            items = [{**_item(row, places, now), "who": names.get(row.person_id)} for row in rows]
             return {
                 "login": login,
                 "csrf": login.csrf,

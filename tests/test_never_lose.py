@@ -282,3 +282,29 @@ def test_a_stray_number_after_a_placeholder_is_neither_stored_nor_glued(chat: Ch
     chat.press("これで全部")
     chat.press("確定する")
     assert card(chat)["work_history"][0]["duties"] == fuller
+
+
+def test_a_licence_typed_by_its_short_name_is_offered_its_official_name(chat: Chat) -> None:
+    open_section(chat, "licenses")
+    chat.press("はい")
+    reply = chat.send("フォークリフト")
+    assert "「フォークリフト運転技能講習」" in reply and "入力したとおりにする" in reply
+    chat.press("この答えにする")
+    assert "取得済み" in chat.text
+    chat.press("取得済み")
+    chat.send("2012年5月")
+    assert "登録教習機関" in chat.send("わからない")  # the issuer follows from the name
+    chat.press("この答えにする")
+    chat.send("/skip")
+    chat.press("追加する")
+    chat.send("簿記")
+    reply = chat.press("入力したとおりにする")  # what was typed is kept if the person prefers
+    assert "取得済み" in reply
+    chat.press("取得予定")
+    chat.send("2027年6月")
+    chat.send("/skip")
+    chat.send("/skip")
+    chat.press("これで全部")
+    chat.press("確定する")
+    names = [row["name"] for row in card(chat)["licenses"]]
+    assert names == ["フォークリフト運転技能講習", "簿記"]

@@ -23,7 +23,7 @@ from bot.engine.effects import Emit, SetConsent, SetLanguage
 from bot.engine.model import Group, Question
 from bot.engine.normalize import fold, normalize_text, single_line
 from bot.engine.payloads import Payload, Reply
-from bot.engine.suggestions import suggestion
+from bot.engine.suggestions import official_name, suggestion
 from bot.engine.turn import Turn
 
 _STUCK_AFTER = 3
@@ -111,7 +111,30 @@ def answer_text(turn: Turn, text: str) -> None:
         return
     if isinstance(result, Rejected) and _keep_instead(turn, question, result, text):
         return
+    if isinstance(result, Accepted) and _offer_official(turn, question, group, result.value):
+        return
     take(turn, result)
+
+
+def _offer_official(turn: Turn, question: Question, group: Group | None, value: Any) -> bool:
+    """A licence typed by its short name: offer the official one, keeping what was typed."""
+    if group is None or turn.dialog.id != "licenses" or not isinstance(value, str):
+        return False
+    official = official_name(question.field, value)
+    if official is None or holding.held(turn, "suggest") is not None:
+        return False
+    holding.hold(turn, official, "suggest", value)
+    views.ask(turn, notice=turn.t("official_name", typed=value, official=official))
+    return True
+
+
+def use_typed(turn: Turn) -> None:
+    """Keep the name as typed rather than the official one offered."""
+    kept = holding.held(turn, "suggest")
+    if kept is None or not kept.get("extra"):
+        prompting.reprompt(turn)
+        return
+    accept(turn, str(kept["extra"]))
 
 
 def _keep_instead(turn: Turn, question: Question, result: Rejected, text: str) -> bool:

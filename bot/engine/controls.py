@@ -262,6 +262,8 @@ def action(turn: Turn, action: str) -> None:
         answering.show_held(turn)
     elif mode == "ask" and action == "use_held":
         answering.use_held(turn)
+    elif mode == "ask" and action == "use_typed":
+        answering.use_typed(turn)
     elif mode == "merge" and action in ("merge_append", "merge_replace"):
         answering.merge(turn, append=action == "merge_append")
     elif mode == "ask" and action in ("use_draft", "extend_draft"):

@@ -5,11 +5,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.engine.licences import usual_issuer
+from bot.engine.licences import find, key, usual_issuer
 from bot.engine.localized import Localized
 
 # Which suggestion a question gets, by the field it stores.
 _BY_FIELD = {"issuer": "licence_issuer"}
+
+
+def official_name(field: str, typed: str) -> str | None:
+    """The official name of a licence typed by one of its short names (「フォークリフト」
+    → 「フォークリフト運転技能講習」), for the licence-name question; None otherwise.
+
+    Only a text that is a short name as a whole gets one, so a grade or a class the
+    person wrote (「日商簿記検定2級」) is never dropped.
+    """
+    if field != "name":
+        return None
+    licence = find(typed)
+    if licence is None or key(typed) == key(licence.name):
+        return None
+    if not any(key(typed) == key(short) for short in licence.aka):
+        return None
+    return licence.name
 
 
 def suggestion(field: str, entry: Mapping[str, Any] | None) -> Localized | None:

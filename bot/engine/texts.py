@@ -153,6 +153,14 @@ MESSAGES: dict[str, Localized] = {
         "if it's right.)",
     ),
     "btn_use_held": L("この答えにする", "Use this answer"),
+    "btn_use_typed": L("入力したとおりにする", "Keep what I typed"),
+    "official_name": L(
+        "「{typed}」は、正式には「{official}」という名称です。シートには正式な名称を書くと伝わりやすく"
+        "なります。正式な名称でよければ「この答えにする」を、入力したままでよければ「入力したとおりにする」を"
+        "押してください。",
+        "The official name of “{typed}” is “{official}”, which reads best on the sheet. Press "
+        "“Use this answer” for the official name, or “Keep what I typed”.",
+    ),
     "over_long": L(
         "お送りいただいた文章は{count}文字あります。この欄には{max}文字まで書けるので、"
         "{excess}文字ほど短くする必要があります。文章は消さずにお預かりしています。\n"

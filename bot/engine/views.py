@@ -169,6 +169,8 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
     elif kept is not None:
         lines.append(turn.t("held_answer", value=kept["value"]))
         actions.append(turn.button("btn_use_held", "x", "use_held"))
+        if kept["why"] == "suggest" and kept.get("extra"):
+            actions.append(turn.button("btn_use_typed", "x", "use_typed"))
     if value is not None:
         lines.append(turn.t("previous_answer", value=display(turn, question, value)))
         actions.append(turn.button("btn_keep", "x", "keep"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chat import Chat
+from bot.engine import Inbound
+from tests.chat import Chat, text_of
 from tests.test_coaching_dialogs import card, open_section
 
 # (dialog, what "yes, add one" says first, first question of an entry, a first answer)
@@ -308,3 +309,23 @@ def test_a_licence_typed_by_its_short_name_is_offered_its_official_name(chat: Ch
     chat.press("確定する")
     names = [row["name"] for row in card(chat)["licenses"]]
     assert names == ["フォークリフト運転技能講習", "簿記"]
+
+
+def test_a_paste_a_platform_split_in_two_is_put_back_together(chat: Chat) -> None:
+    _at_career_plan_values(chat)
+    text = _long_text(6000)
+    first, second = text[:4096], text[4096:]
+    sent = 1_800_000_000.0
+
+    def part(body: str, at: float) -> str:
+        return text_of(chat._deliver(Inbound(chat.person_id, text=body, sent_at=at)))
+
+    part(first, sent)
+    reply = part(second, sent + 1)  # Telegram sends both parts at once
+    assert "6000文字" in reply  # one text, not a second answer
+    assert not any(key.startswith("career_plan.") for key in chat.answers())
+    reply = chat.press("自分で短くする")
+    assert text in [getattr(message, "text", None) for message in chat.last]
+    # A shorter version sent a minute later is a new answer, not a third part.
+    part(text[:700], sent + 60)
+    assert any(value == text[:700] for value in chat.answers().values())

@@ -24,6 +24,7 @@ def inbound_of(
     attachment: Attachment | None = None,
 ) -> Inbound:
     """An update as the service reads it: who, what, and its delivery id."""
+    message = update.effective_message
     return Inbound(
         person_id=f"telegram:{user.id}",
         text=text,
@@ -32,6 +33,7 @@ def inbound_of(
         lang_hint=lang_hint(user),
         kind=kind,
         attachment=attachment,
+        sent_at=message.date.timestamp() if message is not None else None,
     )
 
 

@@ -89,6 +89,7 @@ def answer_text(turn: Turn, text: str) -> None:
     """Parse typed text as the answer to the open question."""
     question, group = views.current_question(turn)
     spec = turn.spec(question)
+    text = holding.continued(turn, text)
     if isinstance(spec, TextAnswer | LongTextAnswer) and holding.is_unknown(text):
         unknown(turn, question, group)
         return

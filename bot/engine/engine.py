@@ -109,6 +109,7 @@ def handle(turn: Turn, inbound: Inbound) -> None:
         prompting.reprompt(turn)
         return
     text = inbound.text or ""
+    turn.sent_at = inbound.sent_at
     payload: Payload | None = None
     if inbound.payload is not None:
         payload = decode(inbound.payload)

@@ -33,7 +33,30 @@ def hold(turn: Turn, value: str, why: HeldWhy, extra: str | None = None) -> None
     """Keep ``value`` at the open question until the person decides what to do with it."""
     cursor = turn.cursor
     assert cursor.pos is not None
-    cursor.held = {"at": position_key(cursor.pos), "why": why, "value": value, "extra": extra}
+    cursor.held = {
+        "at": position_key(cursor.pos),
+        "why": why,
+        "value": value,
+        "extra": extra,
+        "sent_at": turn.sent_at,
+    }
+
+
+# A platform splits a long paste into parts sent at once (Telegram: 4,096 characters).
+SPLIT_AT = 4000
+SPLIT_WINDOW = 3.0
+
+
+def continued(turn: Turn, text: str) -> str:
+    """``text`` joined to the over-long text kept here when it is the next part of one paste."""
+    kept = held(turn, "long")
+    if kept is None or turn.sent_at is None or kept.get("sent_at") is None:
+        return text
+    first = str(kept["value"])
+    gap = turn.sent_at - float(kept["sent_at"])
+    if len(first) < SPLIT_AT or not 0 <= gap <= SPLIT_WINDOW:
+        return text
+    return first + text
 
 
 def held(turn: Turn, *whys: HeldWhy) -> dict[str, Any] | None:

@@ -48,6 +48,9 @@ class Inbound:
             earlier message, which is not taken as an answer) or ``file`` (a document, in
             ``attachment``: the service reads it, see ``bot.importing``).
         attachment: The file sent, when ``kind`` is ``file``.
+        sent_at: When the platform says it was sent (seconds since the epoch), where it says
+            so: a long paste a platform split in two (Telegram at 4,096 characters) arrives
+            as parts sent in the same moment, and is put back together.
     """
 
     person_id: str
@@ -58,6 +61,7 @@ class Inbound:
     origin: Literal["person", "service"] = "person"
     kind: InboundKind = "text"
     attachment: Attachment | None = None
+    sent_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,8 @@ class Turn:
         self.out: list[Outbound] = []
         self.effects: list[Effect] = []
         self.anchors: list[int] = []
+        # When the platform says the message was sent (see ``Inbound.sent_at``).
+        self.sent_at: float | None = None
 
     # Messages ---------------------------------------------------------------------------
     def t(self, key: str, **params: object) -> str:

@@ -61,8 +61,9 @@ def check_settings(settings: Settings, args: argparse.Namespace | None = None) -
 class LineChannel:
     """Turns LINE events into service turns and the replies into reply and push calls.
 
-    ``turn_workers`` threads run the turns: one for SQLite, whose writers take turns anyway
-    (more would only wait on its lock), several for PostgreSQL.
+    ``turn_workers`` threads run the turns on PostgreSQL, where a turn waits on the network.
+    With 0 (SQLite: a turn is a millisecond or two of work, and one writer at a time anyway)
+    they run in the event loop itself, without a thread's hand-over for each event.
     """
 
     def __init__(
@@ -74,7 +75,7 @@ class LineChannel:
         links: DocumentLinks | None,
         *,
         push_reminders: bool = True,
-        turn_workers: int = 1,
+        turn_workers: int = 0,
     ) -> None:
         self._service = service
         self._sessions = sessions
@@ -82,7 +83,11 @@ class LineChannel:
         self._validator = SignatureValidator(secret)
         self._links = links
         self.push_reminders = push_reminders
-        self._turns = ThreadPoolExecutor(turn_workers, thread_name_prefix="line-turn")
+        self._turns = (
+            ThreadPoolExecutor(turn_workers, thread_name_prefix="line-turn")
+            if turn_workers
+            else None
+        )
         self._handling = KeyedLocks()  # one person's turns, in the order they came
         self._sending = KeyedLocks()  # and their replies in the same order
         self._tasks: set[asyncio.Task[None]] = set()
@@ -118,7 +123,8 @@ class LineChannel:
 
     def close(self) -> None:
         """Let the turn threads go (after :meth:`idle`)."""
-        self._turns.shutdown(wait=False)
+        if self._turns is not None:
+            self._turns.shutdown(wait=False)
 
     @staticmethod
     async def _guarded(work: Coroutine[Any, Any, None], stored: asyncio.Future[bool]) -> None:
@@ -131,15 +137,18 @@ class LineChannel:
             if not stored.done():
                 stored.set_result(False)  # failed before it was stored: LINE sends it again
 
-    async def _in_turn_thread(self, work: Callable[[], T]) -> T:
+    async def _stored(self, work: Callable[[], T]) -> T:
+        """Run a unit of work that writes (a turn), in a turn thread or in the loop."""
+        if self._turns is None:
+            return work()
         return await asyncio.get_running_loop().run_in_executor(self._turns, work)
 
     async def _event(self, event: LineEvent, stored: asyncio.Future[bool]) -> None:
         if isinstance(event, Unfollow):
-            await self._in_turn_thread(partial(self._set_following, event.identity, False))
+            await self._stored(partial(self._set_following, event.identity, False))
             stored.set_result(True)
         elif isinstance(event, GroupEvent):
-            first = await self._in_turn_thread(partial(self._first_time, event.key))
+            first = await self._stored(partial(self._first_time, event.key))
             stored.set_result(True)
             if first:  # a group or room is told once where the bot works, then left in peace
                 text = group_notice(START_WORD)
@@ -154,7 +163,7 @@ class LineChannel:
         async with AsyncExitStack() as in_order:
             async with self._handling.hold(identity):
                 try:
-                    replies = await self._in_turn_thread(converse)
+                    replies = await self._stored(converse)
                 except TurnFailed as failed:
                     if not event.redelivery:
                         return  # nothing stored: answered 500, LINE delivers it again

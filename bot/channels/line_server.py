@@ -15,9 +15,10 @@ import logging
 import signal
 import socket
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import aiohttp
 import uvicorn
@@ -165,8 +166,9 @@ def shipped_channel(
         secret,
         links,
         push_reminders=push not in ("off", "no", "false", "0"),
-        # SQLite has one writer at a time; PostgreSQL locks only the person's conversation.
-        turn_workers=1 if runtime.engine.dialect.name == "sqlite" else TURN_WORKERS,
+        # SQLite: turns in the loop (one writer at a time anyway); PostgreSQL: in threads,
+        # as its turns wait on the network and lock only the person's conversation.
+        turn_workers=0 if runtime.engine.dialect.name == "sqlite" else TURN_WORKERS,
     )
 
 
@@ -239,4 +241,14 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
                 return await quota(runtime, client)
 
         return asyncio.run(report())
-    return asyncio.run(_serve_until_signalled(runtime, args))
+    return in_fast_loop(_serve_until_signalled(runtime, args))
+
+
+def in_fast_loop(main: Coroutine[Any, Any, int]) -> int:
+    """Run ``main`` on uvloop where it is installed (as uvicorn itself would), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(main)

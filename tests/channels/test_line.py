@@ -21,7 +21,7 @@ from sqlalchemy import select
 from bot.bootstrap import Runtime, chart_renderers
 from bot.channels.line import SIGNATURE_HEADER, LineChannel
 from bot.channels.line_messages import BUTTONS, messages
-from bot.channels.line_server import ServeOptions, quota, serve
+from bot.channels.line_server import TURN_WORKERS, ServeOptions, quota, serve
 from bot.documents.links import DocumentLinks
 from bot.engine import Button, Choices, Text
 from bot.engine.choices import Option
@@ -70,9 +70,11 @@ class Harness:
         fake: FakeLineApi,
         links: DocumentLinks | None,
         service: ConversationService | None = None,
+        turn_workers: int = 0,
     ) -> None:
         self.runtime, self.fake, self.links = runtime, fake, links
         self.service = service or runtime.service
+        self.turn_workers = turn_workers
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.stop = asyncio.Event()
         self.http = httpx.AsyncClient(timeout=30)
@@ -84,7 +86,12 @@ class Harness:
     async def __aenter__(self) -> Harness:
         self.client = AsyncApiClient(Configuration(access_token=TOKEN, host=self.fake.url))
         self.channel = LineChannel(
-            self.service, self.runtime.sessions, self.client, SECRET, self.links
+            self.service,
+            self.runtime.sessions,
+            self.client,
+            SECRET,
+            self.links,
+            turn_workers=self.turn_workers,
         )
         options = ServeOptions(sock=self.sock)
         self.task = asyncio.create_task(serve(self.channel, options, self.stop))
@@ -655,7 +662,8 @@ async def test_two_workers_on_postgresql_handle_a_redelivery_once(
 ) -> None:
     """Several ``jobcard line`` workers share one PostgreSQL database behind one URL."""
     first, second = make_runtime(pg_url), make_runtime(pg_url)
-    async with Harness(first, fake, None) as one, Harness(second, fake, None) as other:
+    one, other = (Harness(r, fake, None, turn_workers=TURN_WORKERS) for r in (first, second))
+    async with one, other:
         person = Person(one)
         workers = itertools.cycle([one, other])
 

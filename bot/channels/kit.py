@@ -104,13 +104,21 @@ class FittedChoices:
     Attributes:
         text: The question, with the options written out as a numbered list when the
             buttons can't carry them (too many, or labels too long to read on a button).
-        buttons: The buttons that fit, labels shortened to the limit; ``full_labels`` holds
-            each one's whole label (what the person is shown to have chosen).
+        options: The answer buttons that fit, labels shortened to the limit.
+        actions: The extra buttons (スキップ, 例を見る …) that fit.
+        full_labels: Each button's whole label, options then actions (what the person is
+            shown to have chosen).
     """
 
     text: str
-    buttons: tuple[Button, ...]
+    options: tuple[Button, ...]
+    actions: tuple[Button, ...]
     full_labels: tuple[str, ...]
+
+    @property
+    def buttons(self) -> tuple[Button, ...]:
+        """Every button, answers first."""
+        return (*self.options, *self.actions)
 
 
 def numbered(options: Sequence[Button]) -> str:
@@ -123,34 +131,34 @@ def fit_choices(choices: Choices, limits: ButtonLimits) -> FittedChoices:
 
     Typed numbers and labels always work, so nothing is lost when a button is left out.
     """
-    sendable = [
-        b
-        for b in (*choices.options, *choices.actions)
-        if len(b.payload.encode()) <= limits.payload_bytes
-    ]
-    fits = len(sendable) == len(choices.options) + len(choices.actions)
-    fits = fits and len(sendable) <= limits.count
-    long_labels = any(len(b.label) > limits.label for b in choices.options)
-    if fits and not long_labels:
-        buttons = tuple(Button(clip(b.label, limits.label), b.payload) for b in sendable)
-        return FittedChoices(choices.text, buttons, tuple(b.label for b in sendable))
+
+    def sendable(button: Button) -> bool:
+        return len(button.payload.encode()) <= limits.payload_bytes
+
+    def clipped(buttons: Sequence[Button]) -> tuple[Button, ...]:
+        return tuple(Button(clip(b.label, limits.label), b.payload) for b in buttons)
+
+    every = (*choices.options, *choices.actions)
+    fits = len(every) <= limits.count and all(sendable(b) for b in every)
+    labels = tuple(b.label for b in every)
+    if fits and not any(len(b.label) > limits.label for b in choices.options):
+        return FittedChoices(
+            choices.text, clipped(choices.options), clipped(choices.actions), labels
+        )
     listed = f"{choices.text}\n\n{numbered(choices.options)}" if choices.options else choices.text
     if fits:
         # Every option has its button, named by its number and the start of its label.
-        shown = [
+        named = tuple(
             Button(clip(f"{n}. {b.label}", limits.label), b.payload)
             for n, b in enumerate(choices.options, 1)
-        ]
-        shown += [Button(clip(b.label, limits.label), b.payload) for b in choices.actions]
-        labels = tuple(b.label for b in (*choices.options, *choices.actions))
-        return FittedChoices(listed, tuple(shown), labels)
+        )
+        return FittedChoices(listed, named, clipped(choices.actions), labels)
     # Too many: the options are typed by number; the extra actions keep their buttons.
-    actions = [b for b in choices.actions if b in sendable][: limits.count]
+    actions = [b for b in choices.actions if sendable(b)][: limits.count]
     left_out = [b for b in choices.actions if b not in actions]
     if left_out:
         listed += "\n" + "  ".join(f"[{b.label}]" for b in left_out)
-    buttons = tuple(Button(clip(b.label, limits.label), b.payload) for b in actions)
-    return FittedChoices(listed, buttons, tuple(b.label for b in actions))
+    return FittedChoices(listed, (), clipped(actions), tuple(b.label for b in actions))
 
 
 GROUP_NOTICE = Localized(

@@ -26,6 +26,8 @@ CONTEXT_TEXT = 2000
 FALLBACK_TEXT = 3000
 TEXT_INPUT = 3000
 ANSWER_EXCERPT = 200
+# A question's buttons: one actions block's worth, the text a button shows, its value.
+BUTTONS = kit.ButtonLimits(count=ACTIONS_ELEMENTS, label=BUTTON_TEXT, payload_bytes=BUTTON_VALUE)
 
 OPTION_PREFIX = "jc:opt:"
 ACTION_PREFIX = "jc:act:"
@@ -161,17 +163,23 @@ def _messages(blocks: list[Block], lang: Lang) -> list[SlackMessage]:
 
 
 def choices_blocks(choices: Choices, lang: Lang) -> list[Block]:
-    """A question: its text, answer buttons, then extra buttons (and a text box if free text)."""
+    """A question: its text, answer buttons, then extra buttons (and a text box if free text).
+
+    The buttons are the channel kit's fitting within Slack's limits: the options are written
+    out as a numbered list when a label is longer than a button shows or there are more than
+    one actions block holds.
+    """
+    question = kit.fit_choices(choices, BUTTONS)
     options = [
-        button(b.label, b.payload, f"{OPTION_PREFIX}{n}") for n, b in enumerate(choices.options)
+        button(b.label, b.payload, f"{OPTION_PREFIX}{n}") for n, b in enumerate(question.options)
     ]
     extras = [
-        button(b.label, b.payload, f"{ACTION_PREFIX}{n}") for n, b in enumerate(choices.actions)
+        button(b.label, b.payload, f"{ACTION_PREFIX}{n}") for n, b in enumerate(question.actions)
     ]
     if not choices.options:
         # A free-text question: long answers are easier to write in a modal than in the composer.
         extras.insert(0, button(phrase("text_box", lang), lang, TEXT_BOX))
-    return [*sections(choices.text, QUESTION_BLOCK), *actions(options), *actions(extras)]
+    return [*sections(question.text, QUESTION_BLOCK), *actions(options), *actions(extras)]
 
 
 def plan(replies: Sequence[Outbound], lang: Lang) -> list[SlackMessage | Image | Document]:

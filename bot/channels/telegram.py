@@ -28,7 +28,7 @@ from telegram.ext import (
 from bot.channels import kit
 from bot.channels.kit import utf16_units as _units
 from bot.channels.telegram_keyboard import acknowledge as _acknowledge
-from bot.channels.telegram_keyboard import keyboard
+from bot.channels.telegram_keyboard import fitted, keyboard
 from bot.channels.telegram_updates import addressed_to_bot as _addressed_to_bot
 from bot.channels.telegram_updates import attachment_of as _attachment_of
 from bot.channels.telegram_updates import inbound_of as _inbound
@@ -104,10 +104,11 @@ async def send(
     if isinstance(outbound, Text):
         await _send_text(bot, chat_id, split_text(outbound.text), pace)
     elif isinstance(outbound, Choices):
-        chunks = split_text(outbound.text) or ["…"]
+        question = fitted(outbound)
+        chunks = split_text(question.text) or ["…"]
         await _send_text(bot, chat_id, chunks[:-1], pace)
         await bot.send_message(
-            chat_id, chunks[-1], reply_markup=keyboard(outbound), rate_limit_args=pace
+            chat_id, chunks[-1], reply_markup=keyboard(question), rate_limit_args=pace
         )
     elif isinstance(outbound, Image | Document):
         fits = _units(outbound.caption) <= MAX_CAPTION

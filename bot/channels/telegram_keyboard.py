@@ -1,4 +1,9 @@
-"""Telegram's buttons: a question's inline keyboard, taking it off once pressed, the menu."""
+"""Telegram's buttons: a question's inline keyboard, taking it off once pressed, the menu.
+
+Which options get a button, and when they are written out as a numbered list instead, is the
+channel kit's fitting (:func:`bot.channels.kit.fit_choices`) within Telegram's limits; this
+module only lays the buttons out in rows.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,13 @@ from telegram import Bot, BotCommand, CallbackQuery, InlineKeyboardButton, Inlin
 from telegram.constants import InlineKeyboardButtonLimit
 from telegram.error import TelegramError
 
+from bot.channels.kit import ButtonLimits, FittedChoices, fit_choices
 from bot.engine import Button, Choices
 
-MAX_PAYLOAD_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
+MAX_PAYLOAD_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64 bytes
+# Telegram takes up to 100 buttons on a message; a label is shown on one line, cut off by the
+# app when wider than the screen: about 24 full-width characters on a phone.
+BUTTONS = ButtonLimits(count=100, label=24, payload_bytes=MAX_PAYLOAD_BYTES)
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +61,6 @@ def _width(label: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label)
 
 
-def _button(button: Button) -> InlineKeyboardButton:
-    if len(button.payload.encode()) > MAX_PAYLOAD_BYTES:
-        raise ValueError(f"a button payload is longer than {MAX_PAYLOAD_BYTES} bytes")
-    return InlineKeyboardButton(button.label, callback_data=button.payload)
-
-
 def _rows(buttons: Sequence[Button]) -> list[list[InlineKeyboardButton]]:
     if not buttons:
         return []
@@ -65,13 +68,18 @@ def _rows(buttons: Sequence[Button]) -> list[list[InlineKeyboardButton]]:
     widest = 3 if all(_width(b.label) <= 12 for b in buttons) else 1
     count = -(-len(buttons) // widest)
     per_row = -(-len(buttons) // count)
-    cells = [_button(b) for b in buttons]
+    cells = [InlineKeyboardButton(b.label, callback_data=b.payload) for b in buttons]
     return [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
 
 
-def keyboard(choices: Choices) -> InlineKeyboardMarkup | None:
-    """The inline keyboard for a question: answer buttons first, then the extra actions."""
-    rows = _rows(choices.options) + _rows(choices.actions)
+def fitted(choices: Choices) -> FittedChoices:
+    """The question within Telegram's limits: its text (options listed when needed), buttons."""
+    return fit_choices(choices, BUTTONS)
+
+
+def keyboard(question: FittedChoices) -> InlineKeyboardMarkup | None:
+    """The inline keyboard for a fitted question: answer buttons first, then the extra actions."""
+    rows = _rows(question.options) + _rows(question.actions)
     return InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -585,15 +585,30 @@ async def test_serve_reports_a_rejected_token_in_one_line(
 
 def test_block_kit_limits_are_respected() -> None:
     options = tuple(
-        Button(f"選択肢{n}" + "あ" * (80 if n == 0 else 0), f"{n}|a|x") for n in range(30)
+        Button(f"選択肢{n}" + "あ" * (80 if n == 0 else 0), f"{n}|a|x") for n in range(5)
     )
-    too_long = Button("長い", "x" * 2001)
-    blocks = kit.choices_blocks(Choices("質問", (*options, too_long)), "ja")
+    skip = (Button("スキップ", "1|x|skip"),)
+    # A label longer than a button shows: the options are written out, the buttons numbered.
+    blocks = kit.choices_blocks(Choices("質問", options, skip), "ja")
+    [question] = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert f"1) {options[0].label}" in question and "5) 選択肢4" in question
     rows = [b for b in blocks if b["type"] == "actions"]
-    assert [len(r["elements"]) for r in rows] == [25, 5]  # 30 kept, the 2001-character one dropped
-    assert len(rows[0]["elements"][0]["text"]["text"]) == 75
-    assert rows[0]["elements"][0]["text"]["text"].endswith("…")
+    assert [len(r["elements"]) for r in rows] == [5, 1]  # the answers, then スキップ
+    first = rows[0]["elements"][0]["text"]["text"]
+    assert first.startswith("1. 選択肢0あ") and first.endswith("…") and len(first) == 75
+    assert rows[0]["elements"][4]["text"]["text"] == "5. 選択肢4"
+    # More than one actions block holds, or a value too long for Slack: typed by number.
+    many = tuple(Button(f"選択肢{n}", f"{n}|a|x") for n in range(25))
+    for crowded in (Choices("質問", many, skip), Choices("質問", (Button("長い", "x" * 2001),))):
+        blocks = kit.choices_blocks(crowded, "ja")
+        text = "\n".join(b["text"]["text"] for b in blocks if b["type"] == "section")
+        assert f"{len(crowded.options)}) {crowded.options[-1].label}" in text
+        assert [e["value"] for e in buttons(blocks)] == [b.payload for b in crowded.actions]
+    few = tuple(Button(f"選択肢{n}", f"{n}|a|x") for n in range(24))
+    short = kit.choices_blocks(Choices("質問", few, skip), "ja")
+    assert [e["text"]["text"] for e in buttons(short)] == [*(b.label for b in few), "スキップ"]
 
+    options = few[:5]
     many = Choices("\n".join(["とても長い説明です。" * 20] * 1000), options)
     planned = kit.plan([Text("前置き"), many, Document("a.json", "application/json", b"{}")], "en")
     assert isinstance(planned[-1], Document)
@@ -603,7 +618,7 @@ def test_block_kit_limits_are_respected() -> None:
     sections = [b for m in posts for b in m.blocks if b["type"] == "section"]
     assert all(len(b["text"]["text"]) <= kit.SECTION_TEXT for b in sections)
     assert sum(len(b["text"]["text"]) for b in sections[1:]) >= len(many.text) - len(sections)
-    assert buttons(posts[-1].blocks)[-1]["value"] == "29|a|x"  # the buttons close the question
+    assert buttons(posts[-1].blocks)[-1]["value"] == "4|a|x"  # the buttons close the question
 
     free_text = kit.choices_blocks(
         Choices("お名前は？", (), (Button("例を見る", "3|x|examples"),)), "en"

@@ -32,10 +32,9 @@ from bot.channels.telegram import (
     Handler,
     check_settings,
     coalesce,
-    keyboard,
     split_text,
 )
-from bot.channels.telegram_keyboard import COMMANDS
+from bot.channels.telegram_keyboard import BUTTONS, COMMANDS, fitted, keyboard
 from bot.channels.telegram_pacing import BULK, ChatPacing, Pace
 from bot.channels.telegram_webhook import (
     SECRET_HEADER,
@@ -417,14 +416,16 @@ async def test_double_and_stale_presses_are_answered_and_counted_once(
     assert answers(runtime).get("profile.employment_status") is None
 
 
-def test_keyboards_share_rows_for_short_labels_and_refuse_long_payloads() -> None:
+def test_keyboards_share_rows_and_keep_within_telegrams_limits() -> None:
     ages = ["20歳未満", "20代", "30代", "40代", "50代", "60代以上"]
     choices = Choices(
         "年代を教えてください。",
         tuple(Button(label, f"5|a|{n}") for n, label in enumerate(ages)),
         (Button("スキップ", "5|x|skip"),),
     )
-    markup = keyboard(choices)
+    question = fitted(choices)
+    assert question.text == choices.text
+    markup = keyboard(question)
     assert markup is not None
     assert [[b.text for b in row] for row in markup.inline_keyboard] == [
         ages[:3],
@@ -432,10 +433,21 @@ def test_keyboards_share_rows_for_short_labels_and_refuse_long_payloads() -> Non
         ["スキップ"],
     ]
     long = Choices("q", (Button("転職も視野に入れて考えたい", "8|a|x"), Button("はい", "8|a|y")))
-    assert [len(row) for row in keyboard(long).inline_keyboard] == [1, 1]  # type: ignore[union-attr]
-    assert keyboard(Choices("q", ())) is None
-    with pytest.raises(ValueError, match="64 bytes"):
-        keyboard(Choices("q", (Button("x", "é" * 33),)))
+    assert [len(row) for row in keyboard(fitted(long)).inline_keyboard] == [1, 1]  # type: ignore[union-attr]
+    assert keyboard(fitted(Choices("q", ()))) is None
+    # A label too wide for a phone's row: the options are written out, the buttons numbered.
+    wide = "職業相談窓口や訓練担当窓口から相談コーナーの利用を勧奨された。"
+    question = fitted(Choices("きっかけは？", (Button(wide, "9|a|x"), Button("その他", "9|a|y"))))
+    assert f"1) {wide}" in question.text and "2) その他" in question.text
+    labels = [b.text for row in keyboard(question).inline_keyboard for b in row]  # type: ignore[union-attr]
+    assert labels[0].startswith("1. 職業相談") and labels[0].endswith("…")
+    assert len(labels[0]) == BUTTONS.label and labels[1] == "2. その他"
+    # callback_data over 64 bytes can't be sent: every option is typed by its number instead.
+    too_long = fitted(Choices("q", (Button("x", "é" * 33), Button("y", "1|a|y"))))
+    assert too_long.options == () and "1) x\n2) y" in too_long.text
+    # More buttons than Telegram takes on one message: the same.
+    many = Choices("どれ？", tuple(Button(f"項目{n}", f"3|a|{n}") for n in range(101)))
+    assert fitted(many).options == () and "101) 項目100" in fitted(many).text
 
 
 # Outbound limits and files ----------------------------------------------------------------

@@ -54,6 +54,7 @@ from tests.channels.fake_line_api import FakeLineApi, sign
 SECRET, TOKEN = "bench-secret", "bench-token"
 SCRIPT = ["日本語", "はい", "山田 太郎", "やまだ たろう", "5", "正社員", "はい", "2", "確定する"]
 IDS = itertools.count(1)
+DATABASES = itertools.count(1)
 
 
 def _echo_app(client: AsyncApiClient) -> Starlette:
@@ -181,7 +182,8 @@ async def main_async(people: int, concurrent: int, rounds: int) -> int:
         async def jobcard(sock: socket.socket) -> Callable[[], Awaitable[None]]:
             # As ``jobcard line`` runs it: its own API client, its channel, its server.
             environ = {TOKEN_VARIABLE: TOKEN, API_URL_VARIABLE: fake.url}
-            url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+            # A database of its own for each round, as a fresh deployment has.
+            url = f"sqlite:///{Path(folder) / f'bench{next(DATABASES)}.sqlite3'}"
             runtime = build_runtime(Settings(database_url=url, environ=environ))
             shipped = api_client(runtime.settings)
             channel = shipped_channel(runtime, shipped, SECRET, None)
@@ -193,6 +195,7 @@ async def main_async(people: int, concurrent: int, rounds: int) -> int:
                 halt.set()
                 await task
                 await shipped.close()
+                runtime.engine.dispose()
 
             return stop
 

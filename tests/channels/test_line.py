@@ -14,14 +14,15 @@ from typing import Any
 import aiohttp
 import httpx
 import pytest
-from linebot.v3.messaging import AsyncApiClient, Configuration
 from PIL import Image as Picture
 from sqlalchemy import select
 
 from bot.bootstrap import Runtime, chart_renderers
 from bot.channels.line import SIGNATURE_HEADER, LineChannel
+from bot.channels.line_api import API_URL_VARIABLE, TOKEN_VARIABLE, api_client, environment_proxy
 from bot.channels.line_messages import BUTTONS, messages
 from bot.channels.line_server import TURN_WORKERS, ServeOptions, quota, serve
+from bot.config import Settings
 from bot.documents.links import DocumentLinks
 from bot.engine import Button, Choices, Text
 from bot.engine.choices import Option
@@ -84,7 +85,9 @@ class Harness:
         return f"http://127.0.0.1:{self.sock.getsockname()[1]}/line/callback"
 
     async def __aenter__(self) -> Harness:
-        self.client = AsyncApiClient(Configuration(access_token=TOKEN, host=self.fake.url))
+        # The client exactly as ``jobcard line`` makes it, pointed at the fake.
+        environ = {TOKEN_VARIABLE: TOKEN, API_URL_VARIABLE: self.fake.url}
+        self.client = api_client(Settings(self.runtime.settings.database_url, environ=environ))
         self.channel = LineChannel(
             self.service,
             self.runtime.sessions,
@@ -707,3 +710,13 @@ async def test_two_workers_on_postgresql_handle_a_redelivery_once(
             select(AnswerRow).where(AnswerRow.dialog_id == "profile", AnswerRow.field == "name")
         ).all()
     assert len(history) == 1  # the name was taken once, not once per worker
+
+
+def test_the_proxy_comes_from_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    assert environment_proxy("https://api.line.me") is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.org:3128")
+    assert environment_proxy("https://api.line.me") == "http://proxy.example.org:3128"
+    monkeypatch.setenv("NO_PROXY", "example.com,api.line.me")
+    assert environment_proxy("https://api.line.me") is None

@@ -39,4 +39,4 @@ def test_the_readme_apt_line_updates_and_answers_yes() -> None:
     assert installs
     for line in installs:
         assert " -y " in " ".join(line.split()) + " ", line
-    assert "apt-get update && apt-get\ninstall -y postgresql" in README
+    assert "apt-get update && apt-get install -y postgresql" in " ".join(README.split())

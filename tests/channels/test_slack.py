@@ -28,8 +28,8 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from bot.bootstrap import Runtime
-from bot.channels import slack, slack_home, slack_server
 from bot.channels import slack_blocks as kit
+from bot.channels import slack_home, slack_server
 from bot.channels.slack import EVENTS_PATH, SlackChannel
 from bot.channels.slack_server import check_settings
 from bot.config import MissingSettingError, Settings

@@ -65,7 +65,7 @@ def test_work_history_by_reading_and_until_now_in_kana(chat: Chat) -> None:
     )
     assert "追加する" in chat.text and "これで全部" in chat.text
     reply = chat.send("うーん")
-    assert "「追加する」か「これで全部」を選んでください" in reply
+    assert "「追加する」「これで全部」「職務経歴書から読み込む」のどれかを選んでください" in reply
     assert YES_NO_PLEASE not in reply
     reply = chat.send("ヘプル")
     assert "もしかして「ヘルプ」ですか" in reply and "追加する" in reply
@@ -90,7 +90,7 @@ def test_add_another_by_reading_and_in_english(chat: Chat) -> None:
     chat.send("/lang en")
     chat.send("back")
     reply = chat.send("hmm")
-    assert "Please choose “Add another” or “That's all”." in reply
+    assert "Please choose “Add another”, “That's all” or “Import from my CV”." in reply
     assert "Yes" not in reply.split("\n")[0]
     reply = chat.send("menue")
     assert "Did you mean “menu”?" in reply

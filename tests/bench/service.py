@@ -25,6 +25,7 @@ import gc
 import json
 import multiprocessing
 import os
+import queue
 import statistics
 import tempfile
 import time
@@ -248,7 +249,7 @@ def paused_memory(url: str, paused: int) -> float:
     return rss_mb() - before
 
 
-def _worker(url: str, worker: int, people: int, start: Any, out: Any) -> None:
+def _worker(url: str, worker: str, people: int, start: Any, out: Any) -> None:
     runtime = build_runtime(Settings(database_url=url), migrate=False)
     timings = Timings([], [])
     persons = [Person(runtime, f"w{worker}:{n}") for n in range(people)]
@@ -266,13 +267,20 @@ def workers(url: str, count: int, people: int) -> tuple[float, float]:
     context = multiprocessing.get_context("spawn")
     start, out = context.Event(), context.Queue()
     processes = [
-        context.Process(target=_worker, args=(url, n, people, start, out)) for n in range(count)
+        context.Process(target=_worker, args=(url, f"{count}-{n}", people, start, out))
+        for n in range(count)
     ]
     for process in processes:
         process.start()
     time.sleep(3.0 + count)  # every worker has built its runtime by then
     start.set()
-    results = [out.get(timeout=600) for _ in processes]
+    results = []
+    while len(results) < count:
+        try:
+            results.append(out.get(timeout=5))
+        except queue.Empty:
+            if any(process.exitcode not in (None, 0) for process in processes):
+                raise RuntimeError("a worker process failed") from None
     for process in processes:
         process.join(timeout=60)
     elapsed = max(seconds for seconds, _ in results)

@@ -206,7 +206,11 @@ def _card_when_ready(browser: Browser) -> str:
     """「ジョブ・カードを作成」: a progress note at once, the card on a later page load."""
     page = browser.command("c|card")
     assert "いまの回答でジョブ・カードを作成しています" in page
-    assert 'class="msg bot pending"' in page and "作成しています。少しお待ちください" in page
+    if 'class="msg bot pending"' not in page:
+        # Made before the page was sent (the same card is cached): it is on this page.
+        assert 'class="download"' in page
+        return page
+    assert "作成しています。少しお待ちください" in page
     return browser.reload_until_ready()
 
 

@@ -16,7 +16,7 @@ import logging
 import signal
 import socket
 import sys
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -26,8 +26,7 @@ import uvicorn
 from linebot.v3.messaging import ApiException, AsyncApiClient, AsyncMessagingApi
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.responses import Response
 
 from bot.bootstrap import Runtime, document_links
 from bot.channels.kit import regularly
@@ -42,6 +41,7 @@ from bot.channels.line import (
     api_client,
     check_settings,
 )
+from bot.channels.webhook_server import QuietServer, webhook_routes
 from bot.documents.links import DocumentLinks
 from bot.service import JST
 from storage import line as contacts
@@ -84,20 +84,7 @@ def webhook_app(channel: LineChannel, path: str = WEBHOOK_PATH) -> Starlette:
         stored = await channel.receive(events)
         return Response(status_code=200 if stored else 500)
 
-    async def health(_request: Request) -> Response:
-        return PlainTextResponse("ok")
-
-    return Starlette(
-        routes=[Route(path, receive, methods=["POST"]), Route("/healthz", health, methods=["GET"])]
-    )
-
-
-class _Server(uvicorn.Server):
-    """uvicorn without its own signal handling: the caller's stop event decides."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
+    return webhook_routes(path, receive)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +113,7 @@ async def serve(
         access_log=False,
         lifespan="off",
     )
-    server = _Server(config)
+    server = QuietServer(config)
     chores = [asyncio.create_task(_stop_when_told(server, stop))]
     if channel.push_reminders:
         deliver = regularly(channel.deliver_outbox, OUTBOX_EVERY_SECONDS, "pushing reminders")

@@ -7,24 +7,23 @@ Telegram's secret header before anything is read.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import re
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.responses import Response
 from telegram import Update
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.channels.telegram import App
+from bot.channels.webhook_server import QuietServer, webhook_routes
 
 try:
     import aiohttp
@@ -165,20 +164,7 @@ def webhook_app(application: App, secret: str, path: str = "/") -> Starlette:
         await application.process_update(update)
         return Response()
 
-    async def health(_request: Request) -> Response:
-        return PlainTextResponse("ok")
-
-    return Starlette(
-        routes=[Route(path, receive, methods=["POST"]), Route("/healthz", health, methods=["GET"])]
-    )
-
-
-class _Server(uvicorn.Server):
-    """uvicorn without its own signal handling: the caller's stop event decides."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
+    return webhook_routes(path, receive)
 
 
 async def serve_webhook(
@@ -202,7 +188,7 @@ async def serve_webhook(
         access_log=False,
         lifespan="off",
     )
-    server = _Server(config)
+    server = QuietServer(config)
     await application.start()
 
     async def stop_when_told() -> None:

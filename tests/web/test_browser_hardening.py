@@ -48,7 +48,9 @@ def _page(
     page.goto(board.url + "/login")
     page.fill("#login", user)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    # Wait for the answer to the form: a page closed mid-navigation can leave Chromium hanging.
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     return page
 
 

@@ -119,9 +119,9 @@ def answer_text(turn: Turn, text: str) -> None:
 
 def _offer_official(turn: Turn, question: Question, group: Group | None, value: Any) -> bool:
     """A licence typed by its short name: offer the official one, keeping what was typed."""
-    if group is None or turn.dialog.id != "licenses" or not isinstance(value, str):
+    if group is None or not isinstance(value, str):
         return False
-    official = official_name(question.field, value)
+    official = official_name(turn.dialog.id, question.field, value)
     if official is None or holding.held(turn, "suggest") is not None:
         return False
     holding.hold(turn, official, "suggest", value)

@@ -10,16 +10,18 @@ from bot.engine.localized import Localized
 
 # Which suggestion a question gets, by the field it stores.
 _BY_FIELD = {"issuer": "licence_issuer"}
+# The question whose answer may be a licence's short name (dialog, field).
+_LICENCE_NAME = ("licenses", "name")
 
 
-def official_name(field: str, typed: str) -> str | None:
+def official_name(dialog: str, field: str, typed: str) -> str | None:
     """The official name of a licence typed by one of its short names (「フォークリフト」
     → 「フォークリフト運転技能講習」), for the licence-name question; None otherwise.
 
     Only a text that is a short name as a whole gets one, so a grade or a class the
     person wrote (「日商簿記検定2級」) is never dropped.
     """
-    if field != "name":
+    if (dialog, field) != _LICENCE_NAME:
         return None
     licence = find(typed)
     if licence is None or key(typed) == key(licence.name):

@@ -35,6 +35,21 @@ class ImportDraftRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+# Set in a turn's session when the person's message was a document, read and not kept: a
+# channel that keeps its own log of the conversation (the web chat's page) keeps a note instead.
+_DOCUMENT_READ = "import.document_read"
+
+
+def mark_document_read(session: Session) -> None:
+    """This turn's message was a pasted document: read, and not to be kept anywhere."""
+    session.info[_DOCUMENT_READ] = True
+
+
+def document_read(session: Session) -> bool:
+    """Whether this turn's message was a pasted document (see :func:`mark_document_read`)."""
+    return bool(session.info.get(_DOCUMENT_READ))
+
+
 def load(session: Session, person_id: str) -> ImportDraftRow | None:
     """The person's draft, if an import is under way."""
     return session.get(ImportDraftRow, person_id)

@@ -89,7 +89,13 @@ def answer_text(turn: Turn, text: str) -> None:
     """Parse typed text as the answer to the open question."""
     question, group = views.current_question(turn)
     spec = turn.spec(question)
-    text = holding.continued(turn, text)
+    part, text = text, holding.continued(turn, text)
+    if _document(question, spec) and holding.may_continue(turn, part):
+        # A document pasted on a platform that splits long messages (Telegram: 4,096
+        # characters): read it once the rest has come, or when the person says that was all.
+        holding.hold(turn, text, "paste")
+        views.ask(turn)
+        return
     if isinstance(spec, TextAnswer | LongTextAnswer) and holding.is_unknown(text):
         unknown(turn, question, group)
         return
@@ -115,6 +121,11 @@ def answer_text(turn: Turn, text: str) -> None:
     if isinstance(result, Accepted) and _offer_official(turn, question, group, result.value):
         return
     take(turn, result)
+
+
+def _document(question: Question, spec: object) -> bool:
+    """A pasted document handed to an action and not stored (a 職務経歴書 to read)."""
+    return isinstance(spec, LongTextAnswer) and not question.store and question.emit is not None
 
 
 def _offer_official(turn: Turn, question: Question, group: Group | None, value: Any) -> bool:
@@ -402,7 +413,7 @@ def merge(turn: Turn, *, append: bool) -> None:
 
 def use_held(turn: Turn) -> None:
     """Take the text kept at this question as the answer (a thin one confirmed, a suggestion)."""
-    kept = holding.held(turn, "thin", "merge", "suggest")
+    kept = holding.held(turn, "thin", "merge", "suggest", "paste")
     if kept is None:
         prompting.reprompt(turn)
         return

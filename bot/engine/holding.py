@@ -20,7 +20,7 @@ __all__ = [
     "unclear_addition",
 ]
 
-HeldWhy = Literal["long", "thin", "merge", "suggest"]
+HeldWhy = Literal["long", "thin", "merge", "suggest", "paste"]
 
 
 def position_key(pos: Position) -> str:
@@ -49,14 +49,24 @@ SPLIT_WINDOW = 3.0
 
 def continued(turn: Turn, text: str) -> str:
     """``text`` joined to the over-long text kept here when it is the next part of one paste."""
-    kept = held(turn, "long")
-    if kept is None or turn.sent_at is None or kept.get("sent_at") is None:
+    kept = held(turn, "long", "paste")
+    if kept is None:
         return text
     first = str(kept["value"])
+    if kept["why"] == "paste":
+        # A document's first part, kept while the person was asked for the rest.
+        return first + text
+    if turn.sent_at is None or kept.get("sent_at") is None:
+        return text
     gap = turn.sent_at - float(kept["sent_at"])
     if len(first) < SPLIT_AT or not 0 <= gap <= SPLIT_WINDOW:
         return text
     return first + text
+
+
+def may_continue(turn: Turn, part: str) -> bool:
+    """Whether ``part`` may be the first of several a platform split a paste into."""
+    return turn.sent_at is not None and len(part) >= SPLIT_AT
 
 
 def held(turn: Turn, *whys: HeldWhy) -> dict[str, Any] | None:

@@ -153,6 +153,15 @@ MESSAGES: dict[str, Localized] = {
         "if it's right.)",
     ),
     "btn_use_held": L("この答えにする", "Use this answer"),
+    "paste_more": L(
+        "長い文章を受け取りました（ここまで{count}文字）。長いメッセージは、アプリが自動で"
+        "いくつかに分けて送ることがあります。続きがあれば、そのまま送ってください。"
+        "これで全部でしたら「これで全部です」を押してください。",
+        "I've received a long text ({count} characters so far). Apps sometimes send a long "
+        "message in several parts: if there is more, just send it. If that was all, press "
+        "“That's all”.",
+    ),
+    "btn_paste_done": L("これで全部です", "That's all"),
     "btn_use_typed": L("入力したとおりにする", "Keep what I typed"),
     "official_name": L(
         "「{typed}」は、正式には「{official}」という名称です。シートには正式な名称を書くと伝わりやすく"

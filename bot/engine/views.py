@@ -139,6 +139,9 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
     question, group = current_question(turn)
     pos = turn.cursor.pos
     assert pos is not None
+    if (pasted := holding.held(turn, "paste")) is not None:
+        _more_to_paste(turn, str(pasted["value"]), notice)
+        return
     lines: list[str] = []
     if notice:
         lines.append(notice)
@@ -212,6 +215,13 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
     if unfinished_entry(turn):
         actions.append(turn.button("btn_drop_entry", "x", "drop_entry"))
     turn.out.append(Choices("\n".join(lines), tuple(options), tuple(actions)))
+
+
+def _more_to_paste(turn: Turn, kept: str, notice: str | None) -> None:
+    """A long paste kept while more of it may come: send the rest, or say that was all."""
+    text = turn.t("paste_more", count=len(kept))
+    done = turn.button("btn_paste_done", "x", "use_held")
+    turn.out.append(Choices(f"{notice}\n{text}" if notice else text, (done,), ()))
 
 
 def _draft_sources(turn: Turn, question: Question) -> str | None:

@@ -135,6 +135,7 @@ def resume(ctx: EffectContext) -> ActionResult:
 
 def read_pasted(ctx: EffectContext) -> ActionResult:
     """``import_read``: the pasted 職務経歴書 (never stored: it arrives as the action's value)."""
+    drafts.mark_document_read(ctx.session)
     return begin(ctx, str(ctx.value or ""))
 
 

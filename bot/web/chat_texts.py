@@ -61,6 +61,12 @@ TEXTS: dict[str, Localized] = {
         "リンクの有効期限は{hours}時間です。期限が過ぎたら、もう一度お申し付けください。",
         "The link works for {hours} hours. After that, just ask again.",
     ),
+    "document_read": L(
+        "（職務経歴書・履歴書の文章 {count:,}文字を送りました。"
+        "読み取りに使い、文章そのものは保存していません）",
+        "(You sent the text of your CV, {count:,} characters. It was read, and the text itself "
+        "is not kept.)",
+    ),
     "no_link": L(
         "このファイルは、この画面ではお渡しできません。Telegram や Slack でお受け取りください。",
         "This file can't be handed over on this page. Please get it on Telegram or Slack.",

@@ -31,7 +31,7 @@ from bot.service import ConversationService, Deferred, Pending, TurnRecord
 from bot.web import chat_messages as shown
 from bot.web.chat_security import CHANNEL, ChatKeys, ChatLimits
 from bot.web.chat_texts import text
-from storage import people, webchat
+from storage import importing, people, webchat
 from storage import repositories as repo
 from storage.webchat import WebMessage
 
@@ -172,6 +172,9 @@ class _Recorder:
 
     def _said(self, session: Session, lang: Lang) -> str:
         """What the person is shown to have said: the text, or the pressed button's label."""
+        if self.payload is None and importing.document_read(session):
+            # A pasted 職務経歴書 is read, not kept: the page keeps a note of it instead.
+            return text("document_read", lang, count=len(self.typed))
         if self.payload is None:
             return self.typed
         label = (self.chat.buttons.get(self.identity) or {}).get(self.payload)

@@ -289,3 +289,48 @@ def test_an_import_on_postgresql_keeps_its_draft_and_deletes_it_with_the_person(
         from storage import importing
 
         assert importing.load(session, chat.person_id) is None
+
+
+def _long_cv() -> str:
+    """The 職務経歴書 with a 職務要約 long enough that Telegram sends it in two parts."""
+    summary = "\n".join(
+        f"{year}年度は、生産ラインの段取り替えの手順を見直し、現場の皆さんと改善を進めました。"
+        for year in range(1900, 2040)
+    )
+    head, tail = CV.split("■職務経歴")
+    return f"{head}{summary}\n\n■職務経歴{tail}"
+
+
+def _part(chat: Chat, body: str, at: float) -> str:
+    from bot.engine import Inbound
+    from tests.chat import text_of
+
+    return text_of(chat._deliver(Inbound(chat.person_id, text=body, sent_at=at)))
+
+
+def test_a_cv_telegram_splits_in_two_is_read_whole(chat: Chat) -> None:
+    consented(chat)
+    open_import(chat)
+    text = _long_cv()
+    first, second = text[:4096], text[4096:]
+    assert "■資格" in second and len(text) > 6000
+    sent = 1_800_000_000.0
+    reply = _part(chat, first, sent)
+    # Not read yet: the rest may be on its way, and the person can say that was all.
+    assert "4096文字" in reply and "続きがあれば" in reply
+    assert [b.label for b in chat.last[-1].options] == ["これで全部です"]  # type: ignore[union-attr]
+    reply = _part(chat, second, sent)
+    assert "職務経歴2件、免許・資格3件、学習歴1件" in reply
+    assert "この内容で登録しますか？" in reply
+    # The kept first part went with the reading: nothing of the document stays behind.
+    assert "段取り替え" not in json.dumps(data(chat), ensure_ascii=False)
+
+
+def test_a_long_paste_that_was_all_is_read_when_the_person_says_so(chat: Chat) -> None:
+    consented(chat)
+    open_import(chat)
+    text = (CV + _long_cv())[:4050]  # near Telegram's limit, but whole
+    _part(chat, text, 1_800_000_000.0)
+    reply = chat.press("これで全部です")
+    assert "職務経歴" in reply and "この内容で登録しますか？" in reply
+    assert "株式会社東和プレス工業" in reply

@@ -70,3 +70,20 @@ def test_a_file_over_two_megabytes_is_refused_and_never_read(server: ChatServer)
 def test_an_upload_without_the_page_token_is_refused(server: ChatServer) -> None:
     browser = consented(server)
     assert upload(browser, "cv.txt", CV.encode(), "text/plain", token="forged") == 403
+
+
+def test_a_pasted_cv_is_read_and_the_page_keeps_only_a_note_of_it(server: ChatServer) -> None:
+    browser = consented(server)
+    assert "貼り付けて" in browser.send("職務経歴書から読み込む")
+    browser.send(CV)
+    assert "会社名：株式会社みなと銀行" in browser.page
+    # The page says what was sent without keeping it; reloading draws the same note.
+    assert "文字を送りました。読み取りに使い、文章そのものは保存していません" in browser.page
+    assert "個人向け窓口業務を担当" in browser.page  # the entry read, shown to confirm
+    with server.runtime.sessions() as session:
+        from storage.webchat import WebMessageRow
+
+        bodies = [row.body for row in session.query(WebMessageRow)]
+    kept = "\n".join(bodies)
+    assert "文章そのものは保存していません" in kept
+    assert CV.splitlines()[0] not in kept and "平成" not in kept  # the paste is nowhere

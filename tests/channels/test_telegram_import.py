@@ -73,3 +73,20 @@ async def test_a_document_over_two_megabytes_is_not_downloaded(
     calls = await webhook.deliver(person.typed(None, document=big))
     assert not [c for c in calls if c.method == "getFile"]
     assert "ファイルが大きすぎるため読み込めません（2MBまで）" in "\n".join(texts(calls))
+
+
+async def test_a_pasted_cv_telegram_split_in_two_is_read_whole(
+    webhook: Harness, runtime: Runtime
+) -> None:
+    person = await consented(webhook)
+    await person.say("職務経歴書から読み込む")
+    padding = "\n".join(f"{n}. 研修の記録を毎月まとめ、部署内で共有しました。" for n in range(200))
+    text = f"{CV}\n■補足\n{padding}\n\n平成30\t4\t株式会社あおば物流　入社（パート）"
+    first, second = text[:4096], text[4096:]
+    said = "\n".join(texts(await person.say(first)))
+    assert "続きがあれば" in said and "この内容で登録しますか？" not in said
+    said = "\n".join(texts(await person.say(second)))  # the same minute, as Telegram sends it
+    assert "職務経歴3件" in said and "この内容で登録しますか？" in said
+    for _ in range(3):
+        await person.press("飛ばす")
+    assert "株式会社あおば物流" in "\n".join(texts(webhook.fake.calls()))

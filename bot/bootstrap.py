@@ -2,29 +2,225 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
-from bot.booking.actions import calendar_file
-from bot.booking.config import load_config as load_booking_config
-from bot.booking.wiring import booking_actions, booking_sources
 from bot.catalog_cache import default_cache_dir, load_dialogs_cached
 from bot.config import Settings, notify_order
-from bot.documents import CardDocuments
-from bot.documents.chat import LIFELINE_NAME, make_card
-from bot.documents.links import DocumentLinks, ImageRenderer, link_settings
 from bot.engine import Lang, LoadedDialogs, MakeCard
-from bot.importing.wiring import attachment_reader, import_actions, import_sources
-from bot.jobcard.card import build_jobcard
-from bot.juku.wiring import juku_actions, juku_sources
-from bot.review.wiring import review_actions, review_sources
-from bot.service import JST, Clock, ConversationService, utc_now
+from bot.service import (
+    JST,
+    Action,
+    ActionResult,
+    Clock,
+    ConversationService,
+    Deferred,
+    EffectContext,
+    SourceProvider,
+    utc_now,
+)
 from storage import ensure_schema, make_engine, make_session_factory
-from storage.booking import BookingRow
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from bot.booking.config import BookingConfig
+    from bot.documents import CardDocuments
+    from bot.documents.links import DocumentLinks, ImageRenderer
+    from bot.engine.messages import Attachment, Outbound
+    from storage.booking import BookingRow
+
+V = TypeVar("V")
+log = logging.getLogger(__name__)
+
+# What each feature adds to the chat, by the names dialogs use: its actions (``emit:``) and
+# options sources (``options_from:``). The features are imported only when a turn first
+# needs one of their names (or all at once, see ``build_runtime``): importing them all takes
+# longer than the rest of `jobcard chat`'s start. A test checks these names against what
+# each feature's wiring really provides.
+FEATURE_NAMES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "booking": (
+        frozenset(
+            {
+                "review_booking",
+                "create_booking",
+                "show_booking",
+                "check_change",
+                "cancel_booking",
+                "reschedule_booking",
+                "record_survey",
+                "pick_later_date",
+                "pick_later_new_date",
+                "review_change",
+            }
+        ),
+        frozenset(
+            {
+                "booking_places",
+                "booking_dates",
+                "booking_dates_later",
+                "booking_times",
+                "my_bookings",
+                "booking_new_dates",
+                "booking_new_dates_later",
+                "booking_new_times",
+            }
+        ),
+    ),
+    "juku": (
+        frozenset(
+            {
+                "join_cohort",
+                "juku_go",
+                "leave_cohort",
+                "money_projection",
+                "career_design_summary",
+            }
+        ),
+        frozenset({"juku_todo"}),
+    ),
+    "review": (
+        frozenset(
+            {"submit_card", "review_show", "review_act", "review_resubmit", "review_withdraw"}
+        ),
+        frozenset({"review_centres", "review_comment_list"}),
+    ),
+    "importing": (
+        frozenset(
+            {"import_read", "import_decide", "import_fix_field", "import_answer", "import_resume"}
+        ),
+        frozenset({"import_choices", "import_fields"}),
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureParts:
+    """What one feature gives the service."""
+
+    actions: Mapping[str, Action]
+    sources: Mapping[str, SourceProvider]
+
+
+class Features:
+    """The features wired into the service, each imported when first needed.
+
+    Safe across threads: the console loads them in the background while a person types,
+    and the turn that needs one first waits for it rather than loading it twice.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._lock = threading.RLock()
+        self._loaded: dict[str, FeatureParts] = {}
+        self._documents: CardDocuments | None = None
+        self._booking: BookingConfig | None = None
+
+    def booking_config(self) -> BookingConfig:
+        """The booking configuration (``JOBCARD_BOOKING_CONFIG`` or the built-in one)."""
+        with self._lock:
+            if self._booking is None:
+                from bot.booking.config import load_config
+
+                self._booking = load_config(self._settings.environ)
+            return self._booking
+
+    def documents(self) -> CardDocuments:
+        """The card's renderer (PDF, HTML, Excel, Markdown), shared by every turn."""
+        with self._lock:
+            if self._documents is None:
+                from bot.documents import CardDocuments
+
+                self._documents = CardDocuments()
+            return self._documents
+
+    def parts(self, feature: str) -> FeatureParts:
+        """One feature's actions and sources (importing it the first time)."""
+        with self._lock:
+            if feature not in self._loaded:
+                self._loaded[feature] = self._load(feature)
+            return self._loaded[feature]
+
+    def load_all(self) -> None:
+        """Import every feature now (servers, and the console once its prompt is shown)."""
+        for feature in FEATURE_NAMES:
+            self.parts(feature)
+        self.documents()
+        from bot.documents import chat  # noqa: F401  (the card handler's module)
+
+    def preload(self) -> None:
+        """``load_all`` in the background: a failure is left to the turn that needs the
+        part (which says what went wrong), never a traceback over the person's prompt."""
+        try:
+            self.load_all()
+        except Exception:
+            log.debug("loading the features in the background failed", exc_info=True)
+
+    def _load(self, feature: str) -> FeatureParts:
+        if feature == "booking":
+            from bot.booking.wiring import booking_actions, booking_sources
+
+            config = self.booking_config()
+            return FeatureParts(booking_actions(config), booking_sources(config))
+        if feature == "juku":
+            from bot.juku.wiring import juku_actions, juku_sources
+
+            return FeatureParts(juku_actions(), juku_sources())
+        if feature == "review":
+            from bot.review.wiring import review_actions, review_sources
+
+            return FeatureParts(review_actions(), review_sources())
+        if feature == "importing":
+            from bot.importing.wiring import import_actions, import_sources
+
+            return FeatureParts(import_actions(), import_sources())
+        raise LookupError(feature)
+
+    def actions(self) -> Mapping[str, Action]:
+        """Every feature's actions by name, looked up (and loaded) on first use."""
+        return _ByName(self, 0, lambda parts: parts.actions)
+
+    def sources(self) -> Mapping[str, SourceProvider]:
+        """Every feature's options sources by name, looked up (and loaded) on first use."""
+        return _ByName(self, 1, lambda parts: parts.sources)
+
+    def read_attachment(self, ctx: EffectContext, attachment: Attachment) -> ActionResult:
+        """A file a person sent, read as a 職務経歴書 (the import feature)."""
+        self.parts("importing")
+        from bot.importing.wiring import attachment_reader
+
+        return attachment_reader()(ctx, attachment)
+
+    def make_card(self, ctx: EffectContext, effect: MakeCard) -> Sequence[Outbound | Deferred]:
+        """The card asked for in chat (``bot.documents.chat``)."""
+        from bot.documents.chat import make_card
+
+        return make_card(ctx, effect, documents=self.documents())
+
+
+class _ByName(Mapping[str, V]):
+    """Names to a feature's callables; the feature is imported when a name is looked up."""
+
+    def __init__(
+        self, features: Features, kind: int, pick: Callable[[FeatureParts], Mapping[str, V]]
+    ) -> None:
+        self._features = features
+        self._pick = pick
+        self._owner = {name: f for f, names in FEATURE_NAMES.items() for name in names[kind]}
+
+    def __getitem__(self, name: str) -> V:
+        return self._pick(self._features.parts(self._owner[name]))[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._owner)
+
+    def __len__(self) -> int:
+        return len(self._owner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +232,12 @@ class Runtime:
     sessions: sessionmaker[Session]
     dialogs: LoadedDialogs
     service: ConversationService
-    documents: CardDocuments = field(default_factory=CardDocuments)
+    features: Features
+
+    @property
+    def documents(self) -> CardDocuments:
+        """The card's renderer, made on first use (it imports Jinja and the templates)."""
+        return self.features.documents()
 
 
 def build_runtime(
@@ -45,8 +246,16 @@ def build_runtime(
     dialogs: LoadedDialogs | None = None,
     clock: Clock = utc_now,
     migrate: bool = True,
+    load_features: bool = True,
 ) -> Runtime:
-    """Build a runtime; tests pass their own dialogs or clock."""
+    """Build a runtime; tests pass their own dialogs or clock.
+
+    With ``load_features`` false a feature (booking, juku, review, import, the card's
+    documents) is imported by the first turn that needs it, or by ``runtime.features
+    .load_all()``: `jobcard chat` shows its first prompt sooner and loads them while the
+    person reads it. Servers load them all first, so no person waits for an import and a
+    broken booking configuration stops the server at start.
+    """
     engine = make_engine(settings.database_url)
     if migrate:
         ensure_schema(engine)
@@ -54,30 +263,21 @@ def build_runtime(
     loaded = dialogs or load_dialogs_cached(
         settings.dialogs_dirs, settings.start_dialog, default_cache_dir()
     )
-    documents = CardDocuments()
-    booking = load_booking_config(settings.environ)
+    features = Features(settings)
+    if load_features:
+        features.load_all()
     service = ConversationService(
         sessions,
         loaded.catalog,
         loaded.specs,
         clock=clock,
-        handlers={MakeCard: partial(make_card, documents=documents)},
-        actions={
-            **booking_actions(booking),
-            **juku_actions(),
-            **review_actions(),
-            **import_actions(),
-        },
-        sources={
-            **booking_sources(booking),
-            **juku_sources(),
-            **review_sources(),
-            **import_sources(),
-        },
-        attachments=attachment_reader(),
+        handlers={MakeCard: features.make_card},
+        actions=features.actions(),
+        sources=features.sources(),
+        attachments=features.read_attachment,
         notify_order=notify_order(settings.environ),
     )
-    return Runtime(settings, engine, sessions, loaded, service, documents)
+    return Runtime(settings, engine, sessions, loaded, service, features)
 
 
 def document_links(runtime: Runtime) -> DocumentLinks:
@@ -86,8 +286,12 @@ def document_links(runtime: Runtime) -> DocumentLinks:
     Raises:
         MissingSettingError: One of the two is not set (the message names it).
     """
+    from bot.booking.actions import calendar_file
+    from bot.documents.links import DocumentLinks, link_settings
+    from bot.jobcard.card import build_jobcard
+
     public_url, secret = link_settings(runtime.settings)
-    booking = load_booking_config(runtime.settings.environ)
+    booking = runtime.features.booking_config()
     documents = runtime.documents
 
     def card_pdf(answers: dict[str, object], now: datetime) -> bytes:
@@ -103,6 +307,8 @@ def document_links(runtime: Runtime) -> DocumentLinks:
 
 def chart_renderers() -> dict[str, ImageRenderer]:
     """The charts a link can draw again from answers (LINE shows pictures only by URL)."""
+    from bot.documents.chat import LIFELINE_NAME
+    from bot.jobcard.card import build_jobcard
 
     def lifeline(answers: dict[str, object], _lang: Lang, now: datetime) -> bytes | None:
         from bot.documents.charts import lifeline_png

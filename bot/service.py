@@ -324,8 +324,10 @@ class ConversationService:
             DeleteData: _delete_data,
         }
         self._handlers.update(handlers or {})
-        self._actions: dict[str, Action] = dict(actions or {})
-        self._sources: dict[str, SourceProvider] = dict(sources or {})
+        # Kept as given, not copied: the composition root's mappings import a feature only
+        # when one of its names is first looked up.
+        self._actions: Mapping[str, Action] = actions or {}
+        self._sources: Mapping[str, SourceProvider] = sources or {}
         self._attachments = attachments
         # Every message goes from its channel identity to its person (see bot.people).
         self._linking = Linking(JST)

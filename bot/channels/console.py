@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -116,8 +117,15 @@ class ConsoleChannel:
         err: TextIO = sys.stderr,
         out_dir: Path = Path("."),
         outbox: Outbox | None = None,
+        ready: Callable[[], None] | None = None,
+        warm: Callable[[], None] | None = None,
     ) -> None:
+        """``ready`` is called once the first prompt is on screen (a script: once the first
+        replies are printed). ``warm`` (which must not raise) loads what later turns need:
+        in a terminal it runs in the background from then on, while the person types."""
         self._handler = handler
+        self._ready = ready
+        self._warm = warm
         self._outbox = outbox
         self._sent = SentIds()
         self._person_id = person_id
@@ -187,6 +195,8 @@ class ConsoleChannel:
         try:
             self._open(start)
             self.deliver()
+            if self._ready is not None:
+                self._ready()
             for answer in read_answers(stream):
                 self._out.write(f"> {answer}\n")
                 self.submit(answer)
@@ -200,6 +210,7 @@ class ConsoleChannel:
         try:
             self._open(start)
             session = _prompt_session()
+            self._when_first_drawn(session)
             self._say(KEYS_HINT)
             while True:
                 self.deliver()
@@ -220,6 +231,25 @@ class ConsoleChannel:
             return 1
         self._say(GOODBYE)
         return 0
+
+    def _when_first_drawn(self, session: PromptSession[str]) -> None:
+        """Once the first prompt has been drawn: ``ready``, then ``warm`` in a thread.
+
+        The line editor keeps reading keys in this thread meanwhile (the loading thread
+        only takes turns with it), so nothing typed is lost or delayed noticeably.
+        """
+        drawn = threading.Event()
+
+        def first(_app: object) -> None:
+            if drawn.is_set():
+                return
+            drawn.set()
+            if self._ready is not None:
+                self._ready()
+            if self._warm is not None:
+                threading.Thread(target=self._warm, daemon=True).start()
+
+        session.app.after_render += first
 
     def _file(self, typed: str) -> Attachment | None:
         """The file ``/import`` names, read (up to the limit) as a channel would send it."""

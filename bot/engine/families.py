@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, Final
 
 DEFAULT: Final = "default"
@@ -278,7 +279,11 @@ def _pattern(words: Sequence[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-_PATTERNS: Final = {family: _pattern(words) for family, words in KEYWORDS.items()}
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """Each family's keywords as one pattern, compiled on first use (tens of milliseconds,
+    so not while `jobcard chat` starts)."""
+    return {family: _pattern(words) for family, words in KEYWORDS.items()}
 
 
 def _score(texts: Sequence[str]) -> str | None:
@@ -289,7 +294,7 @@ def _score(texts: Sequence[str]) -> str | None:
     # Width-folded but not case-folded, so acronyms keep their capitals.
     folded = "\n".join(unicodedata.normalize("NFKC", text) for text in texts)
     best: tuple[int, str] | None = None
-    for family, pattern in _PATTERNS.items():
+    for family, pattern in _patterns().items():
         hits = len({_fold(word) for word in pattern.findall(folded)})
         if hits and (best is None or hits > best[0]):
             best = (hits, family)

@@ -7,10 +7,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from bot.engine import schema
 from bot.engine.answers import (
@@ -45,6 +42,11 @@ from bot.engine.model import (
 )
 from bot.engine.numeric import parse_decimal
 
+if TYPE_CHECKING:
+    import yaml
+
+# jsonschema and yaml are imported where dialog files are read, not with the engine: a
+# process that reads its catalog from the cache (`jobcard chat`) never needs them.
 Path_ = tuple[str | int, ...]
 
 
@@ -77,6 +79,8 @@ class DialogLoadError(Exception):
 
 
 def _line_map(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+    import yaml
+
     # A mapping key's own line wins over the line its value starts on.
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -106,6 +110,8 @@ class _Context:
         self.errors.append(DialogError(self.file, self.line(path), step, message, rule))
 
     def check(self, data: Any, shape: dict[str, Any], path: Path_, step: str | None) -> bool:
+        import jsonschema
+
         validator = jsonschema.Draft202012Validator(shape)
         found = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
         for problem in found:
@@ -115,14 +121,14 @@ class _Context:
         return not found
 
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML text safely, returning the data and a map from data path to line number."""
+    import yaml
+
     # libyaml when present (ten times faster than the pure-Python parser, and start-up
     # parses every dialog file); the nodes give the line map and then the data, in one parse.
-    loader = _Loader(text)
+    loader_class: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         data = None if node is None else loader.construct_document(node)

@@ -9,6 +9,7 @@ import traceback
 import zoneinfo
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -46,6 +47,7 @@ from bot.engine.texts import t
 from bot.people import Linking
 from storage import outbox, people
 from storage import repositories as repo
+from storage.db import SessionFactory
 
 JST = zoneinfo.ZoneInfo("Asia/Tokyo")
 _BASE_ANSWERS = "jobcard.base_answers"
@@ -309,6 +311,12 @@ class ConversationService:
         notify_order: Sequence[str] = (),
     ) -> None:
         self._sessions = session_factory
+        # Each message's unit of work runs on a Core connection when the factory offers it.
+        self._begin_unit: Callable[[], AbstractContextManager[Session]] = (
+            session_factory.begin_unit
+            if isinstance(session_factory, SessionFactory)
+            else session_factory.begin
+        )
         self._catalog = catalog
         self._specs = dict(specs)
         self._clock = clock
@@ -412,19 +420,21 @@ class ConversationService:
         self, inbound: Inbound, altered: bool = False, recorder: Recorder | None = None
     ) -> _Said:
         now = self._clock()
-        with self._sessions.begin() as session:
-            if inbound.delivery_id is not None and not repo.claim_delivery(
-                session, inbound.delivery_id, now
-            ):
-                return _Said([], as_lang(inbound.lang_hint))
-            routed = self._linking.route(session, inbound, now)
+        with self._begin_unit() as session:
+            # One statement claims the delivery (dedupe), finds the person and locks them.
+            opened = repo.open_turn(session, inbound.person_id, inbound.delivery_id, now)
+            if opened is None:
+                return _Said([], as_lang(inbound.lang_hint))  # a re-delivery: handled before
+            routed = self._linking.route(session, inbound, now, opened)
             inbound = routed.inbound
-            record = repo.lock_conversation(
-                session, inbound.person_id, now, as_lang(inbound.lang_hint)
-            )
-            session.info[repo.TURN_OF] = (
-                record.person_id
-            )  # its saves need no revision of their own
+            record = opened.record
+            if routed.said or record is None or record.person_id != inbound.person_id:
+                # A new person, or a link request (it may have moved answers between people).
+                new = record is None and not routed.said and opened.person_id == inbound.person_id
+                lang = as_lang(inbound.lang_hint)
+                record = repo.lock_conversation(session, inbound.person_id, now, lang, new=new)
+            # The turn's saves need no revision of their own (see repo.save_answer).
+            session.info[repo.TURN_OF] = record.person_id
             state = ConversationState.from_json(record.state)
             state, reply, deleted = self._turn(session, record, state, inbound, now)
             if not deleted:
@@ -453,11 +463,13 @@ class ConversationService:
     ) -> dict[str, Any]:
         """The person's current answers: kept from their last turn, or read (see _AnswerCache)."""
         if repo.SAVED_ANSWERS not in session.info:
-            kept = self._answers.get(record.person_id, record.revision)
+            kept = {} if record.created else self._answers.get(record.person_id, record.revision)
             answers = kept if kept is not None else repo.current_answers(session, record.person_id)
             # What this turn starts from; its saves are added once it is committed.
             session.info[repo.SAVED_ANSWERS] = []
             session.info[_BASE_ANSWERS] = (record.person_id, record.revision, dict(answers))
+            # Exactly the fields the database holds a current answer for (see _AnswerCache).
+            session.info[repo.CURRENT_KEYS] = (record.person_id, set(answers))
             return answers
         return repo.current_answers(session, record.person_id)  # an outcome's second round
 
@@ -731,13 +743,22 @@ def storable(value: str) -> str:
 def storable_inbound(inbound: Inbound) -> tuple[Inbound, bool]:
     """The message with every string made storable, and whether typed characters were lost."""
     typed = inbound.text or ""
+    person = storable(inbound.person_id)
     text = None if inbound.text is None else storable(inbound.text)
     payload = None if inbound.payload is None else storable(inbound.payload)
     delivery = None if inbound.delivery_id is None else storable(inbound.delivery_id)
     hint = None if inbound.lang_hint is None else storable(inbound.lang_hint)
+    if (person, text, payload, delivery, hint) == (
+        inbound.person_id,
+        inbound.text,
+        inbound.payload,
+        inbound.delivery_id,
+        inbound.lang_hint,
+    ):
+        return inbound, False  # the usual case: nothing to replace
     cleaned = replace(
         inbound,
-        person_id=storable(inbound.person_id),
+        person_id=person,
         text=text,
         payload=payload,
         delivery_id=delivery,

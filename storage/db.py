@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -73,6 +74,37 @@ class SessionFactory(sessionmaker[Session]):
         """A session in a writing transaction, committed at the end of the block."""
         session = self(bind=self._writer)
         return session._maker_context_manager()
+
+    @contextlib.contextmanager
+    def begin_unit(self) -> Iterator[Session]:
+        """Like :meth:`begin`, with the transaction on a Core connection (each message's turn).
+
+        The session is bound to the connection and begins no transaction of its own until
+        the ORM is used (it then joins the connection's, and is flushed before the commit).
+        Repository functions run their statements on the connection (:func:`connection_of`):
+        the session's transaction bookkeeping would cost a turn more than a statement does.
+        """
+        with self._writer.begin() as connection:
+            session = Session(
+                bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+            try:
+                yield session
+                session.flush()
+            finally:
+                session.close()
+
+
+def connection_of(session: Session) -> Connection:
+    """The connection for Core statements in ``session``'s transaction.
+
+    In a :meth:`SessionFactory.begin_unit` block, the connection the session is bound to
+    (nothing more to begin); otherwise ``session.connection()``.
+    """
+    bind = session.bind
+    if isinstance(bind, Connection) and bind.in_transaction():
+        return bind
+    return session.connection()
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

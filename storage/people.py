@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, aliased, mapped_column
 
+from storage.db import connection_of
 from storage.models import (
     AnswerRow,
     Base,
@@ -100,18 +101,23 @@ _TOUCH = (
 
 def resolve(session: Session, identity_id: str) -> str:
     """The person an identity belongs to (itself unless joined to another)."""
-    person = session.connection().execute(_RESOLVE, {"identity": identity_id}).scalar()
+    person = connection_of(session).execute(_RESOLVE, {"identity": identity_id}).scalar()
     return person if person is not None else identity_id
 
 
 def touch(session: Session, identity_id: str, now: datetime) -> str:
     """Resolve an identity and, when it is joined, record that it was used now."""
-    connection = session.connection()
+    connection = connection_of(session)
     person = connection.execute(_RESOLVE, {"identity": identity_id}).scalar()
     if person is None:
         return identity_id  # on its own: nothing to record
     connection.execute(_TOUCH, {"identity": identity_id, "now": now})
     return str(person)
+
+
+def seen(session: Session, identity_id: str, now: datetime) -> None:
+    """Record that a joined identity was used now (reminders go to the one used last)."""
+    connection_of(session).execute(_TOUCH, {"identity": identity_id, "now": now})
 
 
 def _has_row(session: Session, identity_id: str) -> bool:

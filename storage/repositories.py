@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, or_, select, true, update
+from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage import importing, people
 from storage.booking import BookingRow
+from storage.db import connection_of
 from storage.models import (
     AnswerRow,
     ConversationRow,
@@ -21,17 +22,22 @@ from storage.models import (
     OutboxRow,
     PersonRow,
 )
+from storage.people import IdentityRow
 
 
 @dataclass(frozen=True, slots=True)
 class ConversationRecord:
-    """A locked conversation with the person's settings."""
+    """A locked conversation with the person's settings.
+
+    ``created`` says this transaction has just made the person: they have no answers yet.
+    """
 
     person_id: str
     lang: str
     consent: bool | None
     state: dict[str, Any] | None
     revision: int
+    created: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +123,7 @@ def _claim_statement(dialect: str) -> Any:
 
 def claim_delivery(session: Session, delivery_id: str, now: datetime) -> bool:
     """Record a delivery id; False if it was handled before (a re-delivery)."""
-    connection = session.connection()
+    connection = connection_of(session)
     statement = _claim_statement(connection.dialect.name)
     return connection.execute(statement, {"p_id": delivery_id, "p_now": now}).first() is not None
 
@@ -128,35 +134,166 @@ def prune_deliveries(session: Session, before: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+_CREATES: dict[str, tuple[Any, Any]] = {}
+
+
+def _create_statements(dialect: str) -> tuple[Any, Any]:
+    """A new person's row and conversation row, each unless it exists (built once)."""
+    statements = _CREATES.get(dialect)
+    if statements is None:
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        person = (
+            module.insert(PersonRow)
+            .values(
+                id=bindparam("p_person"), lang=bindparam("p_lang"), created_at=bindparam("p_now")
+            )
+            .on_conflict_do_nothing()
+            .returning(PersonRow.id)
+        )
+        conversation = (
+            module.insert(ConversationRow)
+            .values(
+                person_id=bindparam("p_person"),
+                state=bindparam("p_state", type_=ConversationRow.__table__.c.state.type),
+                revision=bindparam("p_revision"),
+                updated_at=bindparam("p_now"),
+            )
+            .on_conflict_do_nothing()
+            .returning(ConversationRow.person_id)
+        )
+        statements = _CREATES[dialect] = (person, conversation)
+    return statements
+
+
 def lock_conversation(
-    session: Session, person_id: str, now: datetime, lang: str = "ja"
+    session: Session, person_id: str, now: datetime, lang: str = "ja", *, new: bool = False
 ) -> ConversationRecord:
     """Create the person and conversation if new, then lock the conversation row.
 
     On PostgreSQL this is ``SELECT … FOR UPDATE``: a second worker handling the same person
     waits here until the first one commits. SQLite is already serialized by ``BEGIN IMMEDIATE``.
+    ``new`` says the caller has just found no conversation (``open_turn``): it is created
+    without looking for it again.
     """
-    connection = session.connection()
-    row = connection.execute(_LOCK, {"person_id": person_id}).first()
-    if row is None:
-        people = PersonRow.__table__
-        conversations = ConversationRow.__table__
-        assert isinstance(people, Table) and isinstance(conversations, Table)
-        _insert_ignore(session, people, {"id": person_id, "lang": lang, "created_at": now})
-        _insert_ignore(
-            session,
-            conversations,
-            {"person_id": person_id, "state": None, "revision": 0, "updated_at": now},
-        )
-        row = connection.execute(_LOCK, {"person_id": person_id}).one()
+    connection = connection_of(session)
+    if not new:
+        row = connection.execute(_LOCK, {"person_id": person_id}).first()
+        if row is not None:
+            return ConversationRecord(person_id, row.lang, row.consent, row.state, row.revision)
+    add_person, add_conversation = _create_statements(connection.dialect.name)
+    values = {"p_person": person_id, "p_lang": lang, "p_now": now, "p_state": None}
+    added_person = connection.execute(add_person, values).first() is not None
+    values["p_revision"] = 0
+    if connection.execute(add_conversation, values).first() is not None and added_person:
+        # Both rows are this transaction's, not yet visible to any other: as good as locked.
+        return ConversationRecord(person_id, lang, None, None, 0, created=True)
+    row = connection.execute(_LOCK, {"person_id": person_id}).one()
     return ConversationRecord(person_id, row.lang, row.consent, row.state, row.revision)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedTurn:
+    """What the first statement of a turn found.
+
+    ``person_id`` is the person the identity belongs to (itself unless joined), ``joined``
+    whether the identity has an identities row (its use is then recorded), and ``record``
+    that person's conversation, locked, or None when the person is new.
+    """
+
+    person_id: str
+    joined: bool
+    record: ConversationRecord | None
+
+
+# A turn's first round trip: claim the delivery id, resolve the identity (「連携」) and lock
+# the person's conversation, in one statement instead of three. Each statement costs more in
+# SQLAlchemy and the driver than in the database, so this is most of the distance between
+# a turn and one that only reads and writes the conversation.
+_JOINED_TO = (
+    select(IdentityRow.person_id)
+    .where(IdentityRow.id == bindparam("p_identity"))
+    .scalar_subquery()
+)
+_PERSON = func.coalesce(_JOINED_TO, bindparam("p_identity"))
+
+
+def _of_person(column: Any, key: Any) -> Any:
+    return select(column).where(key == _PERSON).scalar_subquery().label(column.key)
+
+
+# SQLite: the writer is already alone (BEGIN IMMEDIATE), so reading is locking; the claim's
+# RETURNING reads the person (nothing comes back for a re-delivery).
+_SQLITE_READ = (
+    _JOINED_TO.label("joined_to"),
+    _of_person(ConversationRow.state, ConversationRow.person_id),
+    _of_person(ConversationRow.revision, ConversationRow.person_id),
+    _of_person(PersonRow.lang, PersonRow.id),
+    _of_person(PersonRow.consent, PersonRow.id),
+)
+_SQLITE_OPEN = (
+    sqlite.insert(DeliveryRow)
+    .values(delivery_id=bindparam("p_id"), received_at=bindparam("p_now"))
+    .on_conflict_do_nothing()
+    .returning(*_SQLITE_READ)
+)
+_SQLITE_OPEN_UNCLAIMED = select(*_SQLITE_READ)
+# PostgreSQL: the claim in a CTE; the lock (FOR UPDATE) in a lateral subquery that reads the
+# claim first, so a re-delivery locks nothing and the claim is taken before the lock as before.
+_WHO = select(_JOINED_TO.label("joined_to")).subquery("who")
+_LOCKED = (
+    select(ConversationRow.state, ConversationRow.revision, PersonRow.lang, PersonRow.consent)
+    .join(PersonRow, PersonRow.id == ConversationRow.person_id)
+    .where(ConversationRow.person_id == func.coalesce(_WHO.c.joined_to, bindparam("p_identity")))
+    .with_for_update(of=ConversationRow.__table__)
+    .lateral("locked")
+)
+_PG_READ = select(
+    _WHO.c.joined_to, _LOCKED.c.state, _LOCKED.c.revision, _LOCKED.c.lang, _LOCKED.c.consent
+)
+_PG_CLAIM = (
+    postgresql.insert(DeliveryRow)
+    .values(delivery_id=bindparam("p_id"), received_at=bindparam("p_now"))
+    .on_conflict_do_nothing()
+    .returning(DeliveryRow.delivery_id)
+    .cte("claim")
+)
+_PG_OPEN = _PG_READ.select_from(_PG_CLAIM.join(_WHO, true()).outerjoin(_LOCKED, true()))
+_PG_OPEN_UNCLAIMED = _PG_READ.select_from(_WHO.outerjoin(_LOCKED, true()))
+
+
+def open_turn(
+    session: Session, identity: str, delivery_id: str | None, now: datetime
+) -> OpenedTurn | None:
+    """Claim ``delivery_id``, resolve ``identity`` and lock its person's conversation.
+
+    None when the delivery id was claimed before (a re-delivery: nothing else is done).
+    Without a delivery id nothing is claimed. A new person's rows are not created here
+    (``record`` is None): :func:`lock_conversation` does that.
+    """
+    connection = connection_of(session)
+    postgres = connection.dialect.name == "postgresql"
+    statement: Any
+    if delivery_id is None:
+        statement = _PG_OPEN_UNCLAIMED if postgres else _SQLITE_OPEN_UNCLAIMED
+        values: dict[str, Any] = {"p_identity": identity}
+    else:
+        statement = _PG_OPEN if postgres else _SQLITE_OPEN
+        values = {"p_identity": identity, "p_id": delivery_id, "p_now": now}
+    row = connection.execute(statement, values).first()
+    if row is None:
+        return None
+    person = identity if row.joined_to is None else str(row.joined_to)
+    if row.revision is None or row.lang is None:
+        return OpenedTurn(person, row.joined_to is not None, None)
+    record = ConversationRecord(person, row.lang, row.consent, row.state, row.revision)
+    return OpenedTurn(person, row.joined_to is not None, record)
 
 
 def save_state(
     session: Session, person_id: str, state: dict[str, Any], revision: int, now: datetime
 ) -> None:
     """Store the conversation state (the caller holds the row lock)."""
-    session.connection().execute(
+    connection_of(session).execute(
         _SAVE_STATE,
         {"p_person": person_id, "p_state": state, "p_revision": revision + 1, "p_now": now},
     )
@@ -164,16 +301,19 @@ def save_state(
 
 def current_answers(session: Session, person_id: str) -> dict[str, Any]:
     """The current answers of a person keyed ``dialog.field``."""
-    rows = session.connection().execute(_CURRENT, {"person_id": person_id})
+    rows = connection_of(session).execute(_CURRENT, {"person_id": person_id})
     return {f"{row.dialog_id}.{row.field}": row.value for row in rows}
 
 
 # ``session.info`` keys: whose turn the session is (the service sets it), the answers saved
 # (``(person, key, value)`` in order) and the people deleted, so the service can keep each
-# person's current answers between turns.
+# person's current answers between turns. ``CURRENT_KEYS`` is ``(person, keys)``: every
+# field that has a current answer in the database, as the service knows them exactly in
+# this transaction; a first answer to any other field has no earlier one to retire.
 TURN_OF = "jobcard.turn_of"
 SAVED_ANSWERS = "jobcard.saved_answers"
 DELETED_PEOPLE = "jobcard.deleted_people"
+CURRENT_KEYS = "jobcard.current_keys"
 _NEXT_REVISION = (
     update(ConversationRow)
     .where(ConversationRow.person_id == bindparam("p_person"))
@@ -190,12 +330,21 @@ def save_answer(
     conversation's revision on; anywhere else (a tool, a test, another person's turn) this
     does, so no process keeps answers from before it (``bot.service._AnswerCache``).
     """
-    session.info.setdefault(SAVED_ANSWERS, []).append((person_id, f"{dialog_id}.{field}", value))
-    connection = session.connection()
+    key = f"{dialog_id}.{field}"
+    session.info.setdefault(SAVED_ANSWERS, []).append((person_id, key, value))
+    connection = connection_of(session)
     if session.info.get(TURN_OF) != person_id:
         connection.execute(_NEXT_REVISION, {"p_person": person_id})
     keys = {"p_person": person_id, "p_dialog": dialog_id, "p_field": field}
     values = {**keys, "p_value": value, "p_now": now}
+    current = session.info.get(CURRENT_KEYS)
+    if current is not None and current[0] == person_id:
+        first = key not in current[1]
+        current[1].add(key)
+        if first:
+            # Most answers are a field's first: there is nothing to retire (a statement less).
+            connection.execute(_ADD_ANSWER, values)
+            return
     if connection.dialect.name == "postgresql":
         connection.execute(_REPLACE_ANSWER, values)
         return
@@ -226,13 +375,13 @@ _SET_CONSENT = (
 
 def set_language(session: Session, person_id: str, lang: str) -> None:
     """Remember the person's language."""
-    session.connection().execute(_SET_LANGUAGE, {"p_person": person_id, "p_lang": lang})
+    connection_of(session).execute(_SET_LANGUAGE, {"p_person": person_id, "p_lang": lang})
 
 
 def set_consent(session: Session, person_id: str, granted: bool, now: datetime) -> None:
     """Record consent (or its refusal) and when it was given."""
     values = {"p_person": person_id, "p_consent": granted, "p_now": now}
-    session.connection().execute(_SET_CONSENT, values)
+    connection_of(session).execute(_SET_CONSENT, values)
 
 
 def find_person(session: Session, person_id: str) -> ConversationRecord | None:

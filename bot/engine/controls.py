@@ -20,10 +20,16 @@ def dialog_for_command(catalog: DialogCatalog, text: str) -> str | None:
     folded = folded.split("@", 1)[0]
     if not folded:
         return None
-    for dialog in catalog.latest.values():
-        if any(folded == unicodedata.normalize("NFKC", w).casefold() for w in dialog.commands):
-            return dialog.id
-    return None
+    words: dict[str, str] | None = catalog.derived.get("command_words")
+    if words is None:
+        # Every typed message is checked: fold the command words once per catalog.
+        words = {}
+        for dialog in catalog.latest.values():
+            for word in dialog.commands:
+                # The first dialog with the word wins, as when they were gone through in order.
+                words.setdefault(unicodedata.normalize("NFKC", word).casefold(), dialog.id)
+        catalog.derived["command_words"] = words
+    return words.get(folded)
 
 
 def stale(turn: Turn) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.engine.answers import AnswerSpec
 from bot.engine.conditions import Condition
@@ -213,11 +214,14 @@ class DialogCatalog:
         latest: The current dialogs by id.
         pinned: Dialogs by digest, including versions that have since been edited.
         start: The dialog a new person starts with.
+        derived: What turns compute from ``latest`` (the consent dialog, the command
+            words), kept once computed so a turn does not go through every dialog again.
     """
 
     latest: Mapping[str, Dialog]
     pinned: Mapping[str, Dialog]
     start: str
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, dialog_id: str, digest: str | None = None) -> Dialog:
         """Return the pinned version if it is known, else the current one."""
@@ -227,7 +231,7 @@ class DialogCatalog:
 
     def with_pinned(self, dialogs: Mapping[str, Dialog]) -> DialogCatalog:
         """Return a catalog that also knows the given digest → dialog versions."""
-        return DialogCatalog(self.latest, {**self.pinned, **dialogs}, self.start)
+        return DialogCatalog(self.latest, {**self.pinned, **dialogs}, self.start, self.derived)
 
     def menu(self) -> list[Dialog]:
         """The dialogs shown in the main menu, in menu order."""

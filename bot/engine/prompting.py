@@ -17,11 +17,20 @@ from bot.engine.turn import Turn
 
 def consent_dialog(catalog: DialogCatalog) -> str | None:
     """The dialog that asks for consent, if the catalog has one."""
-    for dialog in catalog.latest.values():
-        for step in dialog.steps:
-            if isinstance(step, Question) and step.action == "consent":
-                return dialog.id
-    return None
+    if "consent_dialog" in catalog.derived:  # every turn asks: found once per catalog
+        known: str | None = catalog.derived["consent_dialog"]
+        return known
+    found = next(
+        (
+            dialog.id
+            for dialog in catalog.latest.values()
+            for step in dialog.steps
+            if isinstance(step, Question) and step.action == "consent"
+        ),
+        None,
+    )
+    catalog.derived["consent_dialog"] = found
+    return found
 
 
 def ask_consent(turn: Turn, gate: str) -> None:

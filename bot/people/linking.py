@@ -54,13 +54,29 @@ class Linking:
     def __init__(self, jst: tzinfo) -> None:
         self._jst = jst
 
-    def route(self, session: Session, inbound: Inbound, now: datetime) -> Routed:
-        """The message for its person; a link request is carried out here, in this session."""
+    def route(
+        self,
+        session: Session,
+        inbound: Inbound,
+        now: datetime,
+        opened: repo.OpenedTurn | None = None,
+    ) -> Routed:
+        """The message for its person; a link request is carried out here, in this session.
+
+        ``opened`` is the identity already resolved by the turn's first statement
+        (``repo.open_turn``); without it the identity is looked up here.
+        """
         identity = inbound.person_id
         if inbound.origin != "person":
             # A reminder or an action's outcome: the person did not use this identity now.
-            return Routed(replace(inbound, person_id=people.resolve(session, identity)))
-        person = people.touch(session, identity, now)
+            person = opened.person_id if opened else people.resolve(session, identity)
+            return Routed(replace(inbound, person_id=person))
+        if opened is None:
+            person = people.touch(session, identity, now)
+        else:
+            person = opened.person_id
+            if opened.joined:
+                people.seen(session, identity, now)
         request = _request(inbound)
         if request is None:
             return Routed(inbound if person == identity else replace(inbound, person_id=person))

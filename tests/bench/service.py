@@ -311,7 +311,9 @@ def main() -> None:
     parser.add_argument("--paused", type=int, default=10_000)
     parser.add_argument("--answers", type=int, default=500)
     parser.add_argument("--postgres", action="store_true", help="also run on PostgreSQL")
-    parser.add_argument("--workers", default="1,2,4", help="worker counts (PostgreSQL)")
+    parser.add_argument(
+        "--workers", default="1,2,4", help="worker counts (PostgreSQL; '' for none)"
+    )
     args = parser.parse_args()
     kinds = ["sqlite", "postgresql"] if args.postgres else ["sqlite"]
     report: dict[str, Any] = {}
@@ -333,7 +335,7 @@ def main() -> None:
                 print(f"{kind}: {args.paused} paused conversations add {added:.1f} MB")
             report[kind] = {"ratio": ratio}
             if kind == "postgresql":
-                for count in (int(n) for n in args.workers.split(",")):
+                for count in (int(n) for n in args.workers.split(",") if n):
                     rate, p99 = workers(url, count, max(20, args.people // 4))
                     print(
                         f"{kind}: {count} worker process(es)  turns/s={rate:6.0f}  "

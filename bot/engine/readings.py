@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 # Katakana ァ..ヶ sit exactly 0x60 above hiragana ぁ..ゖ; 「ー」 and 「・」 have no hiragana twin.
 _KATAKANA: Final = re.compile("[\u30a1-\u30f6]")
 _HAS_KANA: Final = re.compile("[\u3041-\u3096\u30a1-\u30fa\u30fc]")
-_HAS_KANJI: Final = re.compile(
-    "[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
-)
 
 MAX_READING: Final = 40
 """The longest text read through the dictionary; longer text is only kana-folded."""
@@ -43,9 +40,16 @@ def has_kana(s: str) -> bool:
     return _HAS_KANA.search(s) is not None
 
 
+@functools.cache
+def _has_kanji() -> re.Pattern[str]:
+    # Compiled on first use: its wide ranges take milliseconds, and `jobcard chat` starts
+    # without them.
+    return re.compile("[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
 def has_kanji(s: str) -> bool:
     """Whether ``s`` has any kanji."""
-    return _HAS_KANJI.search(s) is not None
+    return _has_kanji().search(s) is not None
 
 
 def _read(s: str) -> list[tuple[str, str]]:

@@ -204,12 +204,29 @@ def _place(
 
 
 def png(figure: Figure, dpi: int = 150) -> bytes:
-    """The figure as PNG (for chat)."""
+    """The figure as an opaque RGB PNG, on white (for chat and for print).
+
+    RGB, not RGBA: a PDF can embed an RGB PNG's compressed pixels as they are, where an
+    alpha channel would have to be split off and both parts compressed again for every
+    document (see ``bot.documents.images``).
+    """
+    from PIL import Image
+
+    canvas = FigureCanvasAgg(figure)
+    figure.patch.set_facecolor("white")
+    dpi_before = figure.dpi
+    figure.set_dpi(dpi)
+    try:
+        canvas.draw()  # type: ignore[no-untyped-call]
+        size = canvas.get_width_height(physical=True)
+        pixels = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
+        drawn = Image.frombuffer("RGBA", size, pixels, "raw", "RGBA", 0, 1)
+        opaque = drawn.convert("RGB")
+    finally:
+        figure.set_dpi(dpi_before)
     buffer = io.BytesIO()
     # Light compression: the best one took longer than drawing the chart, for a few KB.
-    figure.savefig(
-        buffer, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1}
-    )
+    opaque.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-TOOLS = ("pdftotext", "pdfinfo", "pdftoppm", "pdffonts")
+TOOLS = ("pdftotext", "pdfinfo", "pdftoppm", "pdffonts", "pdfimages")
 A4_POINTS = (595.28, 841.89)
 
 
@@ -124,3 +124,11 @@ def render_pages(pdf: bytes, folder: Path, dpi: int = 40) -> list[Path]:
     path.write_bytes(pdf)
     _run("pdftoppm", "-r", str(dpi), "-png", str(path), str(folder / "page"))
     return sorted(folder.glob("page-*.png"))
+
+
+def images(pdf: bytes, folder: Path) -> list[Path]:
+    """Each image embedded in the PDF, decoded to PNG (pdfimages), in page order."""
+    path = folder / "card.pdf"
+    path.write_bytes(pdf)
+    _run("pdfimages", "-png", str(path), str(folder / "image"))
+    return sorted(folder.glob("image-*.png"))

@@ -293,3 +293,61 @@ def test_a_card_made_again_after_a_change_shows_the_change(documents: CardDocume
     moved = [replace(card.lifeline[0], score=-card.lifeline[0].score), *card.lifeline[1:]]
     assert lifeline_png(moved) != lifeline_png(card.lifeline)
     assert lifeline_png(list(card.lifeline)) == lifeline_png(card.lifeline)
+
+
+def _picture(uri: str) -> Image.Image:
+    """The picture of a ``data:`` URI."""
+    import base64
+    import io
+
+    with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as image:
+        return image.convert("RGB")
+
+
+def _same_pixels(first: Image.Image, second: Image.Image) -> bool:
+    from PIL import ImageChops
+
+    return first.size == second.size and ImageChops.difference(first, second).getbbox() is None
+
+
+def test_the_charts_in_the_pdf_are_the_charts_as_drawn(
+    documents: CardDocuments, tmp_path: Path
+) -> None:
+    """Charts go into the PDF without being compressed again: the pixels must be the same,
+    in a first PDF and in the next one that places the same charts."""
+    from dataclasses import replace
+
+    card = rich_card()
+    charts = documents.charts(card, "png")
+    drawn = [_picture(charts.lifeline), _picture(charts.will_can_must)]
+    again = replace(card, person=replace(card.person, name="高橋 美咲"))
+    for number, pdf in enumerate([documents.pdf(card, ["ref"]), documents.pdf(again, ["ref"])]):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        placed = poppler.images(pdf, folder)
+        assert len(placed) == 2
+        for found, expected in zip(placed, drawn, strict=True):
+            with Image.open(found) as image:
+                assert _same_pixels(image.convert("RGB"), expected)
+
+
+def test_a_chart_with_transparency_is_printed_too(
+    documents: CardDocuments, tmp_path: Path
+) -> None:
+    """A PNG that is not plain RGB (here with an alpha channel) is decoded as usual."""
+    import base64
+    import io
+
+    from bot.documents.context import Charts
+
+    square = Image.new("RGBA", (300, 150), (40, 90, 160, 255))
+    square.paste((255, 255, 255, 0), (0, 0, 150, 150))
+    buffer = io.BytesIO()
+    square.save(buffer, format="PNG")
+    uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    pdf = documents.pdf(rich_card(), ["ref"], charts=Charts(uri, ""))
+    placed = poppler.images(pdf, tmp_path)
+    assert placed  # the picture and its alpha mask
+    with Image.open(placed[0]) as image:
+        assert image.size == (300, 150)
+        assert image.convert("RGB").getpixel((225, 75)) == (40, 90, 160)

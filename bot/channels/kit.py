@@ -49,6 +49,8 @@ def split_text(text: str, limit: int, *, measure: Measure = utf16_units) -> list
 
     Empty and whitespace-only pieces are dropped (platforms refuse them).
     """
+    if measure(text) <= limit:  # nearly every message: one piece, measured once
+        return [text] if text.strip() else []
     chunks: list[str] = []
     current: str | None = None
     for line in text.split("\n"):

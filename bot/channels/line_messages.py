@@ -11,13 +11,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, assert_never
 
 from sqlalchemy.orm import Session
 
-from bot.channels.kit import ButtonLimits, clip, coalesce, fit_choices, split_text
+from bot.channels.kit import (
+    ButtonLimits,
+    FittedChoices,
+    clip,
+    coalesce,
+    fit_choices,
+    split_text,
+)
 from bot.documents.links import DocumentLinks
-from bot.engine import Choices, Document, Image, Lang, Localized, Outbound, Reply, Text, decode
+from bot.engine import (
+    Button,
+    Choices,
+    Document,
+    Image,
+    Lang,
+    Localized,
+    Outbound,
+    Reply,
+    Text,
+    decode,
+)
 
 Message = dict[str, Any]
 
@@ -96,9 +115,15 @@ def _text(text: str) -> list[Message]:
     return [{"type": "text", "text": piece} for piece in split_text(text, MAX_TEXT)]
 
 
+@lru_cache(maxsize=512)
+def _fitted(choices: Choices) -> FittedChoices:
+    # Everyone meets the same questions, so each is fitted once (the result is immutable).
+    return fit_choices(choices, BUTTONS)
+
+
 def quick_reply(choices: Choices) -> tuple[str, list[Message]]:
     """The question's text (a numbered list added when needed) and its quick reply items."""
-    fitted = fit_choices(choices, BUTTONS)
+    fitted = _fitted(choices)
     items = [
         {
             "type": "action",
@@ -114,12 +139,16 @@ def quick_reply(choices: Choices) -> tuple[str, list[Message]]:
     return fitted.text, items
 
 
+@lru_cache(maxsize=512)
+def _edits_answers(options: tuple[Button, ...]) -> bool:
+    return any(
+        isinstance(found := decode(b.payload), Reply) and found.kind in ("e", "g") for b in options
+    )
+
+
 def _is_summary(choices: Choices) -> bool:
     """A summary: its options edit the answers listed (``e``/``g`` payloads)."""
-    return any(
-        isinstance(found := decode(b.payload), Reply) and found.kind in ("e", "g")
-        for b in choices.options
-    )
+    return _edits_answers(choices.options)
 
 
 def _card(text: str, footer: list[dict[str, Any]] | None = None) -> Message:

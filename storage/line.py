@@ -9,10 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Table, select, update
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from storage.db import connection_of
 from storage.models import Base, PersonRow
 from storage.repositories import _insert_ignore
 
@@ -63,6 +77,42 @@ def set_following(
     else:
         row.person_id, row.following, row.changed_at = person_id, following, now
     return True
+
+
+_FOLLOWS: dict[str, Any] = {}
+
+
+def _follow_statement(dialect: str) -> Any:
+    statement = _FOLLOWS.get(dialect)
+    if statement is None:
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        insert = module.insert(LineContactRow).values(
+            identity_id=bindparam("p_identity"),
+            person_id=bindparam("p_person"),
+            following=true(),
+            changed_at=bindparam("p_now"),
+        )
+        statement = insert.on_conflict_do_update(
+            index_elements=[LineContactRow.identity_id],
+            set_={
+                "person_id": insert.excluded.person_id,
+                "following": true(),
+                "changed_at": insert.excluded.changed_at,
+            },
+        )
+        _FOLLOWS[dialect] = statement
+    return statement
+
+
+def record_follow(session: Session, identity_id: str, person_id: str, now: datetime) -> None:
+    """Record a follow of a person stored in this transaction: one statement, nothing read.
+
+    A follow is part of a turn, so the person exists; :func:`set_following` checks first.
+    """
+    session.flush()  # whatever the turn left pending goes first (the person, if added so)
+    connection = connection_of(session)
+    statement = _follow_statement(connection.dialect.name)
+    connection.execute(statement, {"p_identity": identity_id, "p_person": person_id, "p_now": now})
 
 
 def is_following(session: Session, identity_id: str) -> bool:

@@ -282,5 +282,5 @@ class LineChannel:
 
 def _followed(identity: str, turn: TurnRecord) -> None:
     """A follow's turn also records that the person follows again (in its own transaction)."""
-    if turn.state is not None:
-        contacts.set_following(turn.session, identity, turn.person_id, True, turn.now)
+    if turn.state is not None:  # the person is stored (not deleted by this turn)
+        contacts.record_follow(turn.session, identity, turn.person_id, turn.now)

@@ -702,6 +702,13 @@ async def test_two_workers_on_postgresql_handle_a_redelivery_once(
         assert "主な目的" in said(await press("はい"))
         await press("2. 転職も視野に入れて考えたい")
         assert "「プロフィール」を保存しました" in said(await press("確定する"))
+        await deliver(person.event("unfollow"))
+        with first.sessions() as session:
+            assert not contacts.is_following(session, person.identity)
+        back = await deliver(person.event("follow", follow={"isUnblocked": True}))
+        assert said(back)  # welcomed back where they were
+        with first.sessions() as session:
+            assert contacts.is_following(session, person.identity)
     stored = answers(first)
     assert stored["profile.name"] == "山田 太郎" and stored["profile.furigana"] == "やまだ たろう"
     assert stored["profile._completed"] is True

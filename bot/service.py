@@ -467,9 +467,10 @@ class ConversationService:
             answers = kept if kept is not None else repo.current_answers(session, record.person_id)
             # What this turn starts from; its saves are added once it is committed.
             session.info[repo.SAVED_ANSWERS] = []
-            session.info[_BASE_ANSWERS] = (record.person_id, record.revision, dict(answers))
+            # (Not copied: nothing changes them during the turn; _keep_answers adds its saves.)
+            session.info[_BASE_ANSWERS] = (record.person_id, record.revision, answers)
             # Exactly the fields the database holds a current answer for (see _AnswerCache).
-            session.info[repo.CURRENT_KEYS] = (record.person_id, set(answers))
+            session.info[repo.CURRENT_KEYS] = (record.person_id, answers)
             return answers
         return repo.current_answers(session, record.person_id)  # an outcome's second round
 
@@ -602,6 +603,9 @@ class ConversationService:
 
     def _catalog_for(self, session: Session, state: ConversationState) -> DialogCatalog:
         """The catalog plus any older dialog versions this conversation is pinned to."""
+        active, pinned = state.active, self._catalog.pinned
+        if not state.suspended and (active is None or active.digest in pinned):
+            return self._catalog  # the usual case, decided without building sets
         cursors = [state.active, *state.suspended.values()]
         digests = {c.digest for c in cursors if c is not None} - set(self._catalog.pinned)
         if not digests:

@@ -90,9 +90,11 @@ class SessionFactory(sessionmaker[Session]):
             )
             try:
                 yield session
-                session.flush()
+                if session.in_transaction():
+                    session.flush()
             finally:
-                session.close()
+                if session.in_transaction() or session.identity_map:
+                    session.close()  # (a session the turn never used holds nothing)
 
 
 def connection_of(session: Session) -> Connection:

@@ -282,11 +282,13 @@ def open_turn(
     row = connection.execute(statement, values).first()
     if row is None:
         return None
-    person = identity if row.joined_to is None else str(row.joined_to)
-    if row.revision is None or row.lang is None:
-        return OpenedTurn(person, row.joined_to is not None, None)
-    record = ConversationRecord(person, row.lang, row.consent, row.state, row.revision)
-    return OpenedTurn(person, row.joined_to is not None, record)
+    joined_to, state, revision, lang, consent = row
+    person = identity if joined_to is None else str(joined_to)
+    if revision is None or lang is None:
+        return OpenedTurn(person, joined_to is not None, None)
+    return OpenedTurn(
+        person, joined_to is not None, ConversationRecord(person, lang, consent, state, revision)
+    )
 
 
 def save_state(
@@ -307,9 +309,9 @@ def current_answers(session: Session, person_id: str) -> dict[str, Any]:
 
 # ``session.info`` keys: whose turn the session is (the service sets it), the answers saved
 # (``(person, key, value)`` in order) and the people deleted, so the service can keep each
-# person's current answers between turns. ``CURRENT_KEYS`` is ``(person, keys)``: every
-# field that has a current answer in the database, as the service knows them exactly in
-# this transaction; a first answer to any other field has no earlier one to retire.
+# person's current answers between turns. ``CURRENT_KEYS`` is ``(person, answers)``: the
+# person's current answers as the database held them when the turn began, as the service
+# knows them exactly; a field neither among them nor saved since has nothing to retire.
 TURN_OF = "jobcard.turn_of"
 SAVED_ANSWERS = "jobcard.saved_answers"
 DELETED_PEOPLE = "jobcard.deleted_people"
@@ -331,20 +333,24 @@ def save_answer(
     does, so no process keeps answers from before it (``bot.service._AnswerCache``).
     """
     key = f"{dialog_id}.{field}"
-    session.info.setdefault(SAVED_ANSWERS, []).append((person_id, key, value))
+    saved = session.info.setdefault(SAVED_ANSWERS, [])
+    current = session.info.get(CURRENT_KEYS)
+    first = (
+        current is not None
+        and current[0] == person_id
+        and key not in current[1]
+        and (person_id, key) not in {(person, name) for person, name, _ in saved}
+    )
+    saved.append((person_id, key, value))
     connection = connection_of(session)
     if session.info.get(TURN_OF) != person_id:
         connection.execute(_NEXT_REVISION, {"p_person": person_id})
     keys = {"p_person": person_id, "p_dialog": dialog_id, "p_field": field}
     values = {**keys, "p_value": value, "p_now": now}
-    current = session.info.get(CURRENT_KEYS)
-    if current is not None and current[0] == person_id:
-        first = key not in current[1]
-        current[1].add(key)
-        if first:
-            # Most answers are a field's first: there is nothing to retire (a statement less).
-            connection.execute(_ADD_ANSWER, values)
-            return
+    if first:
+        # Most answers are a field's first: there is nothing to retire (a statement less).
+        connection.execute(_ADD_ANSWER, values)
+        return
     if connection.dialect.name == "postgresql":
         connection.execute(_REPLACE_ANSWER, values)
         return

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import cast
 
 from bot.bootstrap import Runtime
-from bot.engine import Inbound, SaveAnswer, Text
+from bot.engine import Inbound, Outbound, SaveAnswer, Text
 from bot.service import ConversationService
 from storage import repositories
-from tests.chat import Chat
+from tests.chat import Chat, text_of
 
 RuntimeMaker = Callable[[], Runtime]
 
@@ -116,3 +118,61 @@ def answers_given_to_another_worker_are_seen(make: RuntimeMaker) -> None:
     there.send("/back")
     there.press("40代")  # the age band changed on the other worker…
     assert "40代" in here.send("/summary") and "50代" not in here.text  # …is seen here
+
+
+def one_current_answer_per_field(make: RuntimeMaker) -> None:
+    """Each field has one current answer, its earlier values kept as history, whoever wrote.
+
+    A turn inserts a field's first answer without looking for an earlier one to retire, so
+    this checks the cases where it must not think an answer is the first: one stored by a
+    tool outside a turn, and one given to another worker.
+    """
+    first, second = make(), make()
+    here = Chat(first.service, "console:current")
+    there = Chat(second.service, "console:current")
+    here.start_profile()
+    here.send("山田 太郎")  # this worker now keeps the person's answers between turns
+    with first.sessions.begin() as session:  # a tool stores the furigana meanwhile
+        repositories.save_answer(
+            session, here.person_id, "profile", "furigana", "さとう", datetime.now(UTC)
+        )
+    here.send("やまだ たろう")  # …and the person answers the question open before that
+    there.send("50代")  # the next answer goes to the other worker
+    here.send("/back")
+    here.press("40代")  # this worker changes an answer the other one stored
+    with first.sessions() as session:
+        history = repositories.answer_history(session, here.person_id)
+    versions: dict[str, list[repositories.AnswerVersion]] = {}
+    for version in history:
+        versions.setdefault(f"{version.dialog_id}.{version.field}", []).append(version)
+    for key, values in versions.items():
+        assert [v.is_current for v in values] == [False] * (len(values) - 1) + [True], key
+    assert [v.value for v in versions["profile.furigana"]] == ["さとう", "やまだ たろう"]
+    assert len(versions["profile.age_band"]) == 2
+    assert here.answers()["profile.furigana"] == "やまだ たろう"
+
+
+def a_new_person_writing_to_two_workers_at_once(make: RuntimeMaker, rounds: int = 5) -> None:
+    """Someone new whose first two messages reach two workers at once: one person, both
+    messages handled (the second waits for the first to make the person), no error."""
+    workers = [make(), make()]
+    error = "うまく処理できませんでした"
+    for round_number in range(rounds):
+        person = f"console:new{round_number}"
+        barrier = threading.Barrier(2)
+        replies: list[list[object]] = [[], []]
+        threads = [
+            threading.Thread(
+                target=_send_at_once, args=(workers[i], person, i, "/start", barrier, replies)
+            )
+            for i in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert all(replies)
+        assert not any(error in text_of(cast(list[Outbound], reply)) for reply in replies)
+        with workers[0].sessions() as session:
+            record = repositories.find_person(session, person)
+        assert record is not None and record.revision == 2  # both turns, one after the other

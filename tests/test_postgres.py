@@ -58,3 +58,15 @@ def test_a_connection_the_server_dropped_costs_nothing_but_a_retry(
     assert dropped
     assert "ふりがな" in chat.send("山田 太郎")
     assert chat.answers()["profile.name"] == "山田 太郎"
+
+
+def test_one_current_answer_per_field_whoever_wrote(
+    make_runtime: RuntimeFactory, pg_url: str
+) -> None:
+    service_cases.one_current_answer_per_field(lambda: make_runtime(pg_url))
+
+
+def test_a_new_person_writing_to_two_workers_at_once(
+    make_runtime: RuntimeFactory, pg_url: str
+) -> None:
+    service_cases.a_new_person_writing_to_two_workers_at_once(lambda: make_runtime(pg_url))

@@ -144,3 +144,15 @@ def test_an_answer_stored_outside_a_turn_is_seen_at_the_next_one(
         repositories.save_answer(session, chat.person_id, "profile", "name", "佐藤 花子", NOW)
     summary = chat.send("/summary")
     assert "佐藤 花子" in summary and "山田 太郎" not in summary
+
+
+def test_one_current_answer_per_field_whoever_wrote(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    service_cases.one_current_answer_per_field(lambda: make_runtime(sqlite_url))
+
+
+def test_a_new_person_writing_to_two_workers_at_once(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    service_cases.a_new_person_writing_to_two_workers_at_once(lambda: make_runtime(sqlite_url))

@@ -44,6 +44,8 @@ def _is_emoji_part(ch: str) -> bool:
 
 
 def _drop_invisible(s: str) -> str:
+    if s.isprintable():
+        return s  # no control or format character at all: the usual answer, kept as it is
     kept: list[str] = []
     for i, ch in enumerate(s):
         if ch in "\n\t":

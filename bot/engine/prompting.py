@@ -87,13 +87,16 @@ def reprompt(turn: Turn) -> None:
         render(turn)
 
 
-def render(turn: Turn) -> None:
-    """Render the open question of the current mode; changes no state."""
+def render(turn: Turn, *, buttons_only: bool = False) -> None:
+    """Render the open question of the current mode; changes no state.
+
+    ``buttons_only``: only the buttons will be read (a question's text may be left out).
+    """
     mode = turn.state.mode
     if mode == "menu":
         views.menu(turn)
     elif mode == "ask":
-        views.ask(turn)
+        views.ask(turn, buttons_only=buttons_only)
     elif mode == "more":
         assert turn.cursor.pos is not None
         group = turn.dialog.step(turn.cursor.pos.step)
@@ -132,7 +135,7 @@ def _rendered(turn: Turn) -> list[Choices]:
     if mode in ("start", "paused", "no_consent"):
         return []
     mark = len(turn.out)
-    render(turn)
+    render(turn, buttons_only=True)  # every typed message and button press looks
     rendered = turn.out[mark:]
     del turn.out[mark:]
     return [message for message in rendered if isinstance(message, Choices)]

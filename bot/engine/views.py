@@ -133,8 +133,14 @@ def existing_value(turn: Turn) -> Any:
     return value
 
 
-def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
-    """Show the open question (``fresh`` on first asking: progress and encouragement)."""
+def ask(
+    turn: Turn, *, fresh: bool = False, notice: str | None = None, buttons_only: bool = False
+) -> None:
+    """Show the open question (``fresh`` on first asking: progress and encouragement).
+
+    ``buttons_only``: only the buttons are wanted (to know what the person has in front of
+    them), so the header, progress and prompt are left out of the text.
+    """
     dialog = turn.dialog
     question, group = current_question(turn)
     pos = turn.cursor.pos
@@ -146,8 +152,10 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
     if notice:
         lines.append(notice)
     entry = turn.cursor.entry if group is not None else None
-    header = turn.t("section_start", title=dialog.title.get(turn.lang))
-    if not dialog.counter:
+    header = "" if buttons_only else turn.t("section_start", title=dialog.title.get(turn.lang))
+    if buttons_only:
+        pass  # (counting the questions is most of the work of showing one)
+    elif not dialog.counter:
         lines.append(header)
     elif group is not None and pos.item is not None:
         # Inside an entry, count its own questions: 「勤務先 2件目（3/5）」.
@@ -162,7 +170,8 @@ def ask(turn: Turn, *, fresh: bool = False, notice: str | None = None) -> None:
             lines.append(turn.t(_variant("encourage_half", dialog.id)))
         elif fresh and total >= 3 and index == total:
             lines.append(turn.t("encourage_last"))
-    lines.append(turn.render(question.prompt, entry))
+    if not buttons_only:
+        lines.append(turn.render(question.prompt, entry))
     value = existing_value(turn)
     actions: list[Button] = []
     kept = holding.held(turn)

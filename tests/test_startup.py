@@ -121,17 +121,18 @@ def test_a_fast_typist_loses_nothing_while_the_console_starts_and_loads(tmp_path
 
 
 def test_a_piped_chat_loads_a_feature_when_its_turn_first_needs_it(tmp_path: Path) -> None:
-    """No background loading in a script: the booking turn imports booking itself."""
-    result = jobcard(
-        "chat",
-        "--user",
-        "script",
-        stdin="1\nはい\n予約\n対面\n",
-        db=tmp_path / "chat.sqlite3",
-    )
+    """No background loading in a script: the booking turn imports booking itself, and so
+    does the first turn of someone who stopped at a booking question (its options are read
+    from the booking feature), so their first prompt is that question with its places."""
+    db = tmp_path / "chat.sqlite3"
+    result = jobcard("chat", "--user", "script", stdin="1\nはい\n予約\n対面\n", db=db)
     assert result.returncode == 0, result.stderr
     assert "ご希望の相談場所" in result.stdout
     assert "センター" in result.stdout.split("ご希望の相談場所", 1)[1]
+    resumed = jobcard("chat", "--user", "script", stdin="", db=db)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "おかえりなさい" in resumed.stdout
+    assert "センター" in resumed.stdout.split("ご希望の相談場所", 1)[1]
 
 
 def test_features_provide_exactly_the_names_the_composition_root_looks_them_up_by() -> None:

@@ -223,19 +223,20 @@ _SOURCE_ROUNDS = 6
 
 
 class _AnswerCache:
-    """People's current answers as their last turn here left them, by conversation revision.
+    """People's current answers and conversation state as their last turn here left them.
 
     Every turn bumps its conversation's revision and changes answers only through
     ``repo.save_answer`` (which notes each in the session), so answers kept with revision
     ``n`` are exactly what the database holds while the row still says ``n``: a turn then
-    needs no query that grows with the person's answers. Another worker's turn, or anything
-    else, moves the revision on and the answers are read again. Bounded (least recently used
-    first), so memory does not grow with the number of people served.
+    needs no query that grows with the person's answers, and no decoding of the state it
+    reads (the one kept is never changed: the engine works on a copy). Another worker's
+    turn, or anything else, moves the revision on and both are read again. Bounded (least
+    recently used first), so memory does not grow with the number of people served.
     """
 
     def __init__(self, size: int = 512) -> None:
         self._size = size
-        self._kept: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
+        self._kept: OrderedDict[str, tuple[int, dict[str, Any], ConversationState]] = OrderedDict()
         self._guard = threading.Lock()
 
     def get(self, person_id: str, revision: int) -> dict[str, Any] | None:
@@ -247,16 +248,24 @@ class _AnswerCache:
             self._kept.move_to_end(person_id)
             return dict(kept[1])
 
-    def put(self, person_id: str, revision: int, answers: dict[str, Any]) -> None:
-        """Keep the answers a committed turn left at ``revision``."""
+    def state(self, person_id: str, revision: int) -> ConversationState | None:
+        """The conversation state kept for this revision, or None."""
         with self._guard:
-            self._kept[person_id] = (revision, answers)
+            kept = self._kept.get(person_id)
+            return kept[2] if kept is not None and kept[0] == revision else None
+
+    def put(
+        self, person_id: str, revision: int, answers: dict[str, Any], state: ConversationState
+    ) -> None:
+        """Keep what a committed turn left at ``revision``."""
+        with self._guard:
+            self._kept[person_id] = (revision, answers, state)
             self._kept.move_to_end(person_id)
             while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
 
     def forget(self, person_id: str) -> None:
-        """Forget one person (deleted: a new conversation starts again at revision 0)."""
+        """Forget one person (deleted here; a new conversation starts at a new revision)."""
         with self._guard:
             self._kept.pop(person_id, None)
 
@@ -435,7 +444,8 @@ class ConversationService:
                 record = repo.lock_conversation(session, inbound.person_id, now, lang, new=new)
             # The turn's saves need no revision of their own (see repo.save_answer).
             session.info[repo.TURN_OF] = record.person_id
-            state = ConversationState.from_json(record.state)
+            kept = self._answers.state(record.person_id, record.revision)
+            state = kept or ConversationState.from_json(record.stored_state())
             state, reply, deleted = self._turn(session, record, state, inbound, now)
             if not deleted:
                 self._pin(session, state, now)
@@ -455,7 +465,7 @@ class ConversationService:
                 )
                 recorder(turn)
             info = session.info
-        self._keep_answers(info, deleted, bool(routed.said))
+        self._keep_answers(info, state, deleted, bool(routed.said))
         return said
 
     def _current_answers(
@@ -474,8 +484,10 @@ class ConversationService:
             return answers
         return repo.current_answers(session, record.person_id)  # an outcome's second round
 
-    def _keep_answers(self, info: dict[str, Any], deleted: bool, relinked: bool) -> None:
-        """After the commit: keep the answers the turn left, for the person's next turn."""
+    def _keep_answers(
+        self, info: dict[str, Any], state: ConversationState, deleted: bool, relinked: bool
+    ) -> None:
+        """After the commit: keep the answers and state the turn left, for the next turn."""
         if relinked:
             self._answers.clear()
             return
@@ -489,7 +501,7 @@ class ConversationService:
         for person, key, value in info.get(repo.SAVED_ANSWERS, ()):
             if person == person_id:
                 answers[key] = value
-        self._answers.put(person_id, revision + 1, answers)
+        self._answers.put(person_id, revision + 1, answers, state)
 
     def _turn(
         self,

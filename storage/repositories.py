@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, true, update
+from sqlalchemy import (
+    Table,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,6 +44,8 @@ class ConversationRecord:
     """A locked conversation with the person's settings.
 
     ``created`` says this transaction has just made the person: they have no answers yet.
+    ``state_json`` is the state still as stored (``state`` is then None): :func:`open_turn`
+    leaves it undecoded, as the service may already keep that revision's state.
     """
 
     person_id: str
@@ -38,6 +54,14 @@ class ConversationRecord:
     state: dict[str, Any] | None
     revision: int
     created: bool = False
+    state_json: str | None = None
+
+    def stored_state(self) -> dict[str, Any] | None:
+        """The conversation state as stored, decoded."""
+        if self.state_json is None:
+            return self.state
+        decoded: dict[str, Any] | None = json.loads(self.state_json)
+        return decoded
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +159,7 @@ def prune_deliveries(session: Session, before: datetime) -> int:
 
 
 _CREATES: dict[str, tuple[Any, Any]] = {}
+FIRST_REVISIONS = 2**30  # (an INTEGER column: room for a billion turns after the start)
 
 
 def _create_statements(dialect: str) -> tuple[Any, Any]:
@@ -183,10 +208,12 @@ def lock_conversation(
     add_person, add_conversation = _create_statements(connection.dialect.name)
     values = {"p_person": person_id, "p_lang": lang, "p_now": now, "p_state": None}
     added_person = connection.execute(add_person, values).first() is not None
-    values["p_revision"] = 0
+    # A new conversation starts at a random revision, not 0: a person deleted and made again
+    # must not reach a revision a worker still keeps their old answers and state under.
+    values["p_revision"] = revision = secrets.randbelow(FIRST_REVISIONS)
     if connection.execute(add_conversation, values).first() is not None and added_person:
         # Both rows are this transaction's, not yet visible to any other: as good as locked.
-        return ConversationRecord(person_id, lang, None, None, 0, created=True)
+        return ConversationRecord(person_id, lang, None, None, revision, created=True)
     row = connection.execute(_LOCK, {"person_id": person_id}).one()
     return ConversationRecord(person_id, row.lang, row.consent, row.state, row.revision)
 
@@ -217,18 +244,21 @@ _JOINED_TO = (
 _PERSON = func.coalesce(_JOINED_TO, bindparam("p_identity"))
 
 
-def _of_person(column: Any, key: Any) -> Any:
-    return select(column).where(key == _PERSON).scalar_subquery().label(column.key)
+def _of_person(column: Any, key: Any, name: str) -> Any:
+    return select(column).where(key == _PERSON).scalar_subquery().label(name)
 
 
+# The state is read as the JSON text it is stored as: decoding it is left to the service,
+# which usually keeps the state its last turn left (ConversationRecord.state_json).
+_STATE_TEXT = cast(ConversationRow.state, Text)
 # SQLite: the writer is already alone (BEGIN IMMEDIATE), so reading is locking; the claim's
 # RETURNING reads the person (nothing comes back for a re-delivery).
 _SQLITE_READ = (
     _JOINED_TO.label("joined_to"),
-    _of_person(ConversationRow.state, ConversationRow.person_id),
-    _of_person(ConversationRow.revision, ConversationRow.person_id),
-    _of_person(PersonRow.lang, PersonRow.id),
-    _of_person(PersonRow.consent, PersonRow.id),
+    _of_person(_STATE_TEXT, ConversationRow.person_id, "state"),
+    _of_person(ConversationRow.revision, ConversationRow.person_id, "revision"),
+    _of_person(PersonRow.lang, PersonRow.id, "lang"),
+    _of_person(PersonRow.consent, PersonRow.id, "consent"),
 )
 _SQLITE_OPEN = (
     sqlite.insert(DeliveryRow)
@@ -241,7 +271,7 @@ _SQLITE_OPEN_UNCLAIMED = select(*_SQLITE_READ)
 # claim first, so a re-delivery locks nothing and the claim is taken before the lock as before.
 _WHO = select(_JOINED_TO.label("joined_to")).subquery("who")
 _LOCKED = (
-    select(ConversationRow.state, ConversationRow.revision, PersonRow.lang, PersonRow.consent)
+    select(_STATE_TEXT.label("state"), ConversationRow.revision, PersonRow.lang, PersonRow.consent)
     .join(PersonRow, PersonRow.id == ConversationRow.person_id)
     .where(ConversationRow.person_id == func.coalesce(_WHO.c.joined_to, bindparam("p_identity")))
     .with_for_update(of=ConversationRow.__table__)
@@ -282,13 +312,12 @@ def open_turn(
     row = connection.execute(statement, values).first()
     if row is None:
         return None
-    joined_to, state, revision, lang, consent = row
+    joined_to, state_json, revision, lang, consent = row
     person = identity if joined_to is None else str(joined_to)
     if revision is None or lang is None:
         return OpenedTurn(person, joined_to is not None, None)
-    return OpenedTurn(
-        person, joined_to is not None, ConversationRecord(person, lang, consent, state, revision)
-    )
+    record = ConversationRecord(person, lang, consent, None, revision, state_json=state_json)
+    return OpenedTurn(person, joined_to is not None, record)
 
 
 def save_state(

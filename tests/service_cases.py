@@ -7,10 +7,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import cast
 
+from sqlalchemy import select
+
 from bot.bootstrap import Runtime
 from bot.engine import Inbound, Outbound, SaveAnswer, Text
 from bot.service import ConversationService
 from storage import repositories
+from storage.models import DeliveryRow
 from tests.chat import Chat, text_of
 
 RuntimeMaker = Callable[[], Runtime]
@@ -175,4 +178,23 @@ def a_new_person_writing_to_two_workers_at_once(make: RuntimeMaker, rounds: int 
         assert not any(error in text_of(cast(list[Outbound], reply)) for reply in replies)
         with workers[0].sessions() as session:
             record = repositories.find_person(session, person)
-        assert record is not None and record.revision == 2  # both turns, one after the other
+            handled = session.scalars(
+                select(DeliveryRow.delivery_id).where(DeliveryRow.delivery_id.startswith(person))
+            ).all()
+        assert record is not None and len(handled) == 2  # both turns, one after the other
+
+
+def deleted_on_another_worker_and_back(make: RuntimeMaker) -> None:
+    """Someone deleted on one worker and starting again there is never served, on another
+    worker, the answers or place in the conversation it kept from before the deletion."""
+    first, second = make(), make()
+    here = Chat(first.service, "console:again")
+    there = Chat(second.service, "console:again")
+    here.start_profile()
+    here.send("山田 太郎")  # this worker keeps the name and where the conversation is
+    there.send("/delete")
+    assert "削除しました" in there.press("はい")
+    there.start_profile()  # as many turns on the new conversation as here before…
+    there.send("佐藤 花子")
+    summary = here.send("/summary")  # …then the next message reaches this worker
+    assert "佐藤 花子" in summary and "山田 太郎" not in summary

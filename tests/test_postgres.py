@@ -70,3 +70,7 @@ def test_a_new_person_writing_to_two_workers_at_once(
     make_runtime: RuntimeFactory, pg_url: str
 ) -> None:
     service_cases.a_new_person_writing_to_two_workers_at_once(lambda: make_runtime(pg_url))
+
+
+def test_deleted_on_another_worker_and_back(make_runtime: RuntimeFactory, pg_url: str) -> None:
+    service_cases.deleted_on_another_worker_and_back(lambda: make_runtime(pg_url))

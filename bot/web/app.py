@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import secrets
+from collections.abc import AsyncIterator
 
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
@@ -61,6 +64,27 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     ja, en = _MESSAGES.get(exc.status_code, ("エラーが発生しました", "Error"))
     context = {"status": exc.status_code, "title_ja": ja, "title_en": en}
     return page(request, "error.html", context, status_code=exc.status_code)
+
+
+# Drawn on every turn or page of the chat: compiled before the first person comes.
+_CHAT_TEMPLATES = ("chat.html", "chat_log.html", "chat_box.html", "chat_layout.html")
+
+
+@contextlib.asynccontextmanager
+async def _serving(app: Starlette) -> AsyncIterator[None]:
+    """While the server runs (``jobcard web``; the tests serve without a lifespan)."""
+    if app.state.chat is not None:
+        for name in _CHAT_TEMPLATES:
+            app.state.templates.get_template(name)
+    # What start-up built (dialogs, the catalog, SQLAlchemy's mappers, the templates) lives
+    # as long as the server: kept out of the garbage collector's full passes, which would
+    # otherwise walk all of it every few thousand requests (as ``jobcard line`` does).
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def create_app(
@@ -132,6 +156,7 @@ def create_app(
             TooManyRequestsError: _too_many,
             HTTPException: _http_error,
         },
+        lifespan=_serving,
     )
     app.state.web = WebState(
         sessions,

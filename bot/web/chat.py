@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from markupsafe import escape
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -122,6 +121,9 @@ def _context(
     return {
         "lang": lang,
         "t": lambda key, **params: text(key, lang, **params),
+        # Said by each message of the log: looked up once per page, not once per message.
+        "you": text("you", lang),
+        "coach": text("coach", lang),
         "messages": messages,
         "box": box,
         "draft": draft,
@@ -160,6 +162,19 @@ def _page(
 ) -> Response:
     chat = settings_of(request)
     messages, record = _read_page(chat, identity_of(token))
+    return _draw_page(request, token, messages, record, status_code, slow_down, draft)
+
+
+def _draw_page(
+    request: Request,
+    token: str,
+    messages: list[WebMessage],
+    record: repo.ConversationRecord | None,
+    status_code: int = 200,
+    slow_down: int = 0,
+    draft: str | None = None,
+) -> Response:
+    chat = settings_of(request)
     drawn, stored_draft = shown.shown(messages)
     lang = _lang(request, record)
     box = shown.answer_box(record, chat.service.catalog)
@@ -174,8 +189,12 @@ def _page(
 async def chat_page(request: Request) -> Response:
     """The chat: the conversation so far, the open question's buttons and the answer box."""
     chat = settings_of(request)
-    token = chat.keys.read(request) or new_token()
-    return await run_in_threadpool(_page, request, token)
+    token = chat.keys.read(request)
+    if token is None:
+        # A browser seen for the first time gets a fresh random id: nothing can be stored
+        # under it yet, so its welcome page is drawn without asking the database.
+        return _draw_page(request, new_token(), [], None)
+    return await chat.run(_page, request, token)
 
 
 def _form_text(form: Any, name: str) -> str:
@@ -228,7 +247,7 @@ async def send(request: Request) -> Response:
         if _wants_json(request):
             notice = text("slow_down", _accepted(request), seconds=exc.retry_after)
             return protect(JSONResponse({"notice": notice}, status_code=429))
-        return await run_in_threadpool(
+        return await chat.run(
             lambda: _page(request, token, status_code=429, slow_down=wait, draft=typed)
         )
     if _DELIVERY.fullmatch(delivery) is None:
@@ -236,7 +255,7 @@ async def send(request: Request) -> Response:
     if payload is None and not typed.strip():
         return await _after_post(request, token, form)
     identity, hint = identity_of(token), _accepted(request)
-    result = await run_in_threadpool(take_turn, chat, identity, typed, payload, delivery, hint)
+    result = await chat.run(take_turn, chat, identity, typed, payload, delivery, hint)
     if not _wants_json(request):
         return RedirectResponse("/#latest", status_code=303)
     if not result.handled:
@@ -294,7 +313,8 @@ async def _after_post(request: Request, token: str, form: Any) -> Response:
     if not _wants_json(request):
         return RedirectResponse("/#latest", status_code=303)
     after = _form_text(form, "after")
-    return await run_in_threadpool(_fragment, request, token, int(after) if after.isdigit() else 0)
+    chat = settings_of(request)
+    return await chat.run(_fragment, request, token, int(after) if after.isdigit() else 0)
 
 
 def _fragment(request: Request, token: str, after: int) -> Response:
@@ -330,7 +350,7 @@ async def poll(request: Request) -> Response:
             record = repo.find_person(session, people.resolve(session, identity))
         return messages, waiting, _lang(request, record)
 
-    messages, waiting, lang = await run_in_threadpool(read)
+    messages, waiting, lang = await chat.run(read)
     drawn, _draft = shown.shown(messages)
     context = _context(request, token, lang, drawn, shown.AnswerBox(), "")
     log = request.app.state.templates.get_template("chat_log.html").render(context)
@@ -368,7 +388,7 @@ async def make_resume_code(request: Request) -> Response:
             message = text("resume_code", lang, code=code, minutes=30, url=url)
             webchat.add_messages(session, identity, person, [shown.bot_text(message)], now)
 
-    await run_in_threadpool(issue)
+    await chat.run(issue)
     return await _after_post(request, token, form)
 
 
@@ -395,7 +415,7 @@ async def resume_page(request: Request) -> Response:
     chat = settings_of(request)
     token = chat.keys.read(request) or new_token()
     code = request.query_params.get("code", "")[:20]
-    return await run_in_threadpool(_resume_page, request, token, code, False, 200)
+    return await chat.run(_resume_page, request, token, code, False, 200)
 
 
 async def resume(request: Request) -> Response:
@@ -409,9 +429,9 @@ async def resume(request: Request) -> Response:
         with chat.sessions.begin() as session:
             return webchat.use_resume_code(session, code, chat.service.now())
 
-    identity = await run_in_threadpool(use)
+    identity = await chat.run(use)
     if identity is None or not identity.startswith("web:"):
-        return await run_in_threadpool(_resume_page, request, token, code, True, 400)
+        return await chat.run(_resume_page, request, token, code, True, 400)
     response = RedirectResponse("/#latest", status_code=303)
     chat.keys.remember(request, response, identity.removeprefix("web:"))
     return protect(response)
@@ -429,7 +449,7 @@ async def image(request: Request) -> Response:
         with chat.sessions() as session:
             return webchat.message_image(session, identity_of(token), int(message_id))
 
-    content = await run_in_threadpool(read)
+    content = await chat.run(read)
     if content is None:
         raise HTTPException(404)
     return protect(

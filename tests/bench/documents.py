@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -74,9 +75,11 @@ def main() -> None:
         "markdown": lambda: documents.markdown(card),
         "chat preview": lambda: documents.preview(card),
     }
+    # The wall clock counts waiting for a core on a busy machine: say how busy it was.
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"rich card: {len(card.work_history)} jobs, {len(card.licenses)} licences, "
-        f"{len(card.lifeline)} life-line events; {args.runs} warm runs each\n"
+        f"{len(card.lifeline)} life-line events; {args.runs} warm runs each; load {load}\n"
     )
     print(f"{'format':<28}{'median':>10}{'min':>10}{'max':>10}{'cpu':>10}{'target':>10}")
     for name, render in cases.items():

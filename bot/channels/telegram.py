@@ -27,8 +27,7 @@ from telegram.ext import (
 
 from bot.channels import kit
 from bot.channels.kit import utf16_units as _units
-from bot.channels.telegram_keyboard import acknowledge as _acknowledge
-from bot.channels.telegram_keyboard import fitted, keyboard
+from bot.channels.telegram_keyboard import answer_in_response, answer_now, fitted, keyboard
 from bot.channels.telegram_updates import addressed_to_bot as _addressed_to_bot
 from bot.channels.telegram_updates import attachment_of as _attachment_of
 from bot.channels.telegram_updates import inbound_of as _inbound
@@ -165,6 +164,7 @@ async def deliver(bot: ExtBot[Any], chat_id: int, replies: Sequence[Outbound | P
     for reply in coalesce([r for r in replies if not isinstance(r, Pending)]):
         await send(bot, chat_id, reply)
     for pending in (r for r in replies if isinstance(r, Pending)):
+        await answer_now()  # a press held for the webhook response would spin meanwhile
         async with showing(bot, chat_id, ChatAction.UPLOAD_DOCUMENT):
             later = await asyncio.to_thread(pending.render)
         for reply in coalesce(later):
@@ -175,10 +175,18 @@ ChatLocks = kit.KeyedLocks  # one chat's updates and replies one at a time
 
 
 class TelegramChannel:
-    """Turns private messages and button presses into service turns; groups are sent away."""
+    """Turns private messages and button presses into service turns; groups are sent away.
 
-    def __init__(self, handle: Handler) -> None:
+    With ``turns_in_loop`` (SQLite: a turn is a millisecond of work, and one writer at a time
+    anyway) turns run in the event loop itself, without a thread's hand-over for each update
+    and without threads queueing on SQLite's write lock; a file sent (a 職務経歴書 to read)
+    still goes to a thread. Otherwise (PostgreSQL, where a turn waits on the network) every
+    turn runs in a thread.
+    """
+
+    def __init__(self, handle: Handler, *, turns_in_loop: bool = False) -> None:
         self._handle = handle
+        self._in_loop = turns_in_loop
         self._locks = ChatLocks()
 
     def register(self, application: App) -> None:
@@ -223,18 +231,22 @@ class TelegramChannel:
         await self._converse(context.bot, message.chat_id, inbound)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A button press: acknowledged at once, then its payload goes to the service."""
+        """A button press: its payload goes to the service, and the press is answered."""
         query = update.callback_query
         if query is None:
             return
         chat = update.effective_chat
         if query.data is None or (chat is not None and chat.type != ChatType.PRIVATE):
-            await _acknowledge(query)
+            if not answer_in_response(query):
+                await answer_now(query)
             return
         inbound = _inbound(update, query.from_user, payload=query.data)
         chat_id = chat.id if chat is not None else query.from_user.id
-        # The acknowledgement needs no answer from the service, so the two run side by side.
-        await asyncio.gather(_acknowledge(query), self._converse(context.bot, chat_id, inbound))
+        if answer_in_response(query):
+            await self._converse(context.bot, chat_id, inbound)
+        else:
+            # Long polling: the answer needs nothing from the service, so the two run side by side.
+            await asyncio.gather(answer_now(query), self._converse(context.bot, chat_id, inbound))
 
     async def on_group_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """In a group, answer what is addressed to the bot with where it does work."""
@@ -261,5 +273,8 @@ class TelegramChannel:
     async def _converse(self, bot: ExtBot[Any], chat_id: int, inbound: Inbound) -> None:
         # Held across the sends too, so one chat's replies never interleave or reorder.
         async with self._locks.hold(chat_id):
-            replies = await asyncio.to_thread(self._handle, inbound)
+            if self._in_loop and inbound.kind != "file":
+                replies = self._handle(inbound)
+            else:
+                replies = await asyncio.to_thread(self._handle, inbound)
             await deliver(bot, chat_id, replies)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import re
 import socket
 from collections.abc import Sequence
@@ -17,12 +18,14 @@ from urllib.parse import urlsplit
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from telegram import Update
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.channels.kit import environment_proxy
 from bot.channels.telegram import App
+from bot.channels.telegram_keyboard import answering_in_response
 from bot.channels.webhook_server import QuietServer, webhook_routes
 
 try:
@@ -52,6 +55,7 @@ class AiohttpRequest(BaseRequest):
         self._timeout = timeout
         self._pool = pool
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}  # by scheme and host
 
     @property
     def read_timeout(self) -> float:
@@ -63,9 +67,11 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._connections)
             headers = {"User-Agent": self.USER_AGENT}
-            # Proxy settings from the environment apply, as with python-telegram-bot's httpx.
+            # The environment's proxy applies, as with python-telegram-bot's httpx, but is read
+            # once per host (see ``_proxy``) rather than by aiohttp for every request; no netrc:
+            # the bot authenticates with its token.
             self._session = aiohttp.ClientSession(
-                connector=connector, headers=headers, trust_env=True
+                connector=connector, headers=headers, trust_env=False
             )
 
     async def shutdown(self) -> None:
@@ -94,7 +100,7 @@ class AiohttpRequest(BaseRequest):
         )
         try:
             async with self._session.request(
-                method, url, data=_body(request_data), timeout=timeout
+                method, url, data=_body(request_data), timeout=timeout, proxy=self._proxy(url)
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
@@ -104,13 +110,23 @@ class AiohttpRequest(BaseRequest):
             detail = _TOKEN_IN_URL.sub("/bot…", str(exc))
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {detail}") from None
 
+    def _proxy(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc)
+        if key not in self._proxies:
+            self._proxies[key] = environment_proxy(url)
+        return self._proxies[key]
 
-def _body(request_data: RequestData | None) -> dict[str, str] | aiohttp.FormData | None:
+
+def _body(request_data: RequestData | None) -> aiohttp.BytesPayload | aiohttp.FormData | None:
     if request_data is None:
         return None
     files = request_data.multipart_data
     if not files:
-        return request_data.json_parameters
+        # JSON (which the Bot API takes for any call without a file) is encoded in C; a form
+        # would percent-encode every byte of Japanese text in Python, three characters each.
+        payload = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+        return aiohttp.BytesPayload(payload, content_type="application/json")
     form = aiohttp.FormData(request_data.json_parameters)
     for name, (filename, content, media_type) in files.items():
         form.add_field(name, content, filename=filename, content_type=media_type)
@@ -129,6 +145,7 @@ __all__ = [
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Telegram's own cap; with several workers behind one URL they share these connections.
 WEBHOOK_MAX_CONNECTIONS = 100
+KEEP_ALIVE_SECONDS = 75
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +178,11 @@ def webhook_app(application: App, secret: str, path: str = "/") -> Starlette:
             return Response(status_code=400)
         # Answered only once handled: Telegram then holds this chat's next update until we
         # reply, which keeps one chat in order even across worker processes.
-        await application.process_update(update)
-        return Response()
+        with answering_in_response() as answer:
+            await application.process_update(update)
+        body = answer.body()
+        # A button press is answered here: Telegram makes the call, saving a request of ours.
+        return Response() if body is None else JSONResponse(body)
 
     return webhook_routes(path, receive)
 
@@ -187,6 +207,9 @@ async def serve_webhook(
         log_level="warning",
         access_log=False,
         lifespan="off",
+        # Longer than a proxy's or Telegram's idle connection: with uvicorn's 5 s the server
+        # could close a connection just as the next update was sent on it (a reset update).
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     server = QuietServer(config)
     await application.start()

@@ -1,17 +1,25 @@
-"""Telegram's buttons: a question's inline keyboard, taking it off once pressed, the menu.
+"""Telegram's buttons: a question's inline keyboard, answering a press, the command menu.
 
 Which options get a button, and when they are written out as a numbered list instead, is the
 channel kit's fitting (:func:`bot.channels.kit.fit_choices`) within Telegram's limits; this
 module only lays the buttons out in rows.
+
+A pressed question keeps its keyboard: taking it off would cost a Bot API call per press,
+and an old button pressed again is answered by the engine (「そのボタンの質問はすでに終わって
+います」 and the current question) and a double press counted once by the service. Under a
+webhook the press is answered in the webhook's HTTP response (Telegram makes that one call
+for the bot), which saves a request per press; in long polling it is a call of its own.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Bot, BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
@@ -83,17 +91,58 @@ def keyboard(question: FittedChoices) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-async def acknowledge(query: CallbackQuery) -> None:
-    """Stop the button's spinner and take the keyboard off the message that was answered."""
-    results = await asyncio.gather(
-        query.answer(), query.edit_message_reply_markup(reply_markup=None), return_exceptions=True
-    )
-    for result in results:
-        # Expected after a double press or for an old message: the markup is already gone.
-        if isinstance(result, TelegramError):
-            log.info("button acknowledgement skipped: %s", type(result).__name__)
-        elif isinstance(result, BaseException):
-            raise result
+class WebhookAnswer:
+    """The one Bot API call an update's webhook response may carry: a press's answer."""
+
+    __slots__ = ("query",)
+
+    def __init__(self) -> None:
+        self.query: CallbackQuery | None = None
+
+    def body(self) -> dict[str, Any] | None:
+        """The webhook response's JSON (``method`` and its parameters), if a press is held."""
+        if self.query is None:
+            return None
+        return {"method": "answerCallbackQuery", "callback_query_id": self.query.id}
+
+
+# Set by the webhook while it handles one update; unset under long polling.
+_WEBHOOK_ANSWER: ContextVar[WebhookAnswer | None] = ContextVar("webhook_answer", default=None)
+
+
+@contextmanager
+def answering_in_response() -> Iterator[WebhookAnswer]:
+    """While an update is handled, a press is answered in the webhook response (see above)."""
+    answer = WebhookAnswer()
+    token = _WEBHOOK_ANSWER.set(answer)
+    try:
+        yield answer
+    finally:
+        _WEBHOOK_ANSWER.reset(token)
+
+
+def answer_in_response(query: CallbackQuery) -> bool:
+    """Hold the press's answer for the webhook response; False under long polling."""
+    held = _WEBHOOK_ANSWER.get()
+    if held is None or held.query is not None:
+        return False
+    held.query = query
+    return True
+
+
+async def answer_now(query: CallbackQuery | None = None) -> None:
+    """Stop a button's spinner with a call of its own: ``query``, or the press held for the
+    webhook response (before slow work such as the card, so the spinner stops at once)."""
+    if query is None:
+        held = _WEBHOOK_ANSWER.get()
+        if held is None or held.query is None:
+            return
+        query, held.query = held.query, None
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        # Only a courtesy (an answer after Telegram's deadline is refused): the turn goes on.
+        log.info("button answer skipped: %s", type(exc).__name__)
 
 
 async def announce(bot: Bot) -> None:

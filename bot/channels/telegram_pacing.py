@@ -6,7 +6,7 @@ bot-wide limit of thirty a second (python-telegram-bot's ``AIORateLimiter``) mak
 person wait for everyone else's replies; here each chat has its own pace, so one busy chat
 never slows another, and only bulk sends (reminders and notices from the outbox, marked with
 :data:`BULK`) share the bot-wide budget. Calls that add no message to a chat (answering a
-button, taking its keyboard off, the "sending a file…" indicator) are not paced at all.
+button, the "sending a file…" indicator) are not paced at all.
 Anything Telegram still refuses with 429 is retried after the ``retry_after`` it names,
 holding back only that chat.
 """

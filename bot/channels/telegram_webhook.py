@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -16,7 +17,7 @@ from telegram.ext import ApplicationBuilder, BaseRateLimiter, ExtBot
 from telegram.request import BaseRequest
 
 from bot.bootstrap import Runtime
-from bot.channels.kit import regularly
+from bot.channels.kit import regularly, run_fast
 from bot.channels.outbox_loop import Outbox, SentIds, deliver_due
 from bot.channels.telegram import (
     ALLOWED_UPDATES,
@@ -59,10 +60,12 @@ def build_application(
     rate_limiter: BaseRateLimiter[Any] | None = None,
     transport: BaseRequest | None = None,
     polling: bool = True,
+    turns_in_loop: bool = False,
 ) -> App:
     """An application wired to ``handle``; ``api_url`` points it at another Bot API server.
 
-    Each chat is paced by :class:`ChatPacing` unless another ``rate_limiter`` is given.
+    Each chat is paced by :class:`ChatPacing` unless another ``rate_limiter`` is given;
+    ``turns_in_loop``: see :class:`TelegramChannel`.
     """
     builder = (
         ApplicationBuilder()
@@ -80,7 +83,7 @@ def build_application(
     if not polling:
         builder = builder.updater(None)
     application: App = builder.build()
-    TelegramChannel(handle).register(application)
+    TelegramChannel(handle, turns_in_loop=turns_in_loop).register(application)
     return application
 
 
@@ -133,12 +136,18 @@ async def _serve(
             chores.append(asyncio.create_task(regularly(prune_now, PRUNE_EVERY_SECONDS, PRUNING)))
         if due is not None:
             chores.append(asyncio.create_task(_deliver_regularly(application.bot, due)))
+        # What start-up built (dialogs, the catalog, SQLAlchemy's mappers, the SDK's classes)
+        # lives as long as the bot: kept out of the garbage collector's full passes, which
+        # otherwise walk all of it again and again under load.
+        gc.collect()
+        gc.freeze()
         try:
             if options.webhook_url is None:
                 await _poll(application, stop)
             else:
                 await serve_webhook(application, options, ALLOWED_UPDATES, stop)
         finally:
+            gc.unfreeze()
             for chore in chores:
                 chore.cancel()
             await asyncio.gather(*chores, return_exceptions=True)
@@ -187,7 +196,14 @@ def shipped_application(runtime: Runtime, *, polling: bool) -> App:
         settings.require(TOKEN_VARIABLE),
         api_url=settings.environ.get(API_URL_VARIABLE),
         polling=polling,
+        turns_in_loop=turns_in_loop(runtime),
     )
+
+
+def turns_in_loop(runtime: Runtime) -> bool:
+    """Whether turns run in the event loop: on SQLite (one writer at a time anyway), not on
+    PostgreSQL, whose turns wait on the network (see :class:`TelegramChannel`)."""
+    return runtime.engine.dialect.name == "sqlite"
 
 
 def run_bot(runtime: Runtime, args: argparse.Namespace) -> int:
@@ -199,7 +215,7 @@ def run_bot(runtime: Runtime, args: argparse.Namespace) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     application = shipped_application(runtime, polling=args.webhook is None)
     try:
-        asyncio.run(
+        run_fast(
             _serve_until_signalled(application, options, runtime.service.prune, runtime.service)
         )
     except InvalidToken:

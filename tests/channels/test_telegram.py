@@ -26,6 +26,7 @@ from telegram.error import NetworkError
 from telegram.ext import ContextTypes, TypeHandler
 
 from bot.bootstrap import Runtime
+from bot.channels.kit import environment_proxy
 from bot.channels.telegram import (
     GROUP_NOTICE,
     ChatLocks,
@@ -43,6 +44,7 @@ from bot.channels.telegram_webhook import (
     build_application,
     run,
     serve,
+    turns_in_loop,
 )
 from bot.config import MissingSettingError, Settings
 from bot.engine import Button, Choices, Document, Image, Inbound, Outbound, Text
@@ -63,13 +65,20 @@ TOKEN = "123456:TEST-token"
 SECRET = "test_secret-42"
 ROOT = Path(__file__).parent.parent.parent
 UPDATE_IDS = itertools.count(1)
+AIOHTTP_CONNECT = aiohttp.BaseConnector.connect  # before any test guards it
 
 
 class Harness:
     """Our application serving in the test's event loop, talking HTTP to the fake Bot API."""
 
     def __init__(
-        self, fake: FakeBotApi, handle: Handler, mode: str, pacing: ChatPacing | None = None
+        self,
+        fake: FakeBotApi,
+        handle: Handler,
+        mode: str,
+        pacing: ChatPacing | None = None,
+        *,
+        turns_in_loop: bool = False,
     ) -> None:
         self.fake = fake
         self.mode = mode
@@ -81,6 +90,7 @@ class Harness:
             api_url=fake.url,
             polling=mode == "polling",
             rate_limiter=pacing or ChatPacing(chat_interval=0.01),
+            turns_in_loop=turns_in_loop,
         )
         # Runs after our handlers (group 0) are done with an update: "fully processed".
         self.application.add_handler(TypeHandler(Update, self._processed), group=1)
@@ -126,13 +136,23 @@ class Harness:
         headers = {SECRET_HEADER: secret} if secret is not None else {}
         return await self.client.post(self.webhook_url, json=update, headers=headers)
 
+    async def call_from_response(self, response: httpx.Response) -> None:
+        """Make the Bot API call a webhook response carries, as Telegram does."""
+        if response.content:
+            call = response.json()
+            method = call.pop("method")
+            made = await self.client.post(f"{self.fake.url}/bot{TOKEN}/{method}", json=call)
+            assert made.status_code == 200, made.text
+
     async def deliver(self, *updates: dict[str, Any]) -> list[ApiCall]:
         """Hand updates to the bot as Telegram would; return the calls made meanwhile."""
         before = len(self.fake.calls())
         events = [self._done.setdefault(u["update_id"], asyncio.Event()) for u in updates]
         for update in updates:
             if self.mode == "webhook":
-                assert (await self.post(update)).status_code == 200
+                response = await self.post(update)
+                assert response.status_code == 200
+                await self.call_from_response(response)
             else:
                 self.fake.push_update(update)
         for event in events:
@@ -150,6 +170,7 @@ class Person:
         self.id = user_id
         self.user = user(user_id, language_code)
         self.pressed: list[int] = []
+        self.queries: list[str] = []
 
     def typed(self, text: str | None, **extra: Any) -> dict[str, Any]:
         return message_update(self.harness.next_id(), self.user, text, **extra)
@@ -164,6 +185,7 @@ class Person:
     async def press(self, label: str) -> list[ApiCall]:
         update = self.button(label)
         self.pressed.append(update["callback_query"]["message"]["message_id"])
+        self.queries.append(update["callback_query"]["id"])
         return await self.harness.deliver(update)
 
 
@@ -218,7 +240,9 @@ def fake_api() -> Iterator[FakeBotApi]:
 @pytest.fixture
 async def webhook(runtime: Runtime, fake_api: FakeBotApi) -> AsyncIterator[Harness]:
     # What `jobcard telegram` runs: replies at once, the card's files after its rendering.
-    async with Harness(fake_api, runtime.service.converse, "webhook") as harness:
+    async with Harness(
+        fake_api, runtime.service.converse, "webhook", turns_in_loop=turns_in_loop(runtime)
+    ) as harness:
         yield harness
 
 
@@ -226,7 +250,9 @@ async def webhook(runtime: Runtime, fake_api: FakeBotApi) -> AsyncIterator[Harne
 async def harness(
     request: pytest.FixtureRequest, runtime: Runtime, fake_api: FakeBotApi
 ) -> AsyncIterator[Harness]:
-    async with Harness(fake_api, runtime.service.converse, request.param) as harness:
+    async with Harness(
+        fake_api, runtime.service.converse, request.param, turns_in_loop=turns_in_loop(runtime)
+    ) as harness:
         yield harness
 
 
@@ -273,11 +299,12 @@ async def test_a_whole_job_card_conversation(harness: Harness, runtime: Runtime)
     }
     payloads = [data for call in fake.calls("sendMessage") for data in call.callback_data]
     assert len(payloads) > 20 and all(len(data.encode()) <= 64 for data in payloads)
-    # Every press was answered, and the pressed message lost its keyboard.
-    assert len(fake.calls("answerCallbackQuery")) == len(person.pressed) == 7
-    edits = fake.calls("editMessageReplyMarkup")
-    assert [int(c.params["message_id"]) for c in edits] == person.pressed
-    assert all("reply_markup" not in fake.message(person.id, m) for m in person.pressed)
+    # Every press was answered (its spinner stopped); the questions keep their buttons, as no
+    # request is spent taking them off (an old one pressed is answered by the engine).
+    answered = [c.params["callback_query_id"] for c in fake.calls("answerCallbackQuery")]
+    assert answered == person.queries and len(answered) == 7
+    assert not fake.calls("editMessageReplyMarkup")
+    assert all("reply_markup" in fake.message(person.id, m) for m in person.pressed)
     assert isinstance(harness.application.bot.request, AiohttpRequest)
 
 
@@ -409,11 +436,52 @@ async def test_double_and_stale_presses_are_answered_and_counted_once(
     [reply] = texts(double)
     assert reply.startswith(t("stale_button", "ja"))
     assert "いまのお仕事" in reply  # still the same question: the press counted once
-    status = {c.method: c.status for c in double}
-    assert status["answerCallbackQuery"] == 200
-    assert status["editMessageReplyMarkup"] == 400  # its keyboard was already gone
+    assert [c.method for c in double] == ["sendMessage", "answerCallbackQuery"]
+    assert double[1].params["callback_query_id"] == age["callback_query"]["id"]
+    # The old questions keep their buttons; pressed later, one is answered the same way.
+    language = await person.press("English")
+    [reply] = texts(language)
+    assert reply.startswith(t("stale_button", "ja")) and "いまのお仕事" in reply
+    assert not webhook.fake.calls("editMessageReplyMarkup")
     assert history(runtime, "profile.age_band") == ["50s"]
     assert answers(runtime).get("profile.employment_status") is None
+    assert answers(runtime)["profile.name"] == "山田 太郎"
+
+
+async def test_a_press_is_answered_in_the_webhook_response(webhook: Harness) -> None:
+    person = await consented(webhook)
+    press = person.button("日本語")  # the language question's button, long answered
+    before = len(webhook.fake.calls())
+    response = await webhook.post(press)
+    query_id = press["callback_query"]["id"]
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"method": "answerCallbackQuery", "callback_query_id": query_id}
+    # The bot sent the reply and left the answer to Telegram: no request of its own for it.
+    made = webhook.fake.calls()[before:]
+    assert [c.method for c in made] == ["sendMessage"]
+    assert "お名前" in made[0].params["text"]
+    # A typed message has nothing to answer: an empty 200.
+    typed = await webhook.post(person.typed("山田 太郎"))
+    assert typed.status_code == 200 and typed.content == b""
+
+
+async def test_the_card_from_a_button_stops_its_spinner_before_it_is_made(
+    webhook: Harness,
+) -> None:
+    person = await consented(webhook)
+    await person.say("山田 太郎")
+    await person.say("/menu")
+    press = person.button("ジョブ・カードを作成")
+    before = len(webhook.fake.calls())
+    response = await webhook.post(press)
+    assert response.status_code == 200 and response.content == b""  # already answered
+    calls = webhook.fake.calls()[before:]
+    methods = [c.method for c in calls]
+    assert methods.count("answerCallbackQuery") == 1
+    answered = methods.index("answerCallbackQuery")
+    assert calls[answered].params["callback_query_id"] == press["callback_query"]["id"]
+    assert answered < methods.index("sendChatAction") < methods.index("sendDocument")
 
 
 def test_keyboards_share_rows_and_keep_within_telegrams_limits() -> None:
@@ -495,7 +563,7 @@ def test_each_chat_keeps_its_own_pace_and_idle_chats_are_forgotten() -> None:
     assert 5000 <= len(pace) < 6000
 
 
-async def test_taking_a_keyboard_off_and_answering_a_button_spend_no_pace() -> None:
+async def test_answering_a_button_and_the_upload_indicator_spend_no_pace() -> None:
     pacing, calls = ChatPacing(clock=lambda: 0.0), []
 
     async def call(endpoint: str) -> bool:
@@ -567,6 +635,31 @@ async def test_transport_errors_do_not_carry_the_token() -> None:
     assert "InvalidUrl" in str(raised.value) and TOKEN not in str(raised.value)
     assert raised.value.__cause__ is None
     await broken.shutdown()
+
+
+async def test_bot_api_calls_go_through_the_environments_proxy_read_once(
+    fake_api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", fake_api.url)  # the fake answers as the proxy would
+
+    async def via_loopback_proxy(
+        self: aiohttp.BaseConnector, request: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        assert request.proxy is not None and request.proxy.host == "127.0.0.1"
+        return await AIOHTTP_CONNECT(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(aiohttp.BaseConnector, "connect", via_loopback_proxy)
+    bot = Bot(TOKEN, base_url="http://api.telegram.invalid/bot", request=AiohttpRequest())
+    async with bot:
+        monkeypatch.delenv("HTTP_PROXY")  # read when the bot started, not for each call
+        assert (await bot.get_me()).username == BOT_USERNAME
+    assert len(fake_api.calls("getMe")) == 2
+    monkeypatch.setenv("HTTP_PROXY", fake_api.url)
+    monkeypatch.setenv("NO_PROXY", "example.org,api.telegram.invalid")
+    assert environment_proxy("http://api.telegram.invalid/bot") is None
+    assert environment_proxy("http://api.telegram.org/bot") == fake_api.url
 
 
 def test_split_text_cuts_at_line_ends_and_hard_splits_a_long_line() -> None:

@@ -284,7 +284,8 @@ class _PersonLocks:
 
     def acquire(self, person_id: str) -> threading.Lock:
         with self._guard:
-            lock, users = self._locks.get(person_id, (threading.Lock(), 0))
+            held = self._locks.get(person_id)
+            lock, users = held if held is not None else (threading.Lock(), 0)
             self._locks[person_id] = (lock, users + 1)
         lock.acquire()
         return lock
@@ -492,7 +493,7 @@ class ConversationService:
             self._answers.clear()
             return
         base = info.get(_BASE_ANSWERS)
-        gone = info.get(repo.DELETED_PEOPLE, set())
+        gone = info.get(repo.DELETED_PEOPLE, ())
         for person_id in gone:
             self._answers.forget(person_id)
         if base is None or deleted or gone:

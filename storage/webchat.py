@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     LargeBinary,
+    Select,
     String,
     Table,
     bindparam,
@@ -28,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from storage.models import AnswerRow, Base, OutboxRow, PersonRow
+from storage.models import AnswerRow, Base, ConversationRow, OutboxRow, PersonRow
 
 
 class WebMessageRow(Base):
@@ -117,21 +118,23 @@ def _converters(dialect: Dialect) -> tuple[Callable[[Any], Any] | None, ...]:
 
 
 def _append_sqlite(connection: Connection, rows: list[dict[str, Any]]) -> list[int]:
-    """The rows in one statement handed to SQLite's driver as it is; their ids in order.
+    """The rows in one statement given to SQLite's driver itself; their ids in order.
 
     SQLite numbers the rows of one INSERT in the order of its VALUES (what SQLAlchemy's own
-    sorted RETURNING relies on there), so the ids sorted are the rows'. Written out, with
-    the column types' own conversions, because SQLAlchemy's many-rows insert costs about
-    twice this on every turn.
+    sorted RETURNING relies on there), so the ids sorted are the rows'. The statement runs
+    on the transaction's own connection, with the column types' own conversions: done
+    through SQLAlchemy this costs about three times as much, on every turn.
     """
     converters = _converters(connection.dialect)
-    values = tuple(
+    values = [
         value if convert is None else convert(value)
         for row in rows
         for convert, value in zip(converters, (row[c] for c in _APPEND_COLUMNS), strict=True)
-    )
-    found = connection.exec_driver_sql(_sqlite_append(len(rows)), values)
-    return sorted(int(i) for i in found.scalars())
+    ]
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    found = driver.execute(_sqlite_append(len(rows)), values).fetchall()
+    return sorted(int(i) for (i,) in found)
 
 
 _CUTOFF = (
@@ -249,6 +252,39 @@ def latest_buttons(session: Session, identity_id: str) -> dict[str, str]:
         for label, value in [*body.get("options", []), *body.get("actions", [])]:
             buttons.setdefault(str(value), str(label))
     return buttons
+
+
+@dataclass(frozen=True, slots=True)
+class PagePerson:
+    """Whose page it is: the person an identity belongs to, their language and state."""
+
+    person_id: str
+    lang: str
+    state: dict[str, Any] | None
+
+
+@functools.cache
+def _page_person() -> Select[tuple[str, str, dict[str, Any] | None]]:
+    # storage.people, which imports this module, defines the identities table: looked up
+    # when first used. Its person when joined, else the identity itself (people.resolve).
+    identities = Base.metadata.tables["identities"]
+    joined = (
+        select(identities.c.person_id)
+        .where(identities.c.id == bindparam("identity"))
+        .scalar_subquery()
+    )
+    return (
+        select(PersonRow.id, PersonRow.lang, ConversationRow.state)
+        .join(ConversationRow, ConversationRow.person_id == PersonRow.id)
+        .where(PersonRow.id == func.coalesce(joined, bindparam("identity")))
+    )
+
+
+def page_person(session: Session, identity_id: str) -> PagePerson | None:
+    """The person of an identity with their conversation, in one statement (None if none is
+    stored yet): what every page of the web chat is drawn for."""
+    row = session.connection().execute(_page_person(), {"identity": identity_id}).first()
+    return None if row is None else PagePerson(row[0], row[1], row[2])
 
 
 def has_due(session: Session, person_id: str, now: datetime) -> bool:

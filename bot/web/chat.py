@@ -96,7 +96,7 @@ def settings_of(request: Request) -> ChatSettings:
     return chat
 
 
-def _lang(request: Request, record: repo.ConversationRecord | None) -> Lang:
+def _lang(request: Request, record: repo.ConversationRecord | webchat.PagePerson | None) -> Lang:
     if record is not None:
         return as_lang(record.lang)
     return _accepted(request)
@@ -136,20 +136,20 @@ def _context(
 
 def _read_page(
     chat: ChatSettings, identity: str, after: int = 0
-) -> tuple[list[WebMessage], repo.ConversationRecord | None]:
+) -> tuple[list[WebMessage], webchat.PagePerson | None]:
     """The page's messages and the person's conversation, reminders delivered first."""
     for attempt in range(3):
         with chat.sessions() as session:
-            person = people.resolve(session, identity)
+            found = webchat.page_person(session, identity)
+            person = found.person_id if found is not None else people.resolve(session, identity)
             due = webchat.has_due(session, person, chat.service.now())
             messages = webchat.recent_messages(session, identity, after=after)
-            record = repo.find_person(session, person)
         if attempt == 2:
             break
         delivered = bool(deliver_due(chat, identity, person)) if due else False
         if not (settle_stale(chat, identity, messages) or delivered):
             break  # the usual case: one read
-    return messages, record
+    return messages, found
 
 
 def _page(
@@ -161,23 +161,23 @@ def _page(
     draft: str | None = None,
 ) -> Response:
     chat = settings_of(request)
-    messages, record = _read_page(chat, identity_of(token))
-    return _draw_page(request, token, messages, record, status_code, slow_down, draft)
+    messages, person = _read_page(chat, identity_of(token))
+    return _draw_page(request, token, messages, person, status_code, slow_down, draft)
 
 
 def _draw_page(
     request: Request,
     token: str,
     messages: list[WebMessage],
-    record: repo.ConversationRecord | None,
+    person: webchat.PagePerson | None,
     status_code: int = 200,
     slow_down: int = 0,
     draft: str | None = None,
 ) -> Response:
     chat = settings_of(request)
     drawn, stored_draft = shown.shown(messages)
-    lang = _lang(request, record)
-    box = shown.answer_box(record, chat.service.catalog)
+    lang = _lang(request, person)
+    box = shown.answer_box(person.state if person else None, chat.service.catalog)
     context = _context(request, token, lang, drawn, box, stored_draft if draft is None else draft)
     context["notice"] = text("slow_down", lang, seconds=slow_down) if slow_down else ""
     templates = request.app.state.templates
@@ -319,11 +319,11 @@ async def _after_post(request: Request, token: str, form: Any) -> Response:
 
 def _fragment(request: Request, token: str, after: int) -> Response:
     chat = settings_of(request)
-    messages, record = _read_page(chat, identity_of(token), after)
+    messages, person = _read_page(chat, identity_of(token), after)
     drawn, _draft = shown.shown(messages)
-    box = shown.answer_box(record, chat.service.catalog)
+    box = shown.answer_box(person.state if person else None, chat.service.catalog)
     pending = next((m.id for m in drawn if m.kind == "pending"), None)
-    result = TurnResult(messages, box, _lang(request, record), pending)
+    result = TurnResult(messages, box, _lang(request, person), pending)
     return _turn_json(request, token, result)
 
 
@@ -347,8 +347,8 @@ async def poll(request: Request) -> Response:
     def read() -> tuple[list[WebMessage], bool, Lang]:
         messages, waiting = updates(chat, identity, int(after), int(note) if note else None)
         with chat.sessions() as session:
-            record = repo.find_person(session, people.resolve(session, identity))
-        return messages, waiting, _lang(request, record)
+            person = webchat.page_person(session, identity)
+        return messages, waiting, _lang(request, person)
 
     messages, waiting, lang = await chat.run(read)
     drawn, _draft = shown.shown(messages)

@@ -10,7 +10,6 @@ from bot.engine import Choices, Document, Image, Outbound, Text
 from bot.engine.answers import LongTextAnswer, TextAnswer
 from bot.engine.model import DialogCatalog, Group, Question
 from bot.engine.state import ConversationState
-from storage import repositories as repo
 from storage.webchat import WebMessage
 
 StoredMessage = tuple[dict[str, Any], bytes | None]
@@ -135,11 +134,12 @@ class AnswerBox:
     limit: int | None = None
 
 
-def answer_box(record: repo.ConversationRecord | None, catalog: DialogCatalog) -> AnswerBox:
-    """The box for the open question: a tall one with its limit for a long answer."""
-    if record is None:
+def answer_box(state: dict[str, Any] | None, catalog: DialogCatalog) -> AnswerBox:
+    """The box for the open question of a stored state (None for a person not seen yet): a
+    tall one with its limit for a long answer."""
+    if state is None:
         return AnswerBox()
-    return box_for(ConversationState.from_json(record.state), catalog)
+    return box_for(ConversationState.from_json(state), catalog)
 
 
 def box_for(state: ConversationState, catalog: DialogCatalog) -> AnswerBox:

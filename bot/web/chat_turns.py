@@ -321,7 +321,8 @@ def _failed(
     messages = [
         WebMessage(i, b, img is not None) for i, (b, img) in zip(ids, stored, strict=False)
     ]
-    return TurnResult(messages, shown.answer_box(record, chat.service.catalog), lang)
+    state = record.state if record is not None else None
+    return TurnResult(messages, shown.answer_box(state, chat.service.catalog), lang)
 
 
 def _is_note(body: dict[str, Any] | None) -> bool:

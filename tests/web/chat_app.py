@@ -45,8 +45,10 @@ def chat_server(
     real_pdf: bool = False,
     lifetime: timedelta = timedelta(hours=24),
     uses: int = 5,
+    **server: Any,
 ) -> Iterator[ChatServer]:
-    """Serve the chat (and the dashboard) on loopback until the block ends."""
+    """Serve the chat (and the dashboard) on loopback until the block ends; ``server`` are
+    more uvicorn settings, as ``jobcard web`` gives (proxy headers)."""
     rendered: list[dict[str, object]] = []
 
     def card_pdf(answers: dict[str, object], now: datetime) -> bytes:
@@ -68,7 +70,7 @@ def chat_server(
     )
     app = create_app(runtime.sessions, clock=runtime.service.now, chat=settings)
     try:
-        with serving(app) as url:
+        with serving(app, **server) as url:
             links.public_url = url
             settings.public_url = url
             yield ChatServer(url, runtime, settings, rendered)

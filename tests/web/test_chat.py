@@ -12,14 +12,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from bot.bootstrap import Runtime
 from bot.web.chat_security import ChatLimits
 from bot.web.chat_turns import PENDING_TIMEOUT
 from storage import outbox, webchat
 from storage import repositories as repo
+from storage.webchat import WebMessageRow
 from tests.chat import Chat, text_of
-from tests.conftest import NOW
+from tests.conftest import NOW, RuntimeFactory
 from tests.documents.cards import rich_answers
 from tests.review.helpers import answer
 from tests.web.chat_app import Browser, ChatServer, card_held, chat_server
@@ -78,6 +80,79 @@ def test_answers_are_taken_with_plain_form_posts(server: ChatServer) -> None:
     # The page after the redirect shows what was said and the next question's buttons.
     assert re.search(r'class="msg person"[^>]*>\s*<p class="who">あなた</p>', page)
     assert 'class="choices live"' in page
+
+
+def test_a_conversation_on_postgresql_is_kept_in_order(
+    make_runtime: RuntimeFactory, pg_url: str
+) -> None:
+    runtime = make_runtime(pg_url)
+    with chat_server(runtime) as server:
+        assert not server.settings.in_loop  # turns wait on the network: they run in threads
+        browser = _consented(server)
+        page = browser.send("山田 太郎")
+        form = {
+            "csrf_token": browser.field("csrf_token"),
+            "delivery": browser.field("delivery"),
+            "text": "やまだ たろう",
+        }
+        fetch = {"x-requested-with": "jobcard-chat"}  # as chat.js sends it
+        reply = browser.client.post("/chat", data=form, headers=fetch)
+        assert "やまだ たろう" in reply.json()["messages"]
+        [person] = _people(runtime)
+        assert _answers(runtime, person)["profile.furigana"] == "やまだ たろう"
+        with runtime.sessions() as session:
+            stored = webchat.recent_messages(session, person)
+        assert [m.id for m in stored] == sorted(m.id for m in stored)
+        said = [m.body["text"] for m in stored if m.body["role"] == "person"]
+        assert said[-2:] == ["山田 太郎", "やまだ たろう"]
+        page = browser.client.get("/").text
+        assert page.index("山田 太郎") < page.index("やまだ たろう")
+
+
+def test_the_page_shows_the_newest_messages_and_older_ones_are_dropped(
+    server: ChatServer,
+) -> None:
+    browser = _consented(server)
+    [person] = _people(server.runtime)
+    with server.runtime.sessions.begin() as session:
+        for n in range(250):
+            notice = {"role": "bot", "kind": "text", "text": f"お知らせ {n} 番"}
+            webchat.add_messages(session, person, person, [(notice, None)], NOW)
+    page = browser.send("山田 太郎")
+    assert page.count('data-id="') == webchat.KEEP_MESSAGES
+    assert "お知らせ 249 番" in page and "山田 太郎" in page
+    assert "お知らせ 10 番" not in page
+    with server.runtime.sessions() as session:
+        kept = session.scalar(select(func.count()).where(WebMessageRow.identity_id == person))
+    # Older messages are dropped in batches: never more than a batch beyond the page's.
+    assert webchat.KEEP_MESSAGES <= (kept or 0) < webchat.KEEP_MESSAGES + webchat.TRIM_EVERY
+
+
+def test_over_https_the_chat_cookie_is_secure_and_for_this_host_only(runtime: Runtime) -> None:
+    https = {"x-forwarded-proto": "https"}
+    with chat_server(runtime, proxy_headers=True, forwarded_allow_ips="127.0.0.1") as server:
+        first = httpx.get(server.url + "/", headers=https)
+        cookie = first.headers["set-cookie"]
+        assert cookie.startswith("__Host-jc_chat=")
+        for part in ("Secure", "HttpOnly", "SameSite=lax", "Path=/"):
+            assert part in cookie
+        assert "Domain" not in cookie
+        assert first.headers["strict-transport-security"] == "max-age=31536000"
+        sent = cookie.split(";", 1)[0]
+        form = dict(re.findall(r'name="(csrf_token|delivery)" value="([^"]*)"', first.text))
+        started = httpx.post(
+            server.url + "/chat",
+            data={**form, "payload": "c|start"},
+            headers={**https, "cookie": sent},
+        )
+        assert started.status_code == 303
+        page = httpx.get(server.url + "/", headers={**https, "cookie": sent})
+        assert "Choose your language" in page.text  # the same browser, where it left off
+        # Over HTTPS only the __Host- cookie counts, never one a subdomain could have set.
+        plain = sent.replace("__Host-", "")
+        other = httpx.get(server.url + "/", headers={**https, "cookie": plain})
+        assert "Choose your language" not in other.text
+        assert other.headers["set-cookie"] != cookie
 
 
 def test_the_same_form_posted_twice_is_handled_once(server: ChatServer) -> None:

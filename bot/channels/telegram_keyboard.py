@@ -21,11 +21,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Bot, BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, BotCommand
 from telegram.constants import InlineKeyboardButtonLimit
 from telegram.error import TelegramError
+from telegram.ext import ExtBot
 
 from bot.channels.kit import ButtonLimits, FittedChoices, fit_choices
+from bot.channels.telegram_api import call
 from bot.engine import Button, Choices
 
 MAX_PAYLOAD_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64 bytes
@@ -69,14 +71,14 @@ def _width(label: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label)
 
 
-def _rows(buttons: Sequence[Button]) -> list[list[InlineKeyboardButton]]:
+def _rows(buttons: Sequence[Button]) -> list[list[dict[str, str]]]:
     if not buttons:
         return []
     # Short labels share rows (はい／いいえ, 20代 …); long sentences get a row each.
     widest = 3 if all(_width(b.label) <= 12 for b in buttons) else 1
     count = -(-len(buttons) // widest)
     per_row = -(-len(buttons) // count)
-    cells = [InlineKeyboardButton(b.label, callback_data=b.payload) for b in buttons]
+    cells = [{"text": b.label, "callback_data": b.payload} for b in buttons]
     return [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
 
 
@@ -85,25 +87,26 @@ def fitted(choices: Choices) -> FittedChoices:
     return fit_choices(choices, BUTTONS)
 
 
-def keyboard(question: FittedChoices) -> InlineKeyboardMarkup | None:
-    """The inline keyboard for a fitted question: answer buttons first, then the extra actions."""
+def keyboard(question: FittedChoices) -> dict[str, Any] | None:
+    """The inline keyboard (``reply_markup``'s JSON) for a fitted question: answer buttons
+    first, then the extra actions."""
     rows = _rows(question.options) + _rows(question.actions)
-    return InlineKeyboardMarkup(rows) if rows else None
+    return {"inline_keyboard": rows} if rows else None
 
 
 class WebhookAnswer:
     """The one Bot API call an update's webhook response may carry: a press's answer."""
 
-    __slots__ = ("query",)
+    __slots__ = ("query_id",)
 
     def __init__(self) -> None:
-        self.query: CallbackQuery | None = None
+        self.query_id: str | None = None
 
     def body(self) -> dict[str, Any] | None:
         """The webhook response's JSON (``method`` and its parameters), if a press is held."""
-        if self.query is None:
+        if self.query_id is None:
             return None
-        return {"method": "answerCallbackQuery", "callback_query_id": self.query.id}
+        return {"method": "answerCallbackQuery", "callback_query_id": self.query_id}
 
 
 # Set by the webhook while it handles one update; unset under long polling.
@@ -121,25 +124,25 @@ def answering_in_response() -> Iterator[WebhookAnswer]:
         _WEBHOOK_ANSWER.reset(token)
 
 
-def answer_in_response(query: CallbackQuery) -> bool:
+def answer_in_response(query_id: str) -> bool:
     """Hold the press's answer for the webhook response; False under long polling."""
     held = _WEBHOOK_ANSWER.get()
-    if held is None or held.query is not None:
+    if held is None or held.query_id is not None:
         return False
-    held.query = query
+    held.query_id = query_id
     return True
 
 
-async def answer_now(query: CallbackQuery | None = None) -> None:
-    """Stop a button's spinner with a call of its own: ``query``, or the press held for the
-    webhook response (before slow work such as the card, so the spinner stops at once)."""
-    if query is None:
+async def answer_now(bot: ExtBot[Any], query_id: str | None = None) -> None:
+    """Stop a button's spinner with a call of its own: ``query_id``'s, or the press held for
+    the webhook response (before slow work such as the card, so the spinner stops at once)."""
+    if query_id is None:
         held = _WEBHOOK_ANSWER.get()
-        if held is None or held.query is None:
+        if held is None or held.query_id is None:
             return
-        query, held.query = held.query, None
+        query_id, held.query_id = held.query_id, None
     try:
-        await query.answer()
+        await call(bot, "answerCallbackQuery", {"callback_query_id": query_id})
     except TelegramError as exc:
         # Only a courtesy (an answer after Telegram's deadline is refused): the turn goes on.
         log.info("button answer skipped: %s", type(exc).__name__)

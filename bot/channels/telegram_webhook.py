@@ -14,7 +14,6 @@ from typing import Any
 
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ExtBot
-from telegram.request import BaseRequest
 
 from bot.bootstrap import Runtime
 from bot.channels.kit import regularly, run_fast
@@ -31,18 +30,13 @@ from bot.channels.telegram import (
     send,
     webhook_secret,
 )
-from bot.channels.telegram_http import (
-    SECRET_HEADER,
-    AiohttpRequest,
-    ServeOptions,
-    aiohttp,
-    serve_webhook,
-)
+from bot.channels.telegram_api import AiohttpRequest
+from bot.channels.telegram_http import SECRET_HEADER, ServeOptions, serve_webhook
 from bot.channels.telegram_keyboard import announce
 from bot.channels.telegram_pacing import BULK, ChatPacing
 from bot.engine import Outbound
 
-__all__ = ["SECRET_HEADER", "check_settings", "run"]  # what ``jobcard telegram`` calls
+__all__ = ["SECRET_HEADER", "AiohttpRequest", "check_settings", "run"]
 
 PRUNING = "pruning old delivery ids"
 PRUNE_EVERY_SECONDS = 3600.0
@@ -58,7 +52,6 @@ def build_application(
     *,
     api_url: str | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
-    transport: BaseRequest | None = None,
     polling: bool = True,
     turns_in_loop: bool = False,
 ) -> App:
@@ -73,10 +66,7 @@ def build_application(
         .concurrent_updates(True)
         .rate_limiter(rate_limiter or ChatPacing())
     )
-    if transport is None and aiohttp is not None:
-        transport = AiohttpRequest()
-    if transport is not None:
-        builder = builder.request(transport)
+    builder = builder.request(AiohttpRequest())
     if api_url:
         root = api_url.rstrip("/")
         builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")

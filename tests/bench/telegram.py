@@ -4,22 +4,27 @@ Run: ``python -m tests.bench.telegram [--people 300] [--think 1.0] [--rounds 2] 
 (a few minutes with the defaults).
 
 Three processes: the bot under test serves the webhook on loopback exactly as in production
-(secret checked, update handled before the 200); the fake Bot API answers what it sends; this
-process plays Telegram and the people. Every person chats at once, like people do: they
-read the reply and answer ``--think`` seconds later (one update a second at most, so within
-Telegram's pace of about one message a second per chat), each chat's next update posted only
-once the previous one was answered (as Telegram does). Bots measured:
+(secret checked, update handled before the 200, on uvloop, listening with uvicorn's backlog);
+the fake Bot API answers what it sends; this process plays Telegram and the people, and makes
+the Bot API call a webhook response carries (a button press answered), as Telegram does.
+Every person chats at once, like people do: they read the reply and answer ``--think``
+seconds later (one update a second at most, so within Telegram's pace of about one message a
+second per chat), each chat's next update posted only once the previous one was answered (as
+Telegram does). Bots measured, taking turns round after round:
 
 - the echo bot of python-telegram-bot's examples (its default httpx transport, no rate
-  limiter, updates handled concurrently), on our webhook server: one text in, one message out;
+  limiter, updates handled concurrently), on our webhook server and event loop: one text in,
+  one message out;
 - our adapter with an echo turn instead of the service, built as shipped;
 - jobcard exactly as ``jobcard telegram`` builds it (``shipped_application``: the service's
-  ``converse``, the aiohttp transport, ``ChatPacing``): onboarding + profile, 10 updates a
-  person (texts and button presses, each stored in the database); ``--postgres`` repeats it
-  on PostgreSQL.
+  ``converse``, turns in the event loop on SQLite, ``ChatPacing``, the aiohttp transport):
+  onboarding + profile, 10 updates a person (texts and button presses, each stored in the
+  database); ``--postgres`` repeats it on PostgreSQL.
 
 Prints updates/s, p50/p99 per update (webhook POST to its 200) and the bot process's CPU per
-update, best of ``--rounds`` runs, and our share of the echo bot's updates/s. With enough
+update, best of ``--rounds`` runs, our share of the echo bot's updates/s (and round by round)
+and the machine's load. CPU per update is the steadier figure on a shared machine: under load
+the echo bot's httpx pool falls behind and collapses (its CPU per update doubles). With enough
 people every bot is saturated (its latency grows until the people wait for it), so updates/s
 is what the bot can serve. Then ``/card``: people who finished their profile ask for their
 Job Card one after another; the time to the first reply ("作成しています") and to the PDF.

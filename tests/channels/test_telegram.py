@@ -92,7 +92,7 @@ class Harness:
             rate_limiter=pacing or ChatPacing(chat_interval=0.01),
             turns_in_loop=turns_in_loop,
         )
-        # Runs after our handlers (group 0) are done with an update: "fully processed".
+        # Long polling: runs after our handler (group 0) is done with an update.
         self.application.add_handler(TypeHandler(Update, self._processed), group=1)
         self._done: dict[int, asyncio.Event] = {}
         self._stop = asyncio.Event()
@@ -147,18 +147,19 @@ class Harness:
     async def deliver(self, *updates: dict[str, Any]) -> list[ApiCall]:
         """Hand updates to the bot as Telegram would; return the calls made meanwhile."""
         before = len(self.fake.calls())
-        events = [self._done.setdefault(u["update_id"], asyncio.Event()) for u in updates]
-        for update in updates:
-            if self.mode == "webhook":
+        if self.mode == "webhook":  # each answered once handled
+            for update in updates:
                 response = await self.post(update)
                 assert response.status_code == 200
                 await self.call_from_response(response)
-            else:
+        else:
+            events = [self._done.setdefault(u["update_id"], asyncio.Event()) for u in updates]
+            for update in updates:
                 self.fake.push_update(update)
-        for event in events:
-            await asyncio.wait_for(event.wait(), 10)
-        for update in updates:
-            del self._done[update["update_id"]]
+            for event in events:
+                await asyncio.wait_for(event.wait(), 10)
+            for update in updates:
+                del self._done[update["update_id"]]
         return [c for c in self.fake.calls()[before:] if c.method != "getUpdates"]
 
 
@@ -495,19 +496,19 @@ def test_keyboards_share_rows_and_keep_within_telegrams_limits() -> None:
     assert question.text == choices.text
     markup = keyboard(question)
     assert markup is not None
-    assert [[b.text for b in row] for row in markup.inline_keyboard] == [
+    assert [[b["text"] for b in row] for row in markup["inline_keyboard"]] == [
         ages[:3],
         ages[3:],
         ["スキップ"],
     ]
     long = Choices("q", (Button("転職も視野に入れて考えたい", "8|a|x"), Button("はい", "8|a|y")))
-    assert [len(row) for row in keyboard(fitted(long)).inline_keyboard] == [1, 1]  # type: ignore[union-attr]
+    assert [len(row) for row in keyboard(fitted(long))["inline_keyboard"]] == [1, 1]  # type: ignore[index]
     assert keyboard(fitted(Choices("q", ()))) is None
     # A label too wide for a phone's row: the options are written out, the buttons numbered.
     wide = "職業相談窓口や訓練担当窓口から相談コーナーの利用を勧奨された。"
     question = fitted(Choices("きっかけは？", (Button(wide, "9|a|x"), Button("その他", "9|a|y"))))
     assert f"1) {wide}" in question.text and "2) その他" in question.text
-    labels = [b.text for row in keyboard(question).inline_keyboard for b in row]  # type: ignore[union-attr]
+    labels = [b["text"] for row in keyboard(question)["inline_keyboard"] for b in row]  # type: ignore[index]
     assert labels[0].startswith("1. 職業相談") and labels[0].endswith("…")
     assert len(labels[0]) == BUTTONS.label and labels[1] == "2. その他"
     # callback_data over 64 bytes can't be sent: every option is typed by its number instead.

@@ -89,12 +89,26 @@ def _compute_names(options: tuple[Option, ...]) -> tuple[_Names, _Names]:
 _cached_names = functools.lru_cache(maxsize=256)(_compute_names)
 
 
+# Hashing a tuple of options hashes every field of every option, which cost most of a match;
+# a question's options are the same tuple on every turn, so they are first found by identity.
+# An entry keeps its tuple alive, so its id is not reused while it is here.
+_BY_IDENTITY: dict[int, tuple[tuple[Option, ...], tuple[_Names, _Names]]] = {}
+_IDENTITY_LIMIT = 512
+
+
 def _names(options: tuple[Option, ...]) -> tuple[_Names, _Names]:
     """Each option's names as (index, name) pairs: folded, then squashed (empty ones dropped)."""
+    known = _BY_IDENTITY.get(id(options))
+    if known is not None and known[0] is options:
+        return known[1]
     try:
-        return _cached_names(options)
+        names = _cached_names(options)
     except TypeError:  # something unhashable in the options (a list of aliases): no cache
         return _compute_names(options)
+    if len(_BY_IDENTITY) >= _IDENTITY_LIMIT:
+        _BY_IDENTITY.clear()  # run-time options are new tuples on every turn: start again
+    _BY_IDENTITY[id(options)] = (options, names)
+    return names
 
 
 def _unique(indexes: list[int]) -> int | list[int] | None:

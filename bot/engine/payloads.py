@@ -78,6 +78,12 @@ def encode(payload: Payload) -> str:
     assert_never(payload)
 
 
+def reply_prefix(seq: int, kind: AnswerKind) -> str:
+    """The wire form of ``Reply(seq, kind, value)`` up to its value: ``encode`` of such a
+    reply is this prefix plus the value (a question's many options share one prefix)."""
+    return f"{seq}|{kind}|"
+
+
 def decode(wire: str) -> Payload | None:
     """Read a payload from its wire form; None for anything malformed (treated as stale)."""
     head, sep, rest = wire.partition("|")

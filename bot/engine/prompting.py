@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -12,6 +13,7 @@ from bot.engine.localized import Lang, Localized
 from bot.engine.messages import Button, Choices
 from bot.engine.model import DialogCatalog, Group, Question, Say
 from bot.engine.payloads import Payload, decode
+from bot.engine.texts import MESSAGES, t
 from bot.engine.turn import Turn
 
 
@@ -150,6 +152,11 @@ def typed_button(turn: Turn, text: str) -> Payload | None:
     """
     mode = turn.state.mode
     folded = fold(text)
+    if mode in ("ask", "followup") and folded not in _button_words(turn.lang):
+        # Here only an action's exact label counts, and every action is labelled with a
+        # built-in message (``Turn.button``): text that is none of them (nearly every answer)
+        # names no button, so the question is not rendered just to find that out.
+        return None
     rendered = _rendered(turn)
     for message in rendered:
         if mode != "ask" and folded.isdigit() and 1 <= int(folded) <= len(message.options):
@@ -164,6 +171,19 @@ def typed_button(turn: Turn, text: str) -> Payload | None:
     shown = [b for message in rendered for b in message.options + message.actions]
     found = _match_buttons(shown, text)
     return decode(shown[found].payload) if isinstance(found, int) else None
+
+
+@functools.cache
+def _button_words(lang: Lang) -> frozenset[str]:
+    """Every built-in message that can be a button's label, folded: a superset of the labels
+    ``Turn.button`` gives (those are messages without placeholders)."""
+    words = set()
+    for key in MESSAGES:
+        try:
+            words.add(fold(t(key, lang)))
+        except (KeyError, IndexError):  # a message with placeholders labels no button
+            continue
+    return frozenset(words)
 
 
 # Marks in front of a button's words (✏️ of a summary item, ☐/☑ of a tick box).

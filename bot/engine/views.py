@@ -12,7 +12,7 @@ from bot.engine.families import family
 from bot.engine.localized import Localized
 from bot.engine.messages import Button, Choices, Text
 from bot.engine.model import NEW_ENTRY, Dialog, Group, Question
-from bot.engine.payloads import OpenSection, RunCommand, encode
+from bot.engine.payloads import OpenSection, RunCommand, encode, reply_prefix
 from bot.engine.placeholders import names
 from bot.engine.progress import section_statuses, suggested_next
 from bot.engine.turn import Turn
@@ -78,17 +78,18 @@ def progress(
     as answers come in (it may end early when one of them turns out not to apply).
     """
     counted: list[str] = []
+    visible: list[str] = []
     choices: set[str] = set()
     for step in steps:
         if turn.visible(step, dialog, entry):
             counted.append(step.id)
+            visible.append(step.id)
         elif step.when is not None and not _decided(turn, step, dialog, entry):
             match = _ONE_OF.match(step.when.source)
             key = match.group(1) if match else step.id
             if key not in choices:
                 choices.add(key)
                 counted.append(step.id)
-    visible = [s.id for s in steps if turn.visible(s, dialog, entry)]
     index = visible.index(step_id) + 1 if step_id in visible else len(visible) + 1
     return index, max(len(counted), index)
 
@@ -197,8 +198,10 @@ def ask(
     options: list[Button] = []
     answer = turn.spec(question)
     if isinstance(answer, ChoiceAnswer):
+        # One wire prefix for all the options (a list of prefectures has 47 of them).
+        prefix = reply_prefix(turn.state.seq, "a")
         options = [
-            Button(option.label.get(turn.lang), turn.payload("a", option.value))
+            Button(option.label.get(turn.lang), prefix + option.value)
             for option in answer.options
             if option.listed
         ]
@@ -206,10 +209,11 @@ def ask(
         options = [turn.button("yes", "a", "yes"), turn.button("no", "a", "no")]
     elif isinstance(answer, MultiChoiceAnswer):
         chosen = set(turn.state.selection)
+        prefix = reply_prefix(turn.state.seq, "t")
         options = [
             Button(
                 ("☑ " if option.value in chosen else "☐ ") + option.label.get(turn.lang),
-                turn.payload("t", option.value),
+                prefix + option.value,
             )
             for option in answer.options
         ]

@@ -24,8 +24,26 @@ class SectionStatus:
     counts: bool = True
 
 
-def _started(dialog: Dialog, answers: Mapping[str, Any]) -> bool:
-    return any(answers.get(f"{dialog.id}.{name}") is not None for name in dialog.fields())
+_MenuKeys = tuple[tuple[Dialog, str, tuple[str, ...]], ...]
+
+
+def _menu_keys(catalog: DialogCatalog) -> _MenuKeys:
+    """The menu's dialogs in order, each with the answer keys of its completion and fields.
+
+    Found once per catalog: every menu shown went through every dialog's fields again.
+    """
+    known: _MenuKeys | None = catalog.derived.get("menu_keys")
+    if known is None:
+        known = tuple(
+            (
+                dialog,
+                f"{dialog.id}.{COMPLETED}",
+                tuple(f"{dialog.id}.{name}" for name in dialog.fields()),
+            )
+            for dialog in catalog.menu()
+        )
+        catalog.derived["menu_keys"] = known
+    return known
 
 
 def applies(dialog: Dialog, answers: Mapping[str, Any]) -> bool:
@@ -49,11 +67,11 @@ def section_statuses(
     unless they have begun it anyway; then it is listed but does not count toward progress.
     """
     statuses = []
-    for dialog in catalog.menu():
+    for dialog, completed, keys in _menu_keys(catalog):
         status: Status
-        if answers.get(f"{dialog.id}.{COMPLETED}"):
+        if answers.get(completed):
             status = "done"
-        elif _started(dialog, answers) or dialog.id in open_dialogs:
+        elif any(answers.get(key) is not None for key in keys) or dialog.id in open_dialogs:
             status = "partial"
         else:
             status = "todo"

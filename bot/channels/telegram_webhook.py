@@ -53,12 +53,10 @@ def build_application(
     api_url: str | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     polling: bool = True,
-    turns_in_loop: bool = False,
 ) -> App:
     """An application wired to ``handle``; ``api_url`` points it at another Bot API server.
 
-    Each chat is paced by :class:`ChatPacing` unless another ``rate_limiter`` is given;
-    ``turns_in_loop``: see :class:`TelegramChannel`.
+    Each chat is paced by :class:`ChatPacing` unless another ``rate_limiter`` is given.
     """
     builder = (
         ApplicationBuilder()
@@ -73,7 +71,7 @@ def build_application(
     if not polling:
         builder = builder.updater(None)
     application: App = builder.build()
-    TelegramChannel(handle, turns_in_loop=turns_in_loop).register(application)
+    TelegramChannel(handle).register(application)
     return application
 
 
@@ -186,14 +184,7 @@ def shipped_application(runtime: Runtime, *, polling: bool) -> App:
         settings.require(TOKEN_VARIABLE),
         api_url=settings.environ.get(API_URL_VARIABLE),
         polling=polling,
-        turns_in_loop=turns_in_loop(runtime),
     )
-
-
-def turns_in_loop(runtime: Runtime) -> bool:
-    """Whether turns run in the event loop: on SQLite (one writer at a time anyway), not on
-    PostgreSQL, whose turns wait on the network (see :class:`TelegramChannel`)."""
-    return runtime.engine.dialect.name == "sqlite"
 
 
 def run_bot(runtime: Runtime, args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ Telegram does). Bots measured, taking turns round after round:
   one message out;
 - our adapter with an echo turn instead of the service, built as shipped;
 - jobcard exactly as ``jobcard telegram`` builds it (``shipped_application``: the service's
-  ``converse``, turns in the event loop on SQLite, ``ChatPacing``, the aiohttp transport):
+  ``converse`` in threads, ``ChatPacing``, the aiohttp transport):
   onboarding + profile, 10 updates a person (texts and button presses, each stored in the
   database); ``--postgres`` repeats it on PostgreSQL.
 

@@ -44,7 +44,6 @@ from bot.channels.telegram_webhook import (
     build_application,
     run,
     serve,
-    turns_in_loop,
 )
 from bot.config import MissingSettingError, Settings
 from bot.engine import Button, Choices, Document, Image, Inbound, Outbound, Text
@@ -77,8 +76,6 @@ class Harness:
         handle: Handler,
         mode: str,
         pacing: ChatPacing | None = None,
-        *,
-        turns_in_loop: bool = False,
     ) -> None:
         self.fake = fake
         self.mode = mode
@@ -90,7 +87,6 @@ class Harness:
             api_url=fake.url,
             polling=mode == "polling",
             rate_limiter=pacing or ChatPacing(chat_interval=0.01),
-            turns_in_loop=turns_in_loop,
         )
         # Long polling: runs after our handler (group 0) is done with an update.
         self.application.add_handler(TypeHandler(Update, self._processed), group=1)
@@ -241,9 +237,7 @@ def fake_api() -> Iterator[FakeBotApi]:
 @pytest.fixture
 async def webhook(runtime: Runtime, fake_api: FakeBotApi) -> AsyncIterator[Harness]:
     # What `jobcard telegram` runs: replies at once, the card's files after its rendering.
-    async with Harness(
-        fake_api, runtime.service.converse, "webhook", turns_in_loop=turns_in_loop(runtime)
-    ) as harness:
+    async with Harness(fake_api, runtime.service.converse, "webhook") as harness:
         yield harness
 
 
@@ -251,9 +245,7 @@ async def webhook(runtime: Runtime, fake_api: FakeBotApi) -> AsyncIterator[Harne
 async def harness(
     request: pytest.FixtureRequest, runtime: Runtime, fake_api: FakeBotApi
 ) -> AsyncIterator[Harness]:
-    async with Harness(
-        fake_api, runtime.service.converse, request.param, turns_in_loop=turns_in_loop(runtime)
-    ) as harness:
+    async with Harness(fake_api, runtime.service.converse, request.param) as harness:
         yield harness
 
 

@@ -376,4 +376,8 @@ MESSAGES: dict[str, Localized] = {
 
 def t(key: str, lang: Lang, **params: object) -> str:
     """The built-in message ``key`` in ``lang``, with placeholders filled in."""
-    return MESSAGES[key].format(lang, **params)
+    text = MESSAGES[key].get(lang)
+    # Most messages (every button's label) have nothing to fill in: formatting would copy.
+    if not params and "{" not in text and "}" not in text:
+        return text
+    return text.format(**params)

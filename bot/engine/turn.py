@@ -13,7 +13,7 @@ from bot.engine.effects import Effect, SaveAnswer
 from bot.engine.localized import Lang, Localized
 from bot.engine.messages import Button, Outbound, Text, TurnContext
 from bot.engine.model import Dialog, DialogCatalog, Group, Question, Say
-from bot.engine.payloads import AnswerKind, Reply, encode
+from bot.engine.payloads import AnswerKind, reply_prefix
 from bot.engine.placeholders import fill
 from bot.engine.progress import COMPLETED
 from bot.engine.state import ConversationState, Cursor
@@ -84,7 +84,8 @@ class Turn:
 
     def payload(self, kind: AnswerKind, value: str) -> str:
         """Encode a button payload tied to the current question number."""
-        return encode(Reply(self.state.seq, kind, value))
+        # encode(Reply(seq, kind, value)), without building the Reply (many buttons a turn).
+        return reply_prefix(self.state.seq, kind) + value
 
     # State ------------------------------------------------------------------------------
     @property

@@ -256,15 +256,17 @@ def latest_buttons(session: Session, identity_id: str) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class PagePerson:
-    """Whose page it is: the person an identity belongs to, their language and state."""
+    """Whose page it is: the person an identity belongs to, their language and state, and
+    whether a reminder or notice may be due for them (see :func:`has_due`)."""
 
     person_id: str
     lang: str
     state: dict[str, Any] | None
+    due: bool
 
 
 @functools.cache
-def _page_person() -> Select[tuple[str, str, dict[str, Any] | None]]:
+def _page_person() -> Select[tuple[str, str, dict[str, Any] | None, bool]]:
     # storage.people, which imports this module, defines the identities table: looked up
     # when first used. Its person when joined, else the identity itself (people.resolve).
     identities = Base.metadata.tables["identities"]
@@ -273,18 +275,28 @@ def _page_person() -> Select[tuple[str, str, dict[str, Any] | None]]:
         .where(identities.c.id == bindparam("identity"))
         .scalar_subquery()
     )
+    due = (
+        select(OutboxRow.id)
+        .where(
+            OutboxRow.person_id == PersonRow.id,
+            OutboxRow.status.in_(("pending", "claimed")),
+            OutboxRow.due_at <= bindparam("now"),
+        )
+        .exists()
+    )
     return (
-        select(PersonRow.id, PersonRow.lang, ConversationRow.state)
+        select(PersonRow.id, PersonRow.lang, ConversationRow.state, due)
         .join(ConversationRow, ConversationRow.person_id == PersonRow.id)
         .where(PersonRow.id == func.coalesce(joined, bindparam("identity")))
     )
 
 
-def page_person(session: Session, identity_id: str) -> PagePerson | None:
+def page_person(session: Session, identity_id: str, now: datetime) -> PagePerson | None:
     """The person of an identity with their conversation, in one statement (None if none is
     stored yet): what every page of the web chat is drawn for."""
-    row = session.connection().execute(_page_person(), {"identity": identity_id}).first()
-    return None if row is None else PagePerson(row[0], row[1], row[2])
+    values = {"identity": identity_id, "now": now}
+    row = session.connection().execute(_page_person(), values).first()
+    return None if row is None else PagePerson(row[0], row[1], row[2], bool(row[3]))
 
 
 def has_due(session: Session, person_id: str, now: datetime) -> bool:

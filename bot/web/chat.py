@@ -8,7 +8,6 @@ the service's own dedupe.
 
 from __future__ import annotations
 
-import functools
 import re
 import secrets
 import unicodedata
@@ -18,18 +17,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-from markupsafe import escape
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.templating import Jinja2Templates
 
 from bot.config import Settings
 from bot.documents.links import link_settings
 from bot.engine import as_lang
 from bot.engine.localized import Lang
-from bot.engine.payloads import RunCommand, encode
+from bot.web import chat_draw as draw
 from bot.web import chat_messages as shown
 from bot.web.chat_security import (
     ChatKeys,
@@ -39,8 +37,6 @@ from bot.web.chat_security import (
 )
 from bot.web.chat_texts import text
 from bot.web.chat_turns import (
-    COMMANDS,
-    START,
     ChatSettings,
     TurnResult,
     deliver_due,
@@ -61,16 +57,6 @@ _RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, 
 _DELIVERY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 FETCH_HEADER = "x-requested-with"
 FETCH_VALUE = "jobcard-chat"
-
-
-@functools.lru_cache(maxsize=4)
-def _box_context(lang: Lang) -> dict[str, Any]:
-    """The command buttons of the answer box (the same commands as every channel)."""
-    return {
-        "commands": [(key, encode(RunCommand(key))) for key in COMMANDS],
-        "language_payload": encode(RunCommand("english" if lang == "ja" else "日本語")),
-        "start_payload": START,
-    }
 
 
 def web_chat(settings: Settings) -> ChatSettings:
@@ -108,29 +94,27 @@ def _accepted(request: Request) -> Lang:
     return "en" if accepted.startswith("en") else "ja"
 
 
-def _context(
-    request: Request,
-    token: str,
-    lang: Lang,
-    messages: list[shown.Shown],
-    box: shown.AnswerBox,
-    draft: str,
-) -> dict[str, Any]:
-    """What the page, the log and the answer box are drawn from."""
+def _log(request: Request, lang: Lang, messages: list[shown.Shown]) -> Markup:
+    """The messages as the page's log shows them (autoescaped)."""
     chat = settings_of(request)
-    return {
-        "lang": lang,
-        "t": lambda key, **params: text(key, lang, **params),
-        # Said by each message of the log: looked up once per page, not once per message.
-        "you": text("you", lang),
-        "coach": text("coach", lang),
+    context = {
+        **draw.texts(lang),
         "messages": messages,
-        "box": box,
-        "draft": draft,
-        "csrf": chat.keys.csrf(token),
-        "delivery": secrets.token_urlsafe(12),
         "link_hours": int(chat.links.lifetime.total_seconds() // 3600) if chat.links else 24,
-        **_box_context(lang),
+    }
+    return Markup(request.app.state.templates.get_template("chat_log.html").render(context))
+
+
+def _values(
+    request: Request, token: str, log: Markup, draft: str, notice: str = ""
+) -> dict[str, str]:
+    """What this request puts into the page or the answer box (a fresh delivery id)."""
+    return {
+        "csrf": settings_of(request).keys.csrf(token),
+        "delivery": secrets.token_urlsafe(12),
+        "draft": draft,
+        "notice": notice,
+        "log": log,
     }
 
 
@@ -140,12 +124,13 @@ def _read_page(
     """The page's messages and the person's conversation, reminders delivered first."""
     for attempt in range(3):
         with chat.sessions() as session:
-            found = webchat.page_person(session, identity)
+            found = webchat.page_person(session, identity, chat.service.now())
+            # Nothing of the person is stored yet (so nothing is due) when none was found.
             person = found.person_id if found is not None else people.resolve(session, identity)
-            due = webchat.has_due(session, person, chat.service.now())
             messages = webchat.recent_messages(session, identity, after=after)
         if attempt == 2:
             break
+        due = found is not None and found.due
         delivered = bool(deliver_due(chat, identity, person)) if due else False
         if not (settle_stale(chat, identity, messages) or delivered):
             break  # the usual case: one read
@@ -178,10 +163,12 @@ def _draw_page(
     drawn, stored_draft = shown.shown(messages)
     lang = _lang(request, person)
     box = shown.answer_box(person.state if person else None, chat.service.catalog)
-    context = _context(request, token, lang, drawn, box, stored_draft if draft is None else draft)
-    context["notice"] = text("slow_down", lang, seconds=slow_down) if slow_down else ""
-    templates = request.app.state.templates
-    response = templates.TemplateResponse(request, "chat.html", context, status_code=status_code)
+    notice = text("slow_down", lang, seconds=slow_down) if slow_down else ""
+    environment = request.app.state.templates.env
+    page = draw.shape(environment, "chat.html", lang, box, bool(drawn), bool(notice))
+    log = _log(request, lang, drawn)
+    values = _values(request, token, log, stored_draft if draft is None else draft, notice)
+    response = HTMLResponse(page.fill(values), status_code=status_code)
     chat.keys.remember(request, response, token)
     return protect(response)
 
@@ -266,46 +253,16 @@ async def send(request: Request) -> Response:
 def _turn_json(request: Request, token: str, result: TurnResult) -> Response:
     """The turn's new messages and the next answer box, drawn from what was just stored."""
     drawn, draft = shown.shown(result.messages)
-    context = _context(request, token, result.lang, drawn, result.box, draft)
-    templates = request.app.state.templates
+    log = _log(request, result.lang, drawn)
+    environment = request.app.state.templates.env
+    box = draw.shape(environment, "chat_box.html", result.lang, result.box, bool(drawn))
     body = {
-        "messages": templates.get_template("chat_log.html").render(context),
-        "box": _box_html(templates, result.lang, result.box, bool(drawn), context),
+        "messages": str(log),
+        "box": box.fill(_values(request, token, log, draft)),
         "last": drawn[-1].id if drawn else 0,
         "pending": result.pending,
     }
     return protect(JSONResponse(body))
-
-
-# The answer box differs between turns only in these; it is drawn once per shape.
-_SLOTS = ("csrf", "delivery", "draft")
-
-
-@functools.lru_cache(maxsize=64)
-def _box_shape(templates: Jinja2Templates, lang: Lang, box: shown.AnswerBox, started: bool) -> str:
-    context = {
-        "lang": lang,
-        "t": lambda key, **params: text(key, lang, **params),
-        "box": box,
-        "messages": [True] if started else [],
-        **{slot: f"\x1e{slot}\x1e" for slot in _SLOTS},
-        **_box_context(lang),
-    }
-    return str(templates.get_template("chat_box.html").render(context))
-
-
-def _box_html(
-    templates: Jinja2Templates,
-    lang: Lang,
-    box: shown.AnswerBox,
-    started: bool,
-    context: dict[str, Any],
-) -> str:
-    """The answer box for ``chat.js``: its shape drawn once, this browser's values put in."""
-    html = _box_shape(templates, lang, box, started)
-    for slot in _SLOTS:
-        html = html.replace(f"\x1e{slot}\x1e", str(escape(str(context[slot]))))
-    return html
 
 
 async def _after_post(request: Request, token: str, form: Any) -> Response:
@@ -347,15 +304,14 @@ async def poll(request: Request) -> Response:
     def read() -> tuple[list[WebMessage], bool, Lang]:
         messages, waiting = updates(chat, identity, int(after), int(note) if note else None)
         with chat.sessions() as session:
-            person = webchat.page_person(session, identity)
+            person = webchat.page_person(session, identity, chat.service.now())
         return messages, waiting, _lang(request, person)
 
     messages, waiting, lang = await chat.run(read)
     drawn, _draft = shown.shown(messages)
-    context = _context(request, token, lang, drawn, shown.AnswerBox(), "")
-    log = request.app.state.templates.get_template("chat_log.html").render(context)
+    log = _log(request, lang, drawn)
     last = drawn[-1].id if drawn else int(after)
-    return protect(JSONResponse({"messages": log, "last": last, "pending": waiting}))
+    return protect(JSONResponse({"messages": str(log), "last": last, "pending": waiting}))
 
 
 def _resume_code() -> str:

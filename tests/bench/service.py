@@ -8,6 +8,8 @@ Run: ``python -m tests.bench.service [--people 300] [--paused 10000] [--postgres
   turn can: one transaction that reads the conversation, writes an answer and the state,
   with SQLAlchemy Core on the same engine and a state of the same size. Turns/s, p50/p99
   wall time and CPU per turn of both, and their ratio (target: ours >= 0.6 x the floor).
+- **Engine alone.** The script's turns as the pure engine (``advance``) takes them, replayed
+  without the database: its CPU per turn and share of a service turn.
 - **Answers.** The same turn for a person with ``--answers`` stored answers (per-turn work
   should not grow with them).
 - **Paused conversations.** The memory ``--paused`` half-done conversations add.
@@ -222,6 +224,40 @@ def turns_and_floor(url: str, people: int) -> tuple[Timings, Timings]:
     return ours, least
 
 
+def engine_alone(url: str, people: int = 20, rounds: int = 7) -> float:
+    """CPU seconds per turn of the pure engine (``advance``) alone: the script's turns, recorded
+    as the service makes them, then replayed without the database (best of ``rounds``)."""
+    import bot.service as service_module
+
+    # The service's own name for the engine, swapped for one that records each call.
+    namespace = vars(service_module)
+    real = namespace["advance"]
+    calls: list[tuple[Any, ...]] = []
+
+    def recording(*args: Any) -> Any:
+        catalog, state, person, inbound, context = args
+        calls.append((catalog, state.clone(), person, inbound, context))
+        return real(*args)
+
+    namespace["advance"] = recording
+    try:
+        runtime = build_runtime(Settings(database_url=url))
+        for number in range(people):
+            person = Person(runtime, f"engine:{number}")
+            for step, (kind, value) in enumerate(SCRIPT):
+                person.turn(kind, value, f"engine:{number}:{step}")
+        runtime.engine.dispose()
+    finally:
+        namespace["advance"] = real
+    best = float("inf")
+    for _ in range(rounds):
+        began = time.process_time()
+        for call in calls:
+            real(*call)
+        best = min(best, time.process_time() - began)
+    return best / len(calls)
+
+
 def with_answers(url: str, answers: int, turns: int = 200) -> tuple[Timings, Timings]:
     """Turns of a person with no stored answers, and of one with ``answers`` of them."""
     runtime = _serving(build_runtime(Settings(database_url=url)))
@@ -358,6 +394,13 @@ def main() -> None:
                 f"{'':26} ratio={ratio:.2f}: {ours.per_second:.0f} / {least.per_second:.0f} "
                 f"turns/s of the floor (target >= 0.6); by CPU per turn {cpu_ratio:.2f}"
             )
+            if kind == "sqlite":  # the engine is the same whatever the database
+                alone = engine_alone(url)
+                share = alone / statistics.mean(ours.cpu)
+                print(
+                    f"{'':26} engine alone (advance, replayed): CPU={alone * 1e6:4.0f}us/turn,"
+                    f" {share:.0%} of a service turn's"
+                )
             few, many = with_answers(url, args.answers)
             print(few.line(f"{kind}: 0 answers"))
             print(many.line(f"{kind}: {args.answers} answers"))

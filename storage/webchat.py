@@ -24,11 +24,13 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from storage.db import connection_of
 from storage.models import AnswerRow, Base, ConversationRow, OutboxRow, PersonRow
 
 
@@ -160,11 +162,14 @@ _LAST = (
 _ONE = select(WebMessageRow.body).where(
     WebMessageRow.id == bindparam("id"), WebMessageRow.identity_id == bindparam("identity")
 )
+# Pending or claimed: two comparisons, because an IN list is expanded into the statement
+# anew on every execution (a page, and a turn every 30 s).
+_WAITING = or_(OutboxRow.status == "pending", OutboxRow.status == "claimed")
 _DUE = (
     select(OutboxRow.id)
     .where(
         OutboxRow.person_id == bindparam("person"),
-        OutboxRow.status.in_(("pending", "claimed")),
+        _WAITING,
         OutboxRow.due_at <= bindparam("now"),
     )
     .limit(1)
@@ -196,7 +201,7 @@ def append_messages(
     ``KEEP_MESSAGES``; returns the new messages' ids in order."""
     if not messages:
         return []
-    connection = session.connection()
+    connection = connection_of(session)
     rows = [
         {
             "identity_id": identity_id,
@@ -222,13 +227,14 @@ def recent_messages(
     """An identity's web chat, oldest first: the newest ``last`` (by default what a page
     shows, ``KEEP_MESSAGES``) of those after message ``after``."""
     values = {"identity": identity_id, "after": after, "last": last or KEEP_MESSAGES}
-    rows = reversed(list(session.connection().execute(_LAST, values)))
+    rows = reversed(list(connection_of(session).execute(_LAST, values)))
     return [WebMessage(row[0], json.loads(row[1]), bool(row[2])) for row in rows]
 
 
 def message_body(session: Session, identity_id: str, message_id: int) -> dict[str, Any] | None:
     """One of this identity's messages (None when it is gone, or someone else's)."""
-    body = session.connection().execute(_ONE, {"id": message_id, "identity": identity_id}).scalar()
+    values = {"id": message_id, "identity": identity_id}
+    body = connection_of(session).execute(_ONE, values).scalar()
     return None if body is None else dict(json.loads(body))
 
 
@@ -279,7 +285,7 @@ def _page_person() -> Select[tuple[str, str, dict[str, Any] | None, bool]]:
         select(OutboxRow.id)
         .where(
             OutboxRow.person_id == PersonRow.id,
-            OutboxRow.status.in_(("pending", "claimed")),
+            _WAITING,
             OutboxRow.due_at <= bindparam("now"),
         )
         .exists()
@@ -295,13 +301,13 @@ def page_person(session: Session, identity_id: str, now: datetime) -> PagePerson
     """The person of an identity with their conversation, in one statement (None if none is
     stored yet): what every page of the web chat is drawn for."""
     values = {"identity": identity_id, "now": now}
-    row = session.connection().execute(_page_person(), values).first()
+    row = connection_of(session).execute(_page_person(), values).first()
     return None if row is None else PagePerson(row[0], row[1], row[2], bool(row[3]))
 
 
 def has_due(session: Session, person_id: str, now: datetime) -> bool:
     """Whether a reminder or notice may be due for the person (a read, before any claim)."""
-    found = session.connection().execute(_DUE, {"person": person_id, "now": now}).first()
+    found = connection_of(session).execute(_DUE, {"person": person_id, "now": now}).first()
     return found is not None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -130,6 +131,8 @@ def _read_page(
             messages = webchat.recent_messages(session, identity, after=after)
         if attempt == 2:
             break
+        # A turn soon after this page need not look again (see chat_turns.DUE_EVERY_SECONDS).
+        chat.due_checked.put(identity, time.monotonic())
         due = found is not None and found.due
         delivered = bool(deliver_due(chat, identity, person)) if due else False
         if not (settle_stale(chat, identity, messages) or delivered):

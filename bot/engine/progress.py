@@ -58,6 +58,13 @@ def applies(dialog: Dialog, answers: Mapping[str, Any]) -> bool:
     return evaluate(dialog.applies, lookup)
 
 
+def _answered(answers: Mapping[str, Any], keys: tuple[str, ...]) -> bool:
+    """Whether any of ``keys`` has an answer (most sections have none: a set test says so)."""
+    if answers.keys().isdisjoint(keys):
+        return False
+    return any(answers.get(key) is not None for key in keys)
+
+
 def section_statuses(
     catalog: DialogCatalog, answers: Mapping[str, Any], open_dialogs: Collection[str] = ()
 ) -> list[SectionStatus]:
@@ -71,7 +78,7 @@ def section_statuses(
         status: Status
         if answers.get(completed):
             status = "done"
-        elif any(answers.get(key) is not None for key in keys) or dialog.id in open_dialogs:
+        elif _answered(answers, keys) or dialog.id in open_dialogs:
             status = "partial"
         else:
             status = "todo"

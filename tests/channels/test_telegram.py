@@ -396,6 +396,17 @@ async def test_stickers_photos_voice_and_files_are_explained_and_not_counted(
     assert answers(runtime)["profile.age_band"] == "50s"
 
 
+async def test_a_service_message_in_the_chat_is_not_answered(
+    harness: Harness, runtime: Runtime
+) -> None:
+    person = await consented(harness)
+    await person.say("山田 太郎")
+    pinned = message_update(harness.next_id(), person.user, "山田 太郎")["message"]
+    assert await harness.deliver(person.typed(None, pinned_message=pinned)) == []
+    assert "年代" in texts(await person.say("やまだ たろう"))[-1]
+    assert answers(runtime)["profile.furigana"] == "やまだ たろう"
+
+
 async def test_an_edited_message_is_not_taken_and_says_how_to_change_an_answer(
     harness: Harness, runtime: Runtime
 ) -> None:

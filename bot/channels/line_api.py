@@ -9,27 +9,20 @@ with the body as the JSON it already is, not rebuilt as the SDK's models.
 
 from __future__ import annotations
 
-import urllib.parse
-import urllib.request
 from typing import Any
 
 import aiohttp
 from linebot.v3.messaging import ApiException, AsyncApiClient, Configuration
 
+from bot.channels.kit import environment_proxy
 from bot.config import Settings
+
+__all__ = ["API_URL_VARIABLE", "TOKEN_VARIABLE", "api_client", "environment_proxy"]
 
 TOKEN_VARIABLE = "LINE_CHANNEL_ACCESS_TOKEN"
 API_URL_VARIABLE = "LINE_API_URL"
 API_HOST = "https://api.line.me"
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
-
-
-def environment_proxy(url: str) -> str | None:
-    """The proxy the environment names for ``url`` (``NO_PROXY`` respected), if any."""
-    parts = urllib.parse.urlsplit(url)
-    if not parts.hostname or urllib.request.proxy_bypass(parts.hostname):
-        return None
-    return urllib.request.getproxies().get(parts.scheme)
 
 
 def api_client(settings: Settings) -> AsyncApiClient:

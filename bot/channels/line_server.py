@@ -16,10 +16,9 @@ import logging
 import signal
 import socket
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 import aiohttp
 import uvicorn
@@ -29,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.bootstrap import Runtime, document_links
-from bot.channels.kit import regularly
+from bot.channels.kit import regularly, run_fast
 from bot.channels.line import (
     API_URL_VARIABLE,
     PUSH_VARIABLE,
@@ -242,14 +241,4 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
                 return await quota(runtime, client)
 
         return asyncio.run(report())
-    return in_fast_loop(_serve_until_signalled(runtime, args))
-
-
-def in_fast_loop(main: Coroutine[Any, Any, int]) -> int:
-    """Run ``main`` on uvloop where it is installed (as uvicorn itself would), else asyncio's."""
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(main)
-    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        return runner.run(main)
+    return run_fast(_serve_until_signalled(runtime, args))

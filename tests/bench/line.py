@@ -47,9 +47,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.bootstrap import build_runtime
+from bot.channels.kit import run_fast
 from bot.channels.line import SIGNATURE_HEADER
 from bot.channels.line_api import API_URL_VARIABLE, TOKEN_VARIABLE, api_client
-from bot.channels.line_server import ServeOptions, in_fast_loop, serve, shipped_channel
+from bot.channels.line_server import ServeOptions, serve, shipped_channel
 from bot.config import Settings
 from tests.channels.fake_line_api import FakeLineApi, sign
 
@@ -230,7 +231,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     # On the event loop ``jobcard line`` runs on (uvloop), which the echo bot shares.
-    in_fast_loop(main_async(args.people, args.concurrent, args.rounds))
+    run_fast(main_async(args.people, args.concurrent, args.rounds))
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return page(request, "error.html", context, status_code=exc.status_code)
 
 
+YOUNG_OBJECTS = 10_000  # new objects between two passes of the garbage collector
 # Drawn on every turn or page of the chat: compiled before the first person comes.
 _CHAT_TEMPLATES = ("chat.html", "chat_log.html", "chat_box.html", "chat_layout.html")
 
@@ -81,9 +82,15 @@ async def _serving(app: Starlette) -> AsyncIterator[None]:
     # otherwise walk all of it every few thousand requests (as ``jobcard line`` does).
     gc.collect()
     gc.freeze()
+    # A turn makes a few thousand objects that reference counting frees when it ends: at
+    # the default threshold (700) the collector ran several times a turn and found next to
+    # nothing. They are still collected, less often.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(YOUNG_OBJECTS, *thresholds[1:])
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 

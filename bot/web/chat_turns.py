@@ -10,6 +10,9 @@ load shows them).
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import functools
 import logging
 import threading
 import time
@@ -22,7 +25,6 @@ from datetime import datetime, timedelta
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from bot.documents.links import DocumentLinks
 from bot.engine import Attachment, Document, Inbound, Outbound, Text, as_lang
@@ -47,6 +49,7 @@ _LANGUAGE = (encode(RunCommand("english")), encode(RunCommand("日本語")))
 # Reminders are looked for at most this often during a conversation (the other channels'
 # outbox loops run every 30 s too); every page load looks.
 DUE_EVERY_SECONDS = 30.0
+TURN_WORKERS = 8  # requests at once on PostgreSQL (within SQLAlchemy's pool of 5 + 10)
 V = TypeVar("V")
 P = ParamSpec("P")
 
@@ -105,18 +108,23 @@ class ChatSettings:
     # Whether the database work of a request runs in the event loop itself: on SQLite a
     # turn is a millisecond of work and one writer at a time anyway, and handing each
     # request to a thread and back cost as much again in CPU (and the GIL's hand-overs).
-    # PostgreSQL waits on the network, so there it runs in threads.
+    # PostgreSQL waits on the network, so there it runs in threads of its own: a plain
+    # executor's hand-over costs a third of anyio's (Starlette's run_in_threadpool).
     in_loop: bool = field(init=False)
+    turn_workers: ThreadPoolExecutor | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         bind = self.sessions.kw.get("bind")
         self.in_loop = bind is not None and bind.dialect.name == "sqlite"
+        if not self.in_loop:
+            self.turn_workers = ThreadPoolExecutor(TURN_WORKERS, thread_name_prefix="webchat")
 
     async def run(self, work: Callable[P, V], *args: P.args, **kwargs: P.kwargs) -> V:
         """Do a request's database work: in the event loop on SQLite, else in a thread."""
-        if self.in_loop:
+        if self.turn_workers is None:
             return work(*args, **kwargs)
-        return await run_in_threadpool(work, *args, **kwargs)
+        call = functools.partial(contextvars.copy_context().run, work, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self.turn_workers, call)
 
 
 @dataclass(frozen=True, slots=True)

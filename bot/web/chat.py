@@ -182,8 +182,11 @@ async def chat_page(request: Request) -> Response:
     token = chat.keys.read(request)
     if token is None:
         # A browser seen for the first time gets a fresh random id: nothing can be stored
-        # under it yet, so its welcome page is drawn without asking the database.
-        return _draw_page(request, new_token(), [], None)
+        # under it yet (nor be due for it), so its welcome page is drawn without asking the
+        # database.
+        token = new_token()
+        chat.due_checked.put(identity_of(token), time.monotonic())
+        return _draw_page(request, token, [], None)
     return await chat.run(_page, request, token)
 
 

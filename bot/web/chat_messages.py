@@ -72,7 +72,7 @@ def bot_message(outbound: Outbound, link: str | None = None) -> StoredMessage:
     assert_never(outbound)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every message drawn, a frozen one costs 3x
 class Shown:
     """A message as the page draws it; ``live`` buttons belong to the latest reply."""
 

@@ -24,12 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
-import httpx
 import pexpect
 
 from tests.bench.service import SCRIPT
 from tests.bench.telegram import Telegram, _process
-from tests.bench.webchat import _FIELD, _post, _turn, jobcard_web
+from tests.bench.webchat import Browser, _turn, jobcard_web
 
 PROMPT_READY = "\x1b[?2004h"
 
@@ -107,21 +106,16 @@ def telegram(folder: Path, people: int) -> tuple[float, float, float]:
 
 def web(folder: Path, people: int) -> tuple[float, float, float]:
     """``jobcard web`` (browser chat): idle, after ``people`` and after four times as many."""
-    with jobcard_web(f"sqlite:///{folder / 'web.sqlite3'}") as (base, pid):
+    with jobcard_web(f"sqlite:///{folder / 'web.sqlite3'}") as (port, pid):
 
         def one(person: int) -> None:
-            address = {"x-forwarded-for": f"10.{person // 256 % 256}.{person % 256}.1"}
-            with httpx.Client(
-                base_url=base, follow_redirects=True, timeout=60, headers=address
-            ) as client:
-                page = client.get("/").text
+            browser = Browser(port, f"10.{person // 256 % 256}.{person % 256}.1")
+            try:
+                _, _, page = browser.request("GET", "/")
                 for kind, value in SCRIPT:
-                    if value == "/start":
-                        page = _post(
-                            client, {**dict(_FIELD.findall(page)), "payload": "c|start"}, True
-                        )
-                    else:
-                        page = _turn(client, page, kind, value, True)
+                    page = _turn(browser, page, kind, value, True)
+            finally:
+                browser.close()
 
         figures = [rss_mb(pid)]
         first = 1

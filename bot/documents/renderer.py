@@ -137,7 +137,8 @@ class Printer:
     def __init__(self, stylesheet: str, emoji_font: Path | None = None) -> None:
         # WeasyPrint takes a second or two to import: only when the first PDF is made.
         from weasyprint import CSS, HTML
-        from weasyprint.html import UA, UA_COUNTER_STYLE
+        from weasyprint.css.counters import CounterStyle
+        from weasyprint.html import UA
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -159,7 +160,10 @@ class Printer:
                     return URLFetcherResponse(url, content, {"Content-Type": "image/png"})
                 return super().fetch(url, headers)
 
-        lean_ua = CSS(string=lean_default_css(UA, stylesheet), counter_style=UA_COUNTER_STYLE)
+        # Its @counter-style rules are already in UA_COUNTER_STYLE, which every page's
+        # counters start from: parsed into a scratch set, they are not redefined (WeasyPrint
+        # would log a warning for each predefined name, for every printer made).
+        lean_ua = CSS(string=lean_default_css(UA, stylesheet), counter_style=CounterStyle())
 
         class Page(HTML):  # type: ignore[misc]
             """A card's page, styled with the lean default stylesheet.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -351,3 +352,11 @@ def test_a_chart_with_transparency_is_printed_too(
     with Image.open(placed[0]) as image:
         assert image.size == (300, 150)
         assert image.convert("RGB").getpixel((225, 75)) == (40, 90, 160)
+
+
+def test_making_a_pdf_logs_no_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    # A printer of its own, so its set-up (the lean default stylesheet) runs in this test.
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    pdf = CardDocuments().pdf(rich_card())
+    assert pdf.startswith(b"%PDF")
+    assert [record.getMessage() for record in caplog.records] == []

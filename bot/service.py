@@ -41,7 +41,7 @@ from bot.engine import (
 )
 from bot.engine.choices import Option
 from bot.engine.localized import Lang, Localized
-from bot.engine.payloads import Outcome, Payload, encode
+from bot.engine.payloads import Outcome, Payload, RunCommand, encode
 from bot.engine.progress import SectionStatus, section_statuses
 from bot.engine.texts import t
 from bot.people import Linking
@@ -398,7 +398,12 @@ class ConversationService:
         try:
             for attempt in range(5):
                 try:
-                    return self._handle_once(inbound, altered, record)
+                    said = self._handle_once(inbound, altered, record)
+                    if said is not None:
+                        return said
+                    if attempt > 0 and record is None:
+                        return self._reply_lost(inbound)
+                    return _Said([], as_lang(inbound.lang_hint))  # a re-delivery: handled before
                 except DBAPIError as exc:
                     # SQLite "database is locked" after the busy timeout, or a connection the
                     # server dropped (connections are not pinged at each checkout: the first
@@ -418,6 +423,16 @@ class ConversationService:
         finally:
             self._locks.release(inbound.person_id, lock)
 
+    def _reply_lost(self, inbound: Inbound) -> _Said:
+        """A retried message found already handled: the connection failed as its turn
+        committed, so it was stored but its reply was lost. Say so and show where the
+        conversation is. (A channel that keeps its own log of the conversation wrote the
+        reply in the same transaction, so it has it.)"""
+        resume = Inbound(inbound.person_id, payload=encode(RunCommand("start")), origin="service")
+        again = self._handle_once(resume)
+        assert again is not None  # without a delivery id a message is never a re-delivery
+        return _Said([Text(t("reply_lost", again.lang)), *again.steps], again.lang)
+
     def _known_language(self, inbound: Inbound) -> Lang:
         try:
             with self._sessions() as session:
@@ -428,13 +443,14 @@ class ConversationService:
 
     def _handle_once(
         self, inbound: Inbound, altered: bool = False, recorder: Recorder | None = None
-    ) -> _Said:
+    ) -> _Said | None:
+        """One message's unit of work; None when its delivery was handled before."""
         now = self._clock()
         with self._begin_unit() as session:
             # One statement claims the delivery (dedupe), finds the person and locks them.
             opened = repo.open_turn(session, inbound.person_id, inbound.delivery_id, now)
             if opened is None:
-                return _Said([], as_lang(inbound.lang_hint))  # a re-delivery: handled before
+                return None  # a re-delivery: handled before
             routed = self._linking.route(session, inbound, now, opened)
             inbound = routed.inbound
             record = opened.record

@@ -198,3 +198,32 @@ def deleted_on_another_worker_and_back(make: RuntimeMaker) -> None:
     there.send("佐藤 花子")
     summary = here.send("/summary")  # …then the next message reaches this worker
     assert "佐藤 花子" in summary and "山田 太郎" not in summary
+
+
+def reply_lost_at_commit_is_told(make: RuntimeMaker) -> None:
+    """The connection fails as a turn commits, after the database committed it: the retry
+    finds the message handled, and the person is told and shown where they are."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    runtime = make()
+    chat = Chat(runtime.service)
+    chat.start_profile()
+    failures = [1]
+
+    def commit_then_drop(connection: object) -> None:
+        if failures:
+            failures.pop()
+            # The COMMIT reaches the server; its answer never comes back.
+            connection.connection.dbapi_connection.commit()  # type: ignore[attr-defined]
+            raise OperationalError("COMMIT", {}, Exception("connection lost"))
+
+    event.listen(runtime.engine, "commit", commit_then_drop)
+    try:
+        reply = chat.send("山田 太郎", delivery_id="lost-1")
+    finally:
+        event.remove(runtime.engine, "commit", commit_then_drop)
+    assert not failures  # the failure happened
+    assert chat.answers()["profile.name"] == "山田 太郎"  # stored once
+    assert "お返事が届いていないかもしれません" in reply and "ふりがな" in reply
+    assert chat.send("山田 太郎", delivery_id="lost-1") == ""  # a true re-delivery: silence

@@ -74,3 +74,7 @@ def test_a_new_person_writing_to_two_workers_at_once(
 
 def test_deleted_on_another_worker_and_back(make_runtime: RuntimeFactory, pg_url: str) -> None:
     service_cases.deleted_on_another_worker_and_back(lambda: make_runtime(pg_url))
+
+
+def test_a_reply_lost_at_commit_is_told(make_runtime: RuntimeFactory, pg_url: str) -> None:
+    service_cases.reply_lost_at_commit_is_told(lambda: make_runtime(pg_url))

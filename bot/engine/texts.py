@@ -366,6 +366,12 @@ MESSAGES: dict[str, Localized] = {
     "btn_back": L("戻る", "Back"),
     "btn_language": L("English", "日本語"),
     "btn_mydata": L("マイデータ", "My data"),
+    "reply_lost": L(
+        "通信が一時的に途切れたため、さきほどのお返事が届いていないかもしれません。"
+        "お答えは記録しています。続きはこちらです。",
+        "The connection dropped for a moment, so my last reply may not have reached you. "
+        "Your answer was saved; here is where we are.",
+    ),
     "error": L(
         "申し訳ありません。うまく処理できませんでした。もう一度送ってください。これまでの回答は保存されています。",
         "Sorry, something went wrong on our side. Please send that again; "

@@ -7,7 +7,6 @@ import logging
 import threading
 import traceback
 import zoneinfo
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bounded import Bounded
 from bot.engine import (
     Attachment,
     ConversationState,
@@ -235,44 +235,31 @@ class _AnswerCache:
     """
 
     def __init__(self, size: int = 512) -> None:
-        self._size = size
-        self._kept: OrderedDict[str, tuple[int, dict[str, Any], ConversationState]] = OrderedDict()
-        self._guard = threading.Lock()
+        self._kept: Bounded[str, tuple[int, dict[str, Any], ConversationState]] = Bounded(size)
 
     def get(self, person_id: str, revision: int) -> dict[str, Any] | None:
         """A copy of the answers kept for this revision, or None."""
-        with self._guard:
-            kept = self._kept.get(person_id)
-            if kept is None or kept[0] != revision:
-                return None
-            self._kept.move_to_end(person_id)
-            return dict(kept[1])
+        kept = self._kept.get(person_id)
+        return dict(kept[1]) if kept is not None and kept[0] == revision else None
 
     def state(self, person_id: str, revision: int) -> ConversationState | None:
         """The conversation state kept for this revision, or None."""
-        with self._guard:
-            kept = self._kept.get(person_id)
-            return kept[2] if kept is not None and kept[0] == revision else None
+        kept = self._kept.get(person_id)
+        return kept[2] if kept is not None and kept[0] == revision else None
 
     def put(
         self, person_id: str, revision: int, answers: dict[str, Any], state: ConversationState
     ) -> None:
         """Keep what a committed turn left at ``revision``."""
-        with self._guard:
-            self._kept[person_id] = (revision, answers, state)
-            self._kept.move_to_end(person_id)
-            while len(self._kept) > self._size:
-                self._kept.popitem(last=False)
+        self._kept.put(person_id, (revision, answers, state))
 
     def forget(self, person_id: str) -> None:
         """Forget one person (deleted here; a new conversation starts at a new revision)."""
-        with self._guard:
-            self._kept.pop(person_id, None)
+        self._kept.forget(person_id)
 
     def clear(self) -> None:
         """Forget everyone (after a turn that moved answers between people)."""
-        with self._guard:
-            self._kept.clear()
+        self._kept.clear()
 
 
 class _PersonLocks:

@@ -14,18 +14,17 @@ import asyncio
 import contextvars
 import functools
 import logging
-import threading
 import time
 import traceback
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Generic, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bounded import Bounded
 from bot.documents.links import DocumentLinks
 from bot.engine import Attachment, Document, Inbound, Outbound, Text, as_lang
 from bot.engine.localized import Lang
@@ -54,7 +53,7 @@ V = TypeVar("V")
 P = ParamSpec("P")
 
 
-class BrowserMemory(Generic[V]):
+class BrowserMemory(Bounded[str, V]):
     """Something about each browser kept in this process's memory, for a bounded number.
 
     Only what can be looked up again is kept here: a browser this process does not know
@@ -62,27 +61,7 @@ class BrowserMemory(Generic[V]):
     """
 
     def __init__(self, size: int = 4096) -> None:
-        self._size = size
-        self._values: OrderedDict[str, V] = OrderedDict()
-        self._guard = threading.Lock()
-
-    def get(self, identity: str) -> V | None:
-        """What is known about a browser here, if anything."""
-        with self._guard:
-            return self._values.get(identity)
-
-    def put(self, identity: str, value: V) -> None:
-        """Remember something about a browser (the longest unused one is forgotten first)."""
-        with self._guard:
-            self._values[identity] = value
-            self._values.move_to_end(identity)
-            while len(self._values) > self._size:
-                self._values.popitem(last=False)
-
-    def forget(self, identity: str) -> None:
-        """Forget a browser (something changed elsewhere: ask the database next time)."""
-        with self._guard:
-            self._values.pop(identity, None)
+        super().__init__(size)
 
 
 def _card_workers() -> ThreadPoolExecutor:

@@ -78,22 +78,14 @@ async def send(
         fits = _units(outbound.caption) <= MAX_CAPTION
         caption = outbound.caption if fits and outbound.caption.strip() else None
         # Uploads go through python-telegram-bot, which builds the multipart form.
-        if isinstance(outbound, Image):
-            await bot.send_photo(
-                chat_id,
-                outbound.content,
-                filename=outbound.filename,
-                caption=caption,
-                rate_limit_args=pace,
-            )
-        else:
-            await bot.send_document(
-                chat_id,
-                outbound.content,
-                filename=outbound.filename,
-                caption=caption,
-                rate_limit_args=pace,
-            )
+        upload = bot.send_photo if isinstance(outbound, Image) else bot.send_document
+        await upload(
+            chat_id,
+            outbound.content,
+            filename=outbound.filename,
+            caption=caption,
+            rate_limit_args=pace,
+        )
         if not fits:
             await _send_texts(bot, chat_id, split_text(outbound.caption), pace)
     else:

@@ -34,6 +34,9 @@ _RISES = (20, 38, 56, 74, 92)
 _SIDES = (0, -34, 34, -68, 68, -102, 102)
 _COLORS = {"will": "#e8a33d", "can": "#4f8fc0", "must": "#6aa86a"}
 CACHED_CHARTS = 256
+# Resolution of the PNGs (for print and chat), and of the figures measured on screen.
+PNG_DPI = 150
+SCREEN_DPI = 100
 
 
 class _ChartCache:
@@ -72,10 +75,10 @@ def _font() -> FontProperties:
     return FontProperties(fname=str(font_path()))
 
 
-def _figure(width: float, height: float) -> tuple[Figure, FigureCanvasAgg]:
+def _figure(width: float, height: float, dpi: int) -> tuple[Figure, FigureCanvasAgg]:
     # Fixed margins rather than constrained layout: the layout pass measured every text
     # twice and cost more than drawing the chart.
-    figure = Figure(figsize=(width, height), dpi=100)
+    figure = Figure(figsize=(width, height), dpi=dpi)
     return figure, FigureCanvasAgg(figure)
 
 
@@ -97,15 +100,18 @@ def _candidates(score: int) -> list[tuple[int, int]]:
     return list(dict.fromkeys(order))
 
 
-def lifeline_figure(points: Sequence[LifelinePoint]) -> tuple[Figure, list[Text]]:
+def lifeline_figure(
+    points: Sequence[LifelinePoint], dpi: int = SCREEN_DPI
+) -> tuple[Figure, list[Text]]:
     """The life-line chart (age → satisfaction, -100…+100) and its event labels.
 
     Labels are placed one by one at the nearest free spot, so none covers another label or
     a point; a label that finds no free spot is left out of the chart (the table below the
-    chart lists every event in full).
+    chart lists every event in full). Made at the ``dpi`` it is drawn at, the texts are
+    measured once: ``png`` then draws it with the same renderer, whose measures it keeps.
     """
     drawn = sorted(chart_points(points), key=lambda p: p.age or 0)
-    figure, canvas = _figure(7.0, 3.5)
+    figure, canvas = _figure(7.0, 3.5, dpi)
     axes = figure.add_subplot()
     ages = [p.age or 0 for p in drawn]
     scores = [p.score or 0 for p in drawn]
@@ -141,9 +147,11 @@ def lifeline_figure(points: Sequence[LifelinePoint]) -> tuple[Figure, list[Text]
     figure.subplots_adjust(left=0.1, right=0.985, top=0.9, bottom=0.135)
     renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
     frame = axes.get_window_extent(renderer)
+    # A point's marker (8 pixels across at 100 dpi) is kept free of labels.
+    mark = 4 * dpi / SCREEN_DPI
     taken = (
         [
-            Bbox.from_bounds(x - 4, y - 4, 8, 8)
+            Bbox.from_bounds(x - mark, y - mark, 2 * mark, 2 * mark)
             for x, y in axes.transData.transform(list(zip(ages, scores, strict=True)))
         ]
         if drawn
@@ -179,10 +187,10 @@ def _place(
     )
     # The label's size does not depend on where it goes: measure it once, then try spots
     # by arithmetic (measuring a text for every spot cost most of the chart's time).
-    size = label.get_window_extent(renderer).padded(3)
-    x, y = axes.transData.transform(xy)
     figure = axes.get_figure(root=True)
     assert figure is not None
+    size = label.get_window_extent(renderer).padded(3 * figure.dpi / SCREEN_DPI)
+    x, y = axes.transData.transform(xy)
     scale = figure.dpi / 72  # pixels per typographic point
     for dx, dy in _candidates(point.score or 0):
         cx, cy = x + dx * scale, y + dy * scale
@@ -204,7 +212,7 @@ def _place(
     return None
 
 
-def png(figure: Figure, dpi: int = 150) -> bytes:
+def png(figure: Figure, dpi: int = PNG_DPI) -> bytes:
     """The figure as an opaque RGB PNG, on white (for chat and for print).
 
     RGB, not RGBA: a PDF can embed an RGB PNG's compressed pixels as they are, where an
@@ -213,15 +221,21 @@ def png(figure: Figure, dpi: int = 150) -> bytes:
     """
     import numpy as np
 
-    canvas = FigureCanvasAgg(figure)
+    # The figure's own Agg canvas when it has one: its renderer has measured the texts
+    # already (a chart made at ``dpi``), where a new canvas would measure each again.
+    canvas = figure.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        canvas = FigureCanvasAgg(figure)
     figure.patch.set_facecolor("white")
     dpi_before = figure.dpi
-    figure.set_dpi(dpi)
+    if dpi != dpi_before:
+        figure.set_dpi(dpi)
     try:
         canvas.draw()  # type: ignore[no-untyped-call]
         drawn = np.asarray(canvas.buffer_rgba())  # type: ignore[no-untyped-call]
     finally:
-        figure.set_dpi(dpi_before)
+        if dpi != dpi_before:
+            figure.set_dpi(dpi_before)
     return rgb_png(drawn[:, :, :3])
 
 
@@ -240,12 +254,15 @@ def data_uri(media_type: str, content: bytes) -> str:
 def _lifeline(points: Sequence[LifelinePoint], image_format: Literal["svg", "png"]) -> bytes:
     save = svg if image_format == "svg" else png
     key = f"lifeline {image_format} {list(points)!r}"
-    return _cache.get(key, lambda: save(lifeline_figure(points)[0]))
+    dpi = PNG_DPI if image_format == "png" else SCREEN_DPI
+    return _cache.get(key, lambda: save(lifeline_figure(points, dpi)[0]))
 
 
 def _will_can_must(wcm: WillCanMust, image_format: Literal["svg", "png"]) -> bytes:
     save = svg if image_format == "svg" else png
-    return _cache.get(f"wcm {image_format} {wcm!r}", lambda: save(will_can_must_figure(wcm)))
+    dpi = PNG_DPI if image_format == "png" else SCREEN_DPI
+    key = f"wcm {image_format} {wcm!r}"
+    return _cache.get(key, lambda: save(will_can_must_figure(wcm, dpi)))
 
 
 def lifeline_png(points: Sequence[LifelinePoint]) -> bytes | None:

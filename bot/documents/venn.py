@@ -134,9 +134,12 @@ def texts(wcm: WillCanMust) -> dict[str, Fitted]:
     return fitted
 
 
-def will_can_must_figure(wcm: WillCanMust) -> Figure:
-    """Three overlapping circles with the person's own words, and the overlap at the centre."""
-    figure = Figure(figsize=(7.2, 5.35), dpi=100)
+def will_can_must_figure(wcm: WillCanMust, dpi: int = 100) -> Figure:
+    """Three overlapping circles with the person's own words, and the overlap at the centre.
+
+    Made at the ``dpi`` it will be drawn at (see ``bot.documents.charts.png``).
+    """
+    figure = Figure(figsize=(7.2, 5.35), dpi=dpi)
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     axes.set_xlim(-3.6, 3.6)

@@ -1,12 +1,12 @@
-"""Persistence: SQLAlchemy models, repository functions and Alembic migrations."""
+"""Persistence: SQLAlchemy models, repository functions and Alembic migrations.
 
-import storage.audit  # registers the audit trail on Base.metadata
-import storage.booking  # registers the booking tables on Base.metadata
+A feature's tables (bookings, juku, review, LINE, the audit trail) are defined in its own
+module, imported with the feature: `jobcard chat` shows its first prompt without them.
+``storage.models.every_table()`` imports them all (migrations, moving what a person owns).
+"""
+
 import storage.importing  # registers the import drafts (a 職務経歴書 being confirmed)
-import storage.juku  # registers the juku tables on Base.metadata
-import storage.line  # registers LINE's followers and push counts
-import storage.people  # registers identities, link codes, web messages and document links
-import storage.review  # noqa: F401  (registers the review tables on Base.metadata)
+import storage.people  # noqa: F401  (identities, link codes, web messages, document links)
 from storage.db import make_engine, make_session_factory
 from storage.migrate import ensure_schema, upgrade
 

@@ -23,12 +23,11 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.db import connection_of
 from storage.models import Base, PersonRow
-from storage.repositories import _insert_ignore
+from storage.repositories import _insert_ignore, dialect_module
 
 
 class LineContactRow(Base):
@@ -85,7 +84,7 @@ _FOLLOWS: dict[str, Any] = {}
 def _follow_statement(dialect: str) -> Any:
     statement = _FOLLOWS.get(dialect)
     if statement is None:
-        module: Any = postgresql if dialect == "postgresql" else sqlite
+        module = dialect_module(dialect)
         insert = module.insert(LineContactRow).values(
             identity_id=bindparam("p_identity"),
             person_id=bindparam("p_person"),

@@ -5,9 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -17,13 +28,52 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-JSONValue = JSON().with_variant(JSONB(), "postgresql")
+
+class JSONValue(TypeDecorator[Any]):
+    """JSON, stored as JSONB on PostgreSQL.
+
+    Chosen when a dialect first uses the type, not with ``with_variant(JSONB(), …)``: that
+    needs JSONB at import, and importing SQLAlchemy's PostgreSQL dialect (with its drivers)
+    is a twentieth of `jobcard chat`'s start on SQLite. Behaves as ``JSON()`` otherwise.
+    """
+
+    impl = JSON
+    cache_ok = True
+    # As JSON() has them (TypeDecorator does not pass these two on to its impl): a Python
+    # None is stored as JSON null, and values (dicts, lists) are not hashable.
+    should_evaluate_none = True
+    hashable = False
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        """JSONB on PostgreSQL, JSON elsewhere."""
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
 
 
 class Base(DeclarativeBase):
     """Declarative base with named constraints (so migrations can refer to them)."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+
+def every_table() -> MetaData:
+    """``Base.metadata`` with every feature's tables, for what must see them all.
+
+    Each feature's models are imported with the feature (see ``storage/__init__.py``);
+    migrations and moving what a person owns to another person need every table.
+    """
+    import storage.audit
+    import storage.booking
+    import storage.importing
+    import storage.juku
+    import storage.line
+    import storage.people
+    import storage.review  # noqa: F401
+
+    return Base.metadata
 
 
 class PersonRow(Base):

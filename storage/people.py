@@ -40,6 +40,7 @@ from storage.models import (
     DeliveryRow,
     OutboxRow,
     PersonRow,
+    every_table,
 )
 from storage.webchat import DocumentLinkRow, ResumeCodeRow, WebMessageRow
 
@@ -295,7 +296,7 @@ _ONE_PER_PERSON = ("juku_memberships",)
 def _person_columns(session: Session) -> list[tuple[Table, str]]:
     """Every (table, column) that refers to ``people.id``."""
     found: list[tuple[Table, str]] = []
-    for table in Base.metadata.sorted_tables:
+    for table in every_table().sorted_tables:
         for column in table.columns:
             if any(key.column.table.name == "people" for key in column.foreign_keys):
                 found.append((table, column.name))

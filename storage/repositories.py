@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 from collections.abc import Iterable, Mapping
@@ -22,11 +23,10 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from storage import importing, people
-from storage.booking import BookingRow
 from storage.db import connection_of
 from storage.models import (
     AnswerRow,
@@ -37,6 +37,21 @@ from storage.models import (
     PersonRow,
 )
 from storage.people import IdentityRow
+
+
+def dialect_module(name: str) -> Any:
+    """SQLAlchemy's dialect module for database ``name`` (its ``insert … ON CONFLICT``).
+
+    PostgreSQL's is imported when first used: with its drivers it would cost a SQLite start
+    (`jobcard chat`) a twentieth of its time.
+    """
+    if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql
+    if name == "sqlite":
+        return sqlite
+    raise RuntimeError(f"unsupported database {name}")  # only SQLite and PostgreSQL are
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +131,8 @@ _SAVE_STATE = (
 
 def _insert_ignore(session: Session, table: Table, values: Mapping[str, Any]) -> int:
     """Insert a row unless its key exists; return how many rows were inserted."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        statement: Any = postgresql.insert(table).values(**values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        statement = sqlite.insert(table).values(**values).on_conflict_do_nothing()
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise RuntimeError(f"unsupported database {dialect}")
+    module = dialect_module(session.get_bind().dialect.name)
+    statement = module.insert(table).values(**values).on_conflict_do_nothing()
     # RETURNING tells reliably whether the row went in (rowcount does not, on every driver).
     key = next(iter(table.primary_key.columns))
     return len(session.execute(statement.returning(key)).all())
@@ -134,7 +144,7 @@ _CLAIMS: dict[str, Any] = {}
 def _claim_statement(dialect: str) -> Any:
     statement = _CLAIMS.get(dialect)
     if statement is None:
-        module: Any = postgresql if dialect == "postgresql" else sqlite
+        module = dialect_module(dialect)
         statement = (
             module.insert(DeliveryRow)
             .values(delivery_id=bindparam("p_id"), received_at=bindparam("p_now"))
@@ -166,7 +176,7 @@ def _create_statements(dialect: str) -> tuple[Any, Any]:
     """A new person's row and conversation row, each unless it exists (built once)."""
     statements = _CREATES.get(dialect)
     if statements is None:
-        module: Any = postgresql if dialect == "postgresql" else sqlite
+        module = dialect_module(dialect)
         person = (
             module.insert(PersonRow)
             .values(
@@ -267,28 +277,43 @@ _SQLITE_OPEN = (
     .returning(*_SQLITE_READ)
 )
 _SQLITE_OPEN_UNCLAIMED = select(*_SQLITE_READ)
-# PostgreSQL: the claim in a CTE; the lock (FOR UPDATE) in a lateral subquery that reads the
-# claim first, so a re-delivery locks nothing and the claim is taken before the lock as before.
-_WHO = select(_JOINED_TO.label("joined_to")).subquery("who")
-_LOCKED = (
-    select(_STATE_TEXT.label("state"), ConversationRow.revision, PersonRow.lang, PersonRow.consent)
-    .join(PersonRow, PersonRow.id == ConversationRow.person_id)
-    .where(ConversationRow.person_id == func.coalesce(_WHO.c.joined_to, bindparam("p_identity")))
-    .with_for_update(of=ConversationRow.__table__)
-    .lateral("locked")
-)
-_PG_READ = select(
-    _WHO.c.joined_to, _LOCKED.c.state, _LOCKED.c.revision, _LOCKED.c.lang, _LOCKED.c.consent
-)
-_PG_CLAIM = (
-    postgresql.insert(DeliveryRow)
-    .values(delivery_id=bindparam("p_id"), received_at=bindparam("p_now"))
-    .on_conflict_do_nothing()
-    .returning(DeliveryRow.delivery_id)
-    .cte("claim")
-)
-_PG_OPEN = _PG_READ.select_from(_PG_CLAIM.join(_WHO, true()).outerjoin(_LOCKED, true()))
-_PG_OPEN_UNCLAIMED = _PG_READ.select_from(_WHO.outerjoin(_LOCKED, true()))
+
+
+@functools.cache
+def _pg_open() -> tuple[Any, Any]:
+    """PostgreSQL's statements (claimed, unclaimed), built once when first used (they need
+    the PostgreSQL dialect, which a SQLite start does not import).
+
+    The claim in a CTE; the lock (FOR UPDATE) in a lateral subquery that reads the claim
+    first, so a re-delivery locks nothing and the claim is taken before the lock as before.
+    """
+    who = select(_JOINED_TO.label("joined_to")).subquery("who")
+    locked = (
+        select(
+            _STATE_TEXT.label("state"), ConversationRow.revision, PersonRow.lang, PersonRow.consent
+        )
+        .join(PersonRow, PersonRow.id == ConversationRow.person_id)
+        .where(
+            ConversationRow.person_id == func.coalesce(who.c.joined_to, bindparam("p_identity"))
+        )
+        .with_for_update(of=ConversationRow.__table__)
+        .lateral("locked")
+    )
+    read = select(
+        who.c.joined_to, locked.c.state, locked.c.revision, locked.c.lang, locked.c.consent
+    )
+    claim = (
+        dialect_module("postgresql")
+        .insert(DeliveryRow)
+        .values(delivery_id=bindparam("p_id"), received_at=bindparam("p_now"))
+        .on_conflict_do_nothing()
+        .returning(DeliveryRow.delivery_id)
+        .cte("claim")
+    )
+    return (
+        read.select_from(claim.join(who, true()).outerjoin(locked, true())),
+        read.select_from(who.outerjoin(locked, true())),
+    )
 
 
 def open_turn(
@@ -304,10 +329,10 @@ def open_turn(
     postgres = connection.dialect.name == "postgresql"
     statement: Any
     if delivery_id is None:
-        statement = _PG_OPEN_UNCLAIMED if postgres else _SQLITE_OPEN_UNCLAIMED
+        statement = _pg_open()[1] if postgres else _SQLITE_OPEN_UNCLAIMED
         values: dict[str, Any] = {"p_identity": identity}
     else:
-        statement = _PG_OPEN if postgres else _SQLITE_OPEN
+        statement = _pg_open()[0] if postgres else _SQLITE_OPEN
         values = {"p_identity": identity, "p_id": delivery_id, "p_now": now}
     row = connection.execute(statement, values).first()
     if row is None:
@@ -438,6 +463,8 @@ def person_exists(session: Session, person_id: str) -> bool:
 
 def export_person(session: Session, person_id: str) -> dict[str, Any] | None:
     """Everything stored about a person, as JSON-ready data (None if nothing is stored)."""
+    from storage.booking import BookingRow  # (the booking feature's table, see every_table)
+
     person = session.get(PersonRow, person_id)
     if person is None:
         return None

@@ -7,14 +7,14 @@ from alembic.runtime.migration import MigrationContext
 
 from storage import make_engine, upgrade
 from storage.migrate import current_revisions, ensure_schema, head_revisions
-from storage.models import Base
+from storage.models import every_table
 
 
 def _diff(url: str) -> list[object]:
     engine = make_engine(url)
     upgrade(engine)
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(connection), every_table())
     engine.dispose()
     return list(diff)
 

@@ -6,7 +6,7 @@ from alembic import context
 
 from storage.db import WRITE
 from storage.migrate import lock_for_upgrade
-from storage.models import Base
+from storage.models import every_table
 
 config = context.config
 engine = config.attributes["engine"]
@@ -18,7 +18,7 @@ with engine.connect().execution_options(**{WRITE: True}) as connection, connecti
     lock_for_upgrade(connection)
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=every_table(),
         render_as_batch=connection.dialect.name == "sqlite",
     )
     context.run_migrations()

@@ -17,7 +17,11 @@ Run: ``python -m tests.bench.service [--people 300] [--paused 10000] [--postgres
   driving its own people; turns/s of all together and p99.
 
 Wall-clock percentiles count the time this process waits for a core; on a busy machine the
-CPU per turn is the steadier figure.
+CPU per turn is the steadier figure. For the slowest 1% of turns the benchmark prints what
+each of them met (``tail:``): SQLite checkpointing its WAL in the turn, a garbage-collector
+pass, waiting for a core (the thread was preempted), waiting on a file, a lock or the
+database server, a new person's first turn, or none of these (the turn's own CPU), with the
+conversation steps they were at.
 """
 
 from __future__ import annotations
@@ -28,12 +32,14 @@ import json
 import multiprocessing
 import os
 import queue
+import resource
 import statistics
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,6 +49,7 @@ from sqlalchemy import bindparam, insert, select, update
 from bot.bootstrap import Runtime, build_runtime
 from bot.config import Settings
 from bot.engine import Choices, Inbound, Outbound
+from storage import db as storage_db
 from storage.models import AnswerRow, ConversationRow, PersonRow
 from tests import pgserver
 
@@ -76,17 +83,104 @@ def _payload(replies: list[Outbound], label: str) -> str:
     raise RuntimeError(f"no button {label}")
 
 
+@dataclass(slots=True)
+class Turn:
+    """What one timed turn met, besides its wall and CPU time."""
+
+    step: int
+    collections: list[tuple[int, float]]  # garbage-collector passes: (generation, seconds)
+    checkpoint: bool  # SQLite checkpointed its WAL in this turn's commit
+    preempted: int  # involuntary context switches (the thread waited for a core)
+    waits: int  # voluntary ones (a file's sync, a lock, the database server's reply)
+
+
+class Probe:
+    """Watches each timed turn: collections, checkpoints and the thread's context switches.
+
+    All of it is read outside the timed interval; the collector's callbacks run only when it
+    collects. A turn checkpointed when the database file changed while it ran and the
+    checkpointer thread (``storage.db``) was not copying at the time.
+    """
+
+    def __init__(self, database_file: Path | None) -> None:
+        self.file = database_file
+        self.collections: list[tuple[int, float]] = []
+        self._began = 0.0
+        # Checkpoints of the checkpointer thread: how many, their seconds, and whether one
+        # ran during the turn being timed.
+        self.background = 0
+        self.background_seconds = 0.0
+        self._copying = 0
+        self._copied_during = False
+
+    def __enter__(self) -> Probe:
+        gc.callbacks.append(self._collecting)
+        real = storage_db._Checkpointer._checkpoint
+        self._real = real
+
+        def watched(checkpointer: Any, connection: Any) -> None:
+            self._copying += 1
+            self._copied_during = True
+            began = time.perf_counter()
+            try:
+                real(checkpointer, connection)
+            finally:
+                self.background_seconds += time.perf_counter() - began
+                self.background += 1
+                self._copying -= 1
+
+        storage_db._Checkpointer._checkpoint = watched  # type: ignore[method-assign,assignment]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        gc.callbacks.remove(self._collecting)
+        storage_db._Checkpointer._checkpoint = self._real  # type: ignore[method-assign]
+
+    def _collecting(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.collections.append((info["generation"], time.perf_counter() - self._began))
+
+    def _mtime(self) -> int:
+        return os.stat(self.file).st_mtime_ns if self.file is not None else 0
+
+    def timed(self, timings: Timings, step: int, run: Any, *args: Any) -> Any:
+        """Run one turn, timing it and noting what it met."""
+        self.collections = []
+        self._copied_during = self._copying > 0
+        written = self._mtime()
+        before = resource.getrusage(resource.RUSAGE_THREAD)
+        wall, cpu = time.perf_counter(), time.thread_time()
+        result = run(*args)
+        cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
+        after = resource.getrusage(resource.RUSAGE_THREAD)
+        checkpoint = self._mtime() != written and not (self._copied_during or self._copying)
+        turn = Turn(
+            step,
+            self.collections,
+            checkpoint,
+            after.ru_nivcsw - before.ru_nivcsw,
+            after.ru_nvcsw - before.ru_nvcsw,
+        )
+        timings.add(wall, cpu, turn)
+        return result
+
+
 @dataclass
 class Timings:
-    """Wall and CPU seconds of each turn."""
+    """Wall and CPU seconds of each turn, and what each met."""
 
     wall: list[float]
     cpu: list[float]
+    turns: list[Turn] = field(default_factory=list)
 
-    def add(self, wall: float, cpu: float) -> None:
+    def add(self, wall: float, cpu: float, turn: Turn | None = None) -> None:
         """Record one turn."""
         self.wall.append(wall)
         self.cpu.append(cpu)
+        if turn is not None:
+            self.turns.append(turn)
 
     def line(self, name: str) -> str:
         """One printed line of figures."""
@@ -99,6 +193,57 @@ class Timings:
             f"{name:26} turns/s={self.per_second:6.0f}  p50={p50 * 1000:5.2f}ms"
             f"  p99={p99 * 1000:5.2f}ms  CPU={statistics.mean(self.cpu) * 1000:5.2f}ms/turn"
             f" (p99 {cpu99 * 1000:4.2f}ms)"
+        )
+
+    def tail(self, name: str) -> str:
+        """What the slowest 1% of turns met, and how often each thing happened in all turns.
+
+        Each slow turn counts once, under the first of: a checkpoint in the turn, a
+        collection, waiting for a core (preempted, with at least 1 ms of wall time more than
+        CPU time), waiting on a file, lock or server (the same, not preempted), a new
+        person's first turn; else the turn's own CPU.
+        """
+        if not self.turns:
+            return ""
+        count = max(1, len(self.wall) - int(len(self.wall) * 0.99) + 1)
+        slowest = sorted(range(len(self.wall)), key=lambda i: -self.wall[i])[:count]
+        causes: Counter[str] = Counter()
+        steps: Counter[int] = Counter()
+        for i in slowest:
+            turn, waited = self.turns[i], self.wall[i] - self.cpu[i]
+            steps[turn.step] += 1
+            if turn.checkpoint:
+                causes["checkpoint in the turn"] += 1
+            elif turn.collections:
+                generation = max(g for g, _ in turn.collections)
+                causes[f"GC pass (gen {generation})"] += 1
+            elif waited >= 0.001 and turn.preempted:
+                causes["waited for a core"] += 1
+            elif waited >= 0.001:
+                causes["waited on I/O, a lock or the server"] += 1
+            elif turn.step == 0:
+                causes["a new person's first turn"] += 1
+            else:
+                causes["own CPU"] += 1
+        listed = ", ".join(f"{n} {cause}" for cause, n in causes.most_common())
+        at = " ".join(f"{step}:{n}" for step, n in sorted(steps.items()))
+        slow_cpu = statistics.median(self.cpu[i] for i in slowest) * 1000
+        passes = [c for turn in self.turns for c in turn.collections]
+        checkpoints = [i for i, turn in enumerate(self.turns) if turn.checkpoint]
+        each = (
+            f" ({statistics.median(self.wall[i] for i in checkpoints) * 1000:.2f} ms wall each)"
+            if checkpoints
+            else ""
+        )
+        by_generation = Counter(g for g, _ in passes)
+        gc_ms = statistics.mean(s for _, s in passes) * 1000 if passes else 0.0
+        return (
+            f"{'':26} tail: the slowest {count} of {len(self.wall)} turns (>= "
+            f"{self.wall[slowest[-1]] * 1000:.2f} ms, median CPU {slow_cpu:.2f} ms): {listed};"
+            f" at steps {at}\n"
+            f"{'':26} in all turns: {len(checkpoints)} checkpoints{each}, {len(passes)} GC passes "
+            f"({', '.join(f'gen {g}: {n}' for g, n in sorted(by_generation.items()))}; "
+            f"{gc_ms:.2f} ms each)"
         )
 
     @property
@@ -206,22 +351,24 @@ def _serving(runtime: Runtime) -> Runtime:
     return runtime
 
 
-def turns_and_floor(url: str, people: int) -> tuple[Timings, Timings]:
+def turns_and_floor(url: str, people: int) -> tuple[Timings, Timings, Probe]:
     """Our turns and the floor's, interleaved person by person on one database."""
     runtime = _serving(build_runtime(Settings(database_url=url)))
     floor = Floor(runtime, _a_state(runtime))
     ours, least = Timings([], []), Timings([], [])
     deliveries = iter(range(10**9))
-    for number in range(people):
-        person = Person(runtime, f"bench:{number}")
-        floor.create(f"floor:{number}")
-        for step, (kind, value) in enumerate(SCRIPT):
-            inbound = person.message(kind, value, f"d{next(deliveries)}")
-            _timed(ours, person.send, inbound)
-            _timed(least, floor.turn, f"floor:{number}", step)
+    name = runtime.engine.url.database if url.startswith("sqlite") else None
+    with Probe(Path(name) if name else None) as probe:
+        for number in range(people):
+            person = Person(runtime, f"bench:{number}")
+            floor.create(f"floor:{number}")
+            for step, (kind, value) in enumerate(SCRIPT):
+                inbound = person.message(kind, value, f"d{next(deliveries)}")
+                probe.timed(ours, step, person.send, inbound)
+                probe.timed(least, step, floor.turn, f"floor:{number}", step)
     runtime.engine.dispose()
     gc.unfreeze()
-    return ours, least
+    return ours, least, probe
 
 
 def engine_alone(url: str, people: int = 20, rounds: int = 7) -> float:
@@ -384,9 +531,16 @@ def main() -> None:
     report: dict[str, Any] = {}
     for kind in kinds:
         with database(kind) as url:
-            ours, least = turns_and_floor(url, args.people)
+            ours, least, probe = turns_and_floor(url, args.people)
             print(ours.line(f"{kind}: service turn"))
+            print(ours.tail(f"{kind}: service turn"))
             print(least.line(f"{kind}: floor"))
+            print(least.tail(f"{kind}: floor"))
+            if probe.background:
+                print(
+                    f"{'':26} checkpoints by the checkpointer thread: {probe.background}, "
+                    f"{probe.background_seconds / probe.background * 1000:.2f} ms each (wall)"
+                )
             ratio = ours.per_second / least.per_second
             # CPU time is steadier than wall time on a shared machine: both ratios are shown.
             cpu_ratio = statistics.mean(least.cpu) / statistics.mean(ours.cpu)

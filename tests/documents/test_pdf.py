@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+import tinyhtml5
 import yaml
 from PIL import Image
 
 from bot.documents import CardDocuments
+from bot.documents.renderer import make_environment, render_html, well_formed_tree
 from bot.documents.typography import emoji_font_path
 from bot.jobcard import JobCard, build_jobcard
 from tests.documents import poppler
 from tests.documents.cards import CREATED_ON, HOSTILE, answers_in, rich_answers, rich_card
-from tests.documents.test_html import OFFICIAL_HEADINGS
+from tests.documents.test_html import OFFICIAL_HEADINGS, STUB_CHARTS
 
 DIALOGS = Path(__file__).parents[2] / "dialogs"
 
@@ -360,3 +364,37 @@ def test_making_a_pdf_logs_no_warnings(caplog: pytest.LogCaptureFixture) -> None
     pdf = CardDocuments().pdf(rich_card())
     assert pdf.startswith(b"%PDF")
     assert [record.getMessage() for record in caplog.records] == []
+
+
+def _page(card: JobCard) -> str:
+    """The page as the printer is given it (stand-in charts, the stylesheet apart)."""
+    context = CardDocuments().context(card, charts=STUB_CHARTS)
+    return render_html(make_environment(), replace(context, inline_css=False))
+
+
+def _flat(root: Any) -> list[tuple[str, dict[str, str], str | None, str | None]]:
+    return [(e.tag, dict(e.attrib), e.text, e.tail) for e in root.iter()]
+
+
+def test_the_page_read_by_expat_is_the_page_the_html_parser_reads() -> None:
+    odd = "  先頭の空白\r\n\tタブ\r改行 😀 👨‍👩‍👧 <b>&amp;</b> \"引用\" 'x'"
+    for card in (
+        rich_card(),
+        rich_card(form="1-2", **{"career_plan.strengths": "\n".join(HOSTILE)}),
+        rich_card(**{"career_plan.strengths": odd, "work_history.jobs": []}),
+    ):
+        page = _page(card)
+        tree = well_formed_tree(page)
+        assert tree is not None
+        assert _flat(tree) == _flat(tinyhtml5.parse(page, namespace_html_elements=False))
+
+
+def test_an_answer_with_a_character_xml_does_not_allow_is_still_printed(
+    documents: CardDocuments,
+) -> None:
+    # A form feed is not allowed in XML: the page is parsed as HTML, and printed all the same.
+    strengths = "ページ送りの前\x0cページ送りの後"
+    card = rich_card(**{"career_plan.strengths": strengths})
+    assert well_formed_tree(_page(card)) is None
+    text = poppler.squashed(poppler.text(documents.pdf(card, ["1"])))
+    assert "ページ送りの前" in text and "ページ送りの後" in text

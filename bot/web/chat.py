@@ -96,14 +96,10 @@ def _accepted(request: Request) -> Lang:
 
 
 def _log(request: Request, lang: Lang, messages: list[shown.Shown]) -> Markup:
-    """The messages as the page's log shows them (autoescaped)."""
+    """The messages as the page's log shows them (each value escaped)."""
     chat = settings_of(request)
-    context = {
-        **draw.texts(lang),
-        "messages": messages,
-        "link_hours": int(chat.links.lifetime.total_seconds() // 3600) if chat.links else 24,
-    }
-    return Markup(request.app.state.templates.get_template("chat_log.html").render(context))
+    hours = int(chat.links.lifetime.total_seconds() // 3600) if chat.links else 24
+    return draw.log(request.app.state.templates.env, lang, messages, hours)
 
 
 def _values(

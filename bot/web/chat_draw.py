@@ -1,22 +1,25 @@
-"""The chat's page and answer box: each shape drawn once by Jinja, a request's values put in.
+"""The chat's page, answer box and messages: each shape drawn once by Jinja, values put in.
 
 Between requests the page and the answer box differ only in a few values: the CSRF token,
 the form's delivery id, the draft, a notice and the conversation's messages. Everything
 else depends only on the language, the kind of answer box and whether the conversation has
 begun, so Jinja draws each of those shapes once, with markers where the values go; a
-request fills the markers in one pass. Every value is escaped on the way in (the messages
-come drawn by Jinja with autoescape), and a value is never searched for markers itself.
+request fills the markers in one pass. A message is drawn the same way: its shape (who
+said it, its kind, whether it has a text, its number of buttons …) by ``chat_log.html``
+once, its id, text, buttons and link put in. Every value is escaped on the way in, and a
+value is never searched for markers itself.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from bot.engine.localized import Lang
 from bot.engine.payloads import RunCommand, encode
@@ -37,15 +40,24 @@ class Shape:
 
     def fill(self, values: Mapping[str, str]) -> str:
         """The HTML with each slot's value (escaped unless it is markup already)."""
-        return "".join(
-            str(escape(values[part])) if odd else part
-            for part, odd in zip(self.parts, _alternate(len(self.parts)), strict=True)
-        )
+        parts = self.parts
+        out = list(parts)
+        for index in range(1, len(parts), 2):  # the slots are the odd parts
+            out[index] = _escaped(values[parts[index]])
+        return "".join(out)
 
 
-@functools.lru_cache(maxsize=8)
-def _alternate(count: int) -> tuple[bool, ...]:
-    return tuple(n % 2 == 1 for n in range(count))
+# What escaping changes. Most values (ids, labels, typed answers) have none of it, and
+# MarkupSafe's ``escape`` made each of them into a new Markup object anyway: about 0.5 µs a
+# value, a few dozen values a turn.
+_SPECIAL = re.compile("[&<>\"']")
+
+
+def _escaped(value: str) -> str:
+    """``value`` as MarkupSafe escapes it (markup already drawn is kept as it is)."""
+    if isinstance(value, Markup) or _SPECIAL.search(value) is None:
+        return value
+    return str(escape(value))
 
 
 @functools.lru_cache(maxsize=4)
@@ -83,3 +95,87 @@ def shape(
     if not notice:
         context["notice"] = ""
     return Shape(tuple(environment.get_template(name).render(context).split(_MARK)))
+
+
+# The slots of a message's buttons: label and payload of the n-th option or action.
+_OPTION_SLOTS = tuple((f"ol{n}", f"op{n}") for n in range(64))
+_ACTION_SLOTS = tuple((f"al{n}", f"ap{n}") for n in range(64))
+
+
+def log(environment: Environment, lang: Lang, messages: list[shown.Shown], hours: int) -> Markup:
+    """The messages as the page's log shows them; ``hours`` is how long a link lasts.
+
+    Drawn once per shape by ``chat_log.html`` (autoescaped), a message's values escaped
+    into it: Jinja drawing every message on every turn cost more than the rest of the
+    page's work together.
+    """
+    drawn = []
+    for message in messages:
+        options, actions = message.options, message.actions
+        if len(options) > len(_OPTION_SLOTS) or len(actions) > len(_ACTION_SLOTS):
+            drawn.append(_drawn_whole(environment, lang, message, hours))
+            continue
+        form = _message_shape(
+            environment,
+            lang,
+            message.role,
+            message.kind,
+            bool(message.text),
+            message.live,
+            len(options),
+            len(actions),
+            hours if message.kind == "document" else 0,
+        )
+        values = {
+            "id": str(message.id),
+            "text": message.text,
+            "filename": message.filename,
+            "url": message.url,
+        }
+        for (label, payload), (label_at, payload_at) in zip(options, _OPTION_SLOTS, strict=False):
+            values[label_at], values[payload_at] = label, payload
+        for (label, payload), (label_at, payload_at) in zip(actions, _ACTION_SLOTS, strict=False):
+            values[label_at], values[payload_at] = label, payload
+        drawn.append(form.fill(values))
+    return Markup("".join(drawn))
+
+
+def _log_context(lang: Lang, message: object, hours: int) -> dict[str, Any]:
+    return {**texts(lang), "messages": [message], "link_hours": hours}
+
+
+def _drawn_whole(environment: Environment, lang: Lang, message: shown.Shown, hours: int) -> str:
+    """A message with more buttons than a shape has slots for, drawn by Jinja itself."""
+    return environment.get_template("chat_log.html").render(_log_context(lang, message, hours))
+
+
+@functools.lru_cache(maxsize=1024)
+def _message_shape(
+    environment: Environment,
+    lang: Lang,
+    role: str,
+    kind: str,
+    has_text: bool,
+    live: bool,
+    options: int,
+    actions: int,
+    hours: int,
+) -> Shape:
+    """One message of the log as ``chat_log.html`` draws it, with markers for its values."""
+
+    def mark(slot: str) -> str:
+        return f"{_MARK}{slot}{_MARK}"
+
+    message = {
+        "id": mark("id"),
+        "role": role,
+        "kind": kind,
+        "text": mark("text") if has_text else "",
+        "live": live,
+        "filename": mark("filename"),
+        "url": mark("url"),
+        "options": [(mark(label), mark(payload)) for label, payload in _OPTION_SLOTS[:options]],
+        "actions": [(mark(label), mark(payload)) for label, payload in _ACTION_SLOTS[:actions]],
+    }
+    template = environment.get_template("chat_log.html")
+    return Shape(tuple(template.render(_log_context(lang, message, hours)).split(_MARK)))

@@ -39,6 +39,11 @@ STREAM_COMPRESSION = 6
 # PDFs kept by the digest of their page: the same card asked for again (a second press,
 # a download link opened) is not laid out again. A PDF is some hundred kilobytes.
 CACHED_PDFS = 16
+# The card's bold texts, printed in the regular weight: IPAexGothic has no bold face, and
+# WeasyPrint printed them from a second copy of the regular font (a second subset made and
+# embedded in every PDF, 7% of its size) that PDF viewers draw no bolder. Browsers make a
+# bold of their own, so the HTML card keeps it.
+PRINTED_REGULAR = "h1, h2.table-caption, th, .box-label"
 # A template's line break and indentation between two tags (or template tags): written for
 # people to read, printed as nothing.
 _INDENTATION = re.compile(r"(>|%\}|\}\}|#\})[ \t]*\n\s*(?=<|\{[%{#])")
@@ -247,6 +252,7 @@ class Printer:
             )
             # After the stylesheet: the emoji font follows the Japanese one in every text.
             stylesheet += f'\nhtml {{ font-family: "{FONT_FAMILY}", "{EMOJI_FONT_FAMILY}"; }}'
+        stylesheet += f"\n{PRINTED_REGULAR} {{ font-weight: normal; }}"
         self._css = CSS(
             string="\n".join([*faces, stylesheet]),
             font_config=self._fonts,

@@ -398,3 +398,10 @@ def test_an_answer_with_a_character_xml_does_not_allow_is_still_printed(
     assert well_formed_tree(_page(card)) is None
     text = poppler.squashed(poppler.text(documents.pdf(card, ["1"])))
     assert "ページ送りの前" in text and "ページ送りの後" in text
+
+
+def test_the_japanese_font_is_embedded_once(rich_pdf: bytes) -> None:
+    # Its bold texts print from the regular face: IPAexGothic has no bold one, and a second
+    # copy named "-Bold" looked no different in any viewer.
+    names = [name for name, embedded in poppler.fonts(rich_pdf) if embedded]
+    assert len([name for name in names if "IPAexGothic" in name]) == 1, names

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -16,6 +17,7 @@ from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, ScaledTranslation
 
@@ -199,17 +201,32 @@ def _place(
             taken.append(box)
             offset = ScaledTranslation(dx / 72, dy / 72, figure.dpi_scale_trans)
             label.set_transform(axes.transData + offset)
-            axes.annotate(
-                "",
-                xy=xy,
-                xytext=(dx, dy),
-                textcoords="offset points",
-                zorder=2,
-                arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.6, "shrinkB": 3},
-            )
+            _leader(axes, (x, y), (cx, cy), scale)
             return label
     label.remove()
     return None
+
+
+def _leader(
+    axes: Axes, point: tuple[float, float], label: tuple[float, float], scale: float
+) -> None:
+    """A thin line from a label's centre (under the label) to its point, in pixels at
+    ``scale`` pixels a typographic point: 2 points short of the centre, 3 of the point.
+
+    A plain line where an empty annotation's arrow drew the same: building and drawing
+    those arrows took a tenth of the chart's time. Its ends are put in data coordinates,
+    which stay right at any resolution the chart is drawn at.
+    """
+    (px, py), (lx, ly) = point, label
+    length = math.hypot(px - lx, py - ly)
+    if length <= 5 * scale:
+        return
+    ux, uy = (px - lx) / length, (py - ly) / length
+    ends = [(lx + ux * 2 * scale, ly + uy * 2 * scale), (px - ux * 3 * scale, py - uy * 3 * scale)]
+    (x0, y0), (x1, y1) = axes.transData.inverted().transform(ends)
+    axes.add_line(
+        Line2D([x0, x1], [y0, y1], color="#999999", linewidth=0.6, solid_capstyle="butt", zorder=2)
+    )
 
 
 def png(figure: Figure, dpi: int = PNG_DPI) -> bytes:

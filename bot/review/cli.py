@@ -328,6 +328,9 @@ def web_options(args: argparse.Namespace) -> dict[str, Any]:
         "proxy_headers": args.proxy_headers,
         "log_level": "info",
         "access_log": args.access_log,
+        # No "server: uvicorn" on every response: strangers need not know the software,
+        # and each header is checked and written for every turn.
+        "server_header": False,
     }
     if args.proxy_headers:
         options["forwarded_allow_ips"] = args.forwarded_allow_ips

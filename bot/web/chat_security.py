@@ -22,6 +22,7 @@ from limits import RateLimitItem, parse
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.bounded import Bounded
 from bot.web.limits import TooManyRequestsError
 from bot.web.security import cookie_name, is_https
 
@@ -87,19 +88,35 @@ def _set_cookie(secret: bytes, token: str, https: bool) -> str:
     browser. The signed value is URL-safe base64 and dots: nothing in it needs quoting.
     """
     value = URLSafeSerializer(secret, salt=_SALT).dumps(token)
+    if _good(token):  # signed here: the browser's next request need not be checked again
+        _VERIFIED.put((secret, value), token)
     name = f"__Host-{CHAT_COOKIE}" if https else CHAT_COOKIE
     secure = "; Secure" if https else ""
     return f"{name}={value}; HttpOnly; Max-Age={COOKIE_AGE}; Path=/; SameSite=lax{secure}"
 
 
-@functools.lru_cache(maxsize=8192)
+# Cookie values whose signature is good, with their token: a browser's cookie is checked
+# once (or not at all when this process signed it), not on every request.
+_VERIFIED: Bounded[tuple[bytes, str], str] = Bounded(8192)
+
+
 def _verified(secret: bytes, value: str) -> str | None:
-    """A cookie's token once its signature is checked; a browser's cookie is checked once."""
+    """A cookie's token once its signature is checked (None if it is not good)."""
+    known = _VERIFIED.get((secret, value))
+    if known is not None:
+        return known
     try:
         token = URLSafeSerializer(secret, salt=_SALT).loads(value)
     except BadSignature:
         return None
-    return token if isinstance(token, str) and 10 <= len(token) <= 64 else None
+    if not isinstance(token, str) or not _good(token):
+        return None
+    _VERIFIED.put((secret, value), token)
+    return token
+
+
+def _good(token: str) -> bool:
+    return 10 <= len(token) <= 64
 
 
 class MovingWindow:

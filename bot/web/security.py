@@ -222,6 +222,11 @@ def check_login_csrf(request: Request, form: FormData, secret: bytes, now: datet
         raise HTTPException(403, "missing or wrong CSRF token")
 
 
+# Encoded once: they go on every response.
+_HTTP_HEADERS = tuple((name.encode(), value.encode()) for name, value in _HEADERS.items())
+_HTTPS_HEADERS = (*_HTTP_HEADERS, (b"strict-transport-security", HSTS.encode()))
+
+
 class SecurityHeaders:
     """ASGI middleware adding protective headers to every HTTP response (HSTS on HTTPS)."""
 
@@ -233,17 +238,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = dict(_HEADERS)
-        if scope.get("scheme") == "https":
-            extra["strict-transport-security"] = HSTS
+        extra = _HTTPS_HEADERS if scope.get("scheme") == "https" else _HTTP_HEADERS
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                for name, value in extra.items():
-                    if name.encode() not in present:
-                        headers.append((name.encode(), value.encode()))
+                headers += [header for header in extra if header[0] not in present]
                 message["headers"] = headers
             await send(message)
 

@@ -57,7 +57,8 @@ class _Checkpointer:
             return
         self._commits = 0
         with self._guard:
-            if self._thread is None:
+            # (Not alive after a fork: the child process starts a thread of its own.)
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="sqlite-checkpoint", daemon=True
                 )

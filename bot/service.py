@@ -51,6 +51,7 @@ from storage.db import SessionFactory
 
 JST = zoneinfo.ZoneInfo("Asia/Tokyo")
 _BASE_ANSWERS = "jobcard.base_answers"
+_LAST_ANSWER = "jobcard.last_answer"  # session.info: a SaveAnswer left for the state's save
 DELIVERY_MEMORY = timedelta(days=3)
 log = logging.getLogger(__name__)
 
@@ -329,6 +330,8 @@ class ConversationService:
             DeleteData: _delete_data,
         }
         self._handlers.update(handlers or {})
+        # A turn's last answer can be stored with its state when saving is the built-in one.
+        self._saves_with_state = self._handlers[SaveAnswer] is _save_answer
         # Kept as given, not copied: the composition root's mappings import a feature only
         # when one of its names is first looked up.
         self._actions: Mapping[str, Action] = actions or {}
@@ -451,9 +454,20 @@ class ConversationService:
             kept = self._answers.state(record.person_id, record.revision)
             state = kept or ConversationState.from_json(record.stored_state())
             state, reply, deleted = self._turn(session, record, state, inbound, now)
-            if not deleted:
+            last: SaveAnswer | None = session.info.pop(_LAST_ANSWER, None)
+            if deleted and last is not None:
+                _save_answer(EffectContext(session, record.person_id, record.lang, now), last)
+            elif not deleted:
                 self._pin(session, state, now)
-                repo.save_state(session, inbound.person_id, state.to_json(), record.revision, now)
+                if last is None:
+                    repo.save_state(
+                        session, inbound.person_id, state.to_json(), record.revision, now
+                    )
+                else:
+                    answer = (last.dialog, last.field, last.value)
+                    repo.save_answer_and_state(
+                        session, inbound.person_id, answer, state.to_json(), record.revision, now
+                    )
             said = _Said([*routed.said, *reply.steps], reply.lang)
             if altered and said.steps:
                 # The person is told before anything else that the text was changed.
@@ -530,7 +544,15 @@ class ConversationService:
         effect_ctx = EffectContext(session, record.person_id, person.lang, now)
         inserted = 0
         deleted = False
-        for effect, anchor in zip(transition.effects, transition.anchors, strict=True):
+        last = len(transition.effects) - 1
+        for index, (effect, anchor) in enumerate(
+            zip(transition.effects, transition.anchors, strict=True)
+        ):
+            if index == last and isinstance(effect, SaveAnswer) and self._saves_with_state:
+                # The turn's last write before its state: stored with it (see _handle_once;
+                # on PostgreSQL one statement). Nothing reads answers in between.
+                session.info[_LAST_ANSWER] = effect
+                continue
             result = self._run(effect, effect_ctx)
             if isinstance(effect, SetLanguage):
                 effect_ctx = EffectContext(session, record.person_id, effect.lang, now)

@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from limits import RateLimitItem, parse
+from limits import parse
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -135,14 +135,14 @@ class MovingWindow:
 
     def hit(self, rule: str, *key: str) -> int:
         """Count a hit; 0 when allowed, else the seconds until the next one is."""
-        item = _rule(rule)
-        window, now = float(item.get_expiry()), time.monotonic()
+        amount, window = _rule(rule)
+        now = time.monotonic()
         with self._guard:
             self._sweep(now)
             hits = self._hits.setdefault((rule, *key), deque())
             while hits and hits[0] <= now - window:
                 hits.popleft()
-            if len(hits) >= item.amount:
+            if len(hits) >= amount:
                 return max(1, math.ceil(hits[0] + window - now))
             hits.append(now)
             return 0
@@ -153,13 +153,15 @@ class MovingWindow:
             return
         self._since_sweep = 0
         for key, hits in list(self._hits.items()):
-            if not hits or hits[-1] <= now - float(_rule(key[0]).get_expiry()):
+            if not hits or hits[-1] <= now - _rule(key[0])[1]:
                 del self._hits[key]
 
 
 @functools.lru_cache(maxsize=64)
-def _rule(rule: str) -> RateLimitItem:
-    return parse(rule)
+def _rule(rule: str) -> tuple[int, float]:
+    """A rule's hits allowed and its window in seconds (parsed once, used on every hit)."""
+    item = parse(rule)
+    return item.amount, float(item.get_expiry())
 
 
 @dataclass

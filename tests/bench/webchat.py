@@ -1,7 +1,8 @@
 """Benchmark: the browser chat through ``jobcard web`` against the service alone, same database.
 
 Run: ``python -m tests.bench.webchat [--people 100] [--concurrency 4] [--rounds 3]
-[--postgres] [--nojs]``. Each simulated person completes onboarding + profile (10 turns).
+[--postgres] [--nojs] [--against DIR]``. Each simulated person completes onboarding +
+profile (10 turns).
 Both sides run in a process of their own, started the same way: the service alone with
 ``concurrency`` threads calling ``ConversationService.converse``; the web chat as ``jobcard
 web`` ships (the CLI with ``JOBCARD_PUBLIC_URL`` and ``JOBCARD_SECRET_KEY``, behind a proxy
@@ -15,7 +16,10 @@ The browsers are plain HTTP/1.1 keep-alive connections (``http.client``): the lo
 generator shares the machine's cores with the server, and a heavier client would slow the
 server it measures. The sides take turns over ``--rounds`` rounds, each on a fresh
 database; each is reported by its best round (the least disturbed one) with the CPU its
-process spent per turn, which moves far less than wall time on a shared machine.
+process spent per turn, which moves far less than wall time on a shared machine. With
+``--against DIR`` (another checkout, e.g. ``git worktree add /tmp/before HEAD``) that
+tree's ``jobcard web`` takes its turns too, interleaved with this one's: before and after
+on the same machine at the same moments.
 """
 
 from __future__ import annotations
@@ -179,9 +183,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def jobcard_web(url: str) -> Iterator[tuple[int, int]]:
+def jobcard_web(url: str, tree: str | None = None) -> Iterator[tuple[int, int]]:
     """``jobcard web`` as the README runs it behind a proxy, until the block ends: its port
-    and process id."""
+    and process id. ``tree`` runs another checkout's code instead of this one's."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     build_runtime(Settings(database_url=url)).engine.dispose()  # migrate before serving
@@ -191,6 +195,8 @@ def jobcard_web(url: str) -> Iterator[tuple[int, int]]:
         "JOBCARD_PUBLIC_URL": base,
         "JOBCARD_SECRET_KEY": SECRET,
     }
+    if tree is not None:
+        env["PYTHONPATH"] = tree
     command = [sys.executable, "-m", "bot", "web", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]
     with tempfile.TemporaryFile() as errors:
@@ -213,9 +219,11 @@ def jobcard_web(url: str) -> Iterator[tuple[int, int]]:
             process.wait(10)
 
 
-def web(url: str, people: int, concurrency: int, js: bool) -> dict[str, float]:
+def web(
+    url: str, people: int, concurrency: int, js: bool, tree: str | None = None
+) -> dict[str, float]:
     """The conversations as browsers send them, through ``jobcard web`` on loopback."""
-    with jobcard_web(url) as (port, pid):
+    with jobcard_web(url, tree) as (port, pid):
 
         def one(person: int) -> list[float]:
             latencies = []
@@ -270,6 +278,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--nojs", action="store_true", help="also the plain-form path")
+    parser.add_argument("--against", metavar="DIR", help="also another checkout's jobcard web")
     args = parser.parse_args()
     threading.stack_size(1 << 20)
     people, concurrency = args.people, args.concurrency
@@ -279,12 +288,23 @@ def main() -> None:
     }
     if args.nojs:
         sides["web chat (plain forms)"] = lambda url: web(url, people, concurrency, js=False)
+    if args.against:
+        tree = str(Path(args.against).resolve())
+        sides["before (fetch)"] = lambda url: web(url, people, concurrency, True, tree)
+        if args.nojs:
+            sides["before (plain forms)"] = lambda url: web(url, people, concurrency, False, tree)
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
     with database(args.postgres) as make:
         for round_ in range(args.rounds):
-            for n, (name, run) in enumerate(sides.items()):
+            order = list(sides.items())
+            if round_ % 2:  # the web sides in turn first and last after the service
+                order = [order[0], *reversed(order[1:])]
+            for n, (name, run) in enumerate(order):
                 runs[name].append(run(make(f"r{round_}s{n}")))
-            line = ", ".join(f"{k} {v[-1]['turns_per_s']:.0f}/s" for k, v in runs.items())
+            line = ", ".join(
+                f"{name} {r[-1]['turns_per_s']:.0f}/s {r[-1]['cpu_ms']:.2f} ms"
+                for name, r in runs.items()
+            )
             print(f"round {round_ + 1}: {line}", flush=True)
     kind = "PostgreSQL" if args.postgres else "SQLite"
     print(f"{kind}, {people} people × {len(SCRIPT)} turns, {concurrency} at once, best of")

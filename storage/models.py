@@ -71,7 +71,8 @@ def every_table() -> MetaData:
     import storage.juku
     import storage.line
     import storage.people
-    import storage.review  # noqa: F401
+    import storage.review
+    import storage.webchat  # noqa: F401
 
     return Base.metadata
 

@@ -42,7 +42,6 @@ from storage.models import (
     PersonRow,
     every_table,
 )
-from storage.webchat import DocumentLinkRow, ResumeCodeRow, WebMessageRow
 
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_FAILURES = 5
@@ -309,6 +308,8 @@ def join(session: Session, keep: str, drop: str, now: datetime) -> None:
     ``drop``'s answers and conversation are deleted: the caller exports them to the
     person first, unless there were none.
     """
+    from storage.webchat import DocumentLinkRow  # (the web chat's tables, see every_table)
+
     moved = [
         (i, seen or _last_turn(session, drop, now)) for i, seen in identities_of(session, drop)
     ]
@@ -354,6 +355,8 @@ def unlink(session: Session, identity_id: str, now: datetime) -> bool:
     When the identity's id is the person's own id, the person is moved to a new id first.
     Returns False when the identity was not joined to anyone.
     """
+    from storage.webchat import WebMessageRow  # (the web chat's tables, see every_table)
+
     person = resolve(session, identity_id)
     others = [i for i, _ in identities_of(session, person) if i != identity_id]
     if not _has_row(session, identity_id) or not others:
@@ -396,6 +399,8 @@ def _rename_person(session: Session, old: str, new: str) -> str:
 
 def forget_identities(session: Session, person_id: str) -> list[str]:
     """Before deleting a person: every identity id, with their rows and delivery ids gone."""
+    from storage.webchat import ResumeCodeRow  # (the web chat's tables, see every_table)
+
     identities = [identity for identity, _ in identities_of(session, person_id)]
     for identity in identities:
         session.execute(delete(LinkAttemptRow).where(LinkAttemptRow.identity_id == identity))

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
-from storage import importing, people
+from storage import people
 from storage.db import connection_of
 from storage.models import (
     AnswerRow,
@@ -506,7 +506,8 @@ def person_exists(session: Session, person_id: str) -> bool:
 
 def export_person(session: Session, person_id: str) -> dict[str, Any] | None:
     """Everything stored about a person, as JSON-ready data (None if nothing is stored)."""
-    from storage.booking import BookingRow  # (the booking feature's table, see every_table)
+    from storage import importing
+    from storage.booking import BookingRow  # (features' tables, see every_table)
 
     person = session.get(PersonRow, person_id)
     if person is None:

@@ -200,7 +200,10 @@ def jobcard_web(url: str, tree: str | None = None) -> Iterator[tuple[int, int]]:
     command = [sys.executable, "-m", "bot", "web", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        # ``python -m`` puts the working folder first on the path, before PYTHONPATH.
+        process = subprocess.Popen(
+            command, env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=errors
+        )
         try:
             deadline = time.monotonic() + 60
             while True:

@@ -149,6 +149,10 @@ class Features:
 
     def load_all(self) -> None:
         """Import every feature now (servers, and the console once its prompt is shown)."""
+        # First the engine's answer parsers, which the first typed answer needs (the first
+        # prompt does not: `jobcard chat` shows it before they are imported).
+        import bot.engine.answering  # noqa: F401
+
         for feature in FEATURE_NAMES:
             self.parts(feature)
         self.documents()

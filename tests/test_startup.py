@@ -42,6 +42,10 @@ NOT_BEFORE_THE_PROMPT = (
     "matplotlib",
     "sudachipy",
     "pydantic",
+    # The engine's answer parsers: taken with the first typed answer (or the background load).
+    "bot.engine.answering",
+    "bot.engine.coaching",
+    "bot.engine.licences",
     # On SQLite: PostgreSQL's dialect (and its drivers), and the tables of the features.
     "sqlalchemy.dialects.postgresql",
     "storage.audit",

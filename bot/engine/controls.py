@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.engine import answering, flow, holding, prompting, views
+from bot.engine import flow, holding, prompting, views
 from bot.engine.answers import MultiChoiceAnswer
 from bot.engine.effects import DeleteData, SetLanguage
 from bot.engine.localized import Lang
@@ -12,6 +12,9 @@ from bot.engine.model import DialogCatalog, Group, Say
 from bot.engine.payloads import JumpTo, Outcome, Payload, Reply
 from bot.engine.state import ConversationState, Position
 from bot.engine.turn import Turn
+
+# ``answering`` (the answer parsers: dates, licences, coaching) is imported inside the
+# functions that take an answer, not here: `jobcard chat` shows its first prompt sooner.
 
 
 def dialog_for_command(catalog: DialogCatalog, text: str) -> str | None:
@@ -93,6 +96,8 @@ def confirm(turn: Turn, key: str) -> None:
 
 def answer_confirm_delete(turn: Turn, text: str, payload: Payload | None) -> None:
     """Answer "really delete all my data?"."""
+    from bot.engine import answering  # see the note above the first function
+
     decision = answering.yes_no(turn, text, payload)
     if decision is None:
         turn.say(turn.t("yes_no_please"))
@@ -135,10 +140,14 @@ def command(turn: Turn, command: str) -> None:
         views.examples(turn)
         prompting.reprompt(turn)
     elif command == "skip" and state.mode == "more":
+        from bot.engine import answering  # see the note above the first function
+
         answering.more(turn, False)
     elif state.mode == "ask" and command in ("skip", "keep"):
         skip_or_keep(turn, command)
     elif state.mode in ("followup", "merge") and command == "keep":
+        from bot.engine import answering  # see the note above the first function
+
         if holding.held(turn, "thin", "merge") is not None:
             answering.use_held(turn)
         else:
@@ -195,6 +204,8 @@ def back(turn: Turn) -> None:
 
 def skip_or_keep(turn: Turn, command: str) -> None:
     """Skip an optional question, or keep the previous answer."""
+    from bot.engine import answering  # see the note above the first function
+
     question, _group = views.current_question(turn)
     if command == "keep":
         value = views.existing_value(turn)
@@ -221,6 +232,8 @@ def skip_or_keep(turn: Turn, command: str) -> None:
 
 def handle_payload(turn: Turn, payload: Reply) -> None:
     """A button bound to a question: refuse it politely if the question is closed."""
+    from bot.engine import answering  # see the note above the first function
+
     if payload.seq != turn.state.seq:
         stale(turn)
         return
@@ -252,6 +265,8 @@ def handle_payload(turn: Turn, payload: Reply) -> None:
 
 def action(turn: Turn, action: str) -> None:
     """An action button (keep, skip, draft, done, confirm, group edits …)."""
+    from bot.engine import answering  # see the note above the first function
+
     mode = turn.state.mode
     if action == "help":
         turn.say(turn.t("help"))

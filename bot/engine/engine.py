@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
-from bot.engine import answering, controls, flow, prompting, views
+from bot.engine import controls, flow, prompting, views
 from bot.engine.answers import ChoiceAnswer
 from bot.engine.commands import did_you_mean, parse_command
 from bot.engine.effects import (
@@ -178,6 +178,10 @@ def handle(turn: Turn, inbound: Inbound) -> None:
     elif button is not None:
         press(turn, button)
     else:
+        # Imported by the first typed answer, not at start: the answer parsers (dates,
+        # licences, coaching) are not needed to show `jobcard chat`'s first prompt.
+        from bot.engine import answering
+
         answering.text(turn, text)
 
 

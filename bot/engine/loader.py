@@ -24,7 +24,6 @@ from bot.engine.answers import (
     YearMonthAnswer,
     YesNoAnswer,
 )
-from bot.engine.coaching import DEFAULT as DEFAULT_COACHING
 from bot.engine.conditions import Condition, ConditionError, compile_condition
 from bot.engine.families import FAMILIES
 from bot.engine.localized import Localized
@@ -492,7 +491,10 @@ def _coaching(coach: Any, raw: Mapping[str, Any]) -> Coaching | None:
             expects=tuple(coach.get("expects", ())),
         )
     if raw.get("ask") == "long_text" and not raw.get("optional", False):
-        return DEFAULT_COACHING
+        # Only when building a catalog (not when one is read from the cache at start).
+        from bot.engine.coaching import DEFAULT
+
+        return DEFAULT
     return None
 
 

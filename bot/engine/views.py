@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.engine import coaching, holding
+from bot.engine import holding
 from bot.engine.answers import ChoiceAnswer, MultiChoiceAnswer, YesNoAnswer
 from bot.engine.families import family
 from bot.engine.localized import Localized
@@ -464,6 +464,9 @@ def followup(turn: Turn) -> None:
         own = question.coach.followup
         value = str(kept["value"]) if kept is not None else str(existing_value(turn) or "")
         own_text = turn.render(own, entry) if own is not None else None
+        # Imported with the first thin answer: its patterns are not needed for the first prompt.
+        from bot.engine import coaching
+
         text = coaching.followup(value, question.coach, turn.lang, own_text)
     actions = [
         turn.button("coach_keep", "x", "keep"),

@@ -11,7 +11,7 @@ from bot.web import chat_draw as draw
 from bot.web.chat_messages import Shown
 from bot.web.render import make_templates
 
-NASTY = '<script>alert("x")</script> & \'quoted\' \x1eid\x1e {{ m.text }} 山田'
+NASTY = "<script>alert(\"x\")</script> & 'quoted' \x1eid\x1e {{ m.text }} 山田"
 
 
 def _messages() -> list[Shown]:

@@ -16,11 +16,8 @@ import logging
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-
-import platformdirs
 
 import bot.engine
 from bot.engine import LoadedDialogs, load_dialogs
@@ -31,6 +28,15 @@ _PREFIX = "dialogs-"
 
 def default_cache_dir() -> Path:
     """Where the catalog is kept: the user's cache folder for jobcard-coach."""
+    if sys.platform == "linux":
+        # The XDG rule platformdirs follows on Linux, without importing it: platformdirs
+        # (with tempfile) adds about 5 ms to `jobcard chat`'s start, and a cache only has
+        # to be looked for in the same place each time.
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        home = Path(base) if os.path.isabs(base) else Path("~/.cache").expanduser()
+        return home / "jobcard-coach"
+    import platformdirs
+
     return Path(platformdirs.user_cache_dir("jobcard-coach"))
 
 
@@ -72,6 +78,8 @@ def _digest(paths: list[Path], start: str) -> str:
 
 def _store(file: Path, loaded: LoadedDialogs) -> None:
     """Write the catalog atomically (readable by this user only); drop older ones."""
+    import tempfile  # only when building the catalog, not at each start
+
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(

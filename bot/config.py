@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
 from dialogs import DIALOGS_DIR
 
 
@@ -50,6 +48,8 @@ def notify_order(environ: Mapping[str, str]) -> tuple[str, ...]:
 
 def default_database_url() -> str:
     """SQLite in the user's data directory (created if needed)."""
+    import platformdirs  # only without a database URL (it takes about 5 ms to import)
+
     directory = Path(platformdirs.user_data_dir("jobcard-coach", appauthor=False))
     directory.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{directory / 'jobcard.sqlite3'}"

@@ -46,6 +46,8 @@ NOT_BEFORE_THE_PROMPT = (
     "bot.engine.answering",
     "bot.engine.coaching",
     "bot.engine.licences",
+    "bot.engine.dates",
+    "bot.engine.periods",
     # On SQLite: PostgreSQL's dialect (and its drivers), and the tables of the features.
     "sqlalchemy.dialects.postgresql",
     "storage.audit",

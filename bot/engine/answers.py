@@ -13,29 +13,9 @@ from typing import ClassVar
 
 from bot.engine.answer_texts import ANSWER_MESSAGES
 from bot.engine.choices import ChoiceAnswer, MultiChoiceAnswer, Option, YesNoAnswer, match_words
-from bot.engine.dates import (
-    FUTURE_YEARS,
-    MIN_YEAR,
-    UNKNOWN_MONTH,
-    date_text,
-    format_date,
-    format_year_month,
-    is_unknown_month,
-    parse_bare_month,
-    parse_date,
-    parse_year_month,
-    year_month_text,
-    ym_str,
-)
 from bot.engine.localized import Lang, Localized
 from bot.engine.normalize import fold, normalize_text, single_line
 from bot.engine.numeric import format_number, parse_decimal
-from bot.engine.periods import (
-    format_period,
-    has_unknown_month,
-    parse_period_answer,
-    period_value,
-)
 from bot.engine.results import (
     Accepted,
     JSONValue,
@@ -46,6 +26,10 @@ from bot.engine.results import (
     both,
     empty_answer,
 )
+
+# The readers of dates and periods (``bot.engine.dates``, ``bot.engine.periods``) are imported
+# by the methods that read or show one, not here: the dialog catalog read back at start needs
+# these classes, and `jobcard chat` shows its first prompt without those readers.
 
 __all__ = [
     "Accepted",
@@ -274,6 +258,8 @@ class ScaleAnswer:
 
 
 def _year_of(partial: JSONValue, today: datetime.date) -> int | None:
+    from bot.engine.dates import FUTURE_YEARS, MIN_YEAR  # see the note above __all__
+
     if not isinstance(partial, dict):
         return None
     year = partial.get("year")
@@ -285,6 +271,8 @@ def _year_of(partial: JSONValue, today: datetime.date) -> int | None:
 
 def _readback(value: JSONValue, shown: str, lang: Lang) -> str:
     """「…として記録しました。」, saying so when a month was left out as unknown."""
+    from bot.engine.periods import has_unknown_month  # see the note above __all__
+
     key = "recorded_year_only" if has_unknown_month(value) else "recorded_as"
     return ANSWER_MESSAGES[key].format(lang, value=shown)
 
@@ -301,6 +289,15 @@ class YearMonthAnswer:
 
     def parse(self, text: str, ctx: ParseContext, partial: JSONValue = None) -> ParseResult:
         """Read a year-month; a year alone asks for the month (then a bare month completes it)."""
+        from bot.engine.dates import (  # see the note above __all__
+            UNKNOWN_MONTH,
+            is_unknown_month,
+            parse_bare_month,
+            parse_year_month,
+            year_month_text,
+            ym_str,
+        )
+
         if not fold(text):
             return empty_answer(ANSWER_MESSAGES["hint_year_month"])
         now = (ctx.today.year, ctx.today.month)
@@ -330,6 +327,8 @@ class YearMonthAnswer:
 
     def display(self, value: JSONValue, lang: Lang) -> str:
         """「2015年4月」 / "Apr 2015" (「1996年」 / "1996" when the month is unknown)."""
+        from bot.engine.dates import format_year_month  # see the note above __all__
+
         return format_year_month(value, lang) if isinstance(value, str) else str(value)
 
     def readback(self, value: JSONValue, lang: Lang) -> str | None:
@@ -358,6 +357,8 @@ class PeriodAnswer:
         Either end is ``YYYY`` when the person said they don't remember its month. With
         ``allow_future`` a planned period (a course starting next April) is taken too.
         """
+        from bot.engine.periods import parse_period_answer, period_value  # see above __all__
+
         if not fold(text):
             return empty_answer(ANSWER_MESSAGES["hint_period"])
         parsed = parse_period_answer(text, ctx.today, partial)
@@ -373,6 +374,8 @@ class PeriodAnswer:
 
     def display(self, value: JSONValue, lang: Lang) -> str:
         """「2015年4月～現在」 / "Apr 2015 – present"."""
+        from bot.engine.periods import format_period  # see the note above __all__
+
         return format_period(value, lang)
 
     def readback(self, value: JSONValue, lang: Lang) -> str | None:
@@ -395,6 +398,8 @@ class DateAnswer:
 
     def parse(self, text: str, ctx: ParseContext, partial: JSONValue = None) -> ParseResult:
         """Read a date; without a year it is in this year."""
+        from bot.engine.dates import date_text, parse_date  # see the note above __all__
+
         if not fold(text):
             return empty_answer(ANSWER_MESSAGES["hint_date"])
         parsed = parse_date(text, ctx.today)
@@ -409,6 +414,8 @@ class DateAnswer:
 
     def display(self, value: JSONValue, lang: Lang) -> str:
         """「2026年12月1日」 / "1 Dec 2026"."""
+        from bot.engine.dates import format_date  # see the note above __all__
+
         return format_date(value, lang) if isinstance(value, str) else str(value)
 
     def hint(self, lang: Lang) -> str:

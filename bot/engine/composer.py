@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.engine.dates import format_year_month
 from bot.engine.localized import Lang, Localized
 from bot.engine.normalize import fold
 from bot.engine.polite import polite
@@ -341,6 +340,8 @@ def next_steps(
 
 def _planned_licences(answers: Mapping[str, Any], lang: Lang, said: str = "") -> list[str]:
     """Planned licences as aims, leaving out those already named in ``said`` (folded)."""
+    from bot.engine.dates import format_year_month  # not at start: the first prompt needs no dates
+
     lines = []
     for row in answers.get("licenses.licenses") or []:
         if not isinstance(row, dict) or row.get("status") != "planned":
@@ -363,6 +364,8 @@ def _planned_training(
     answers: Mapping[str, Any], lang: Lang, today: date | None, said: str = ""
 ) -> list[str]:
     """Training that starts after today (a plan, not a record), unless ``said`` names it."""
+    from bot.engine.dates import format_year_month  # not at start: the first prompt needs no dates
+
     if today is None:
         return []
     now = f"{today.year:04d}-{today.month:02d}"

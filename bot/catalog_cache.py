@@ -64,14 +64,15 @@ def load_dialogs_cached(
 
 def _digest(paths: list[Path], start: str) -> str:
     digest = hashlib.sha256(f"{sys.version}\0{start}\0".encode())
-    sources = sorted(Path(bot.engine.__file__).parent.glob("*.py"))
+    # Each folder is resolved once, not each file (that took half of this, at every start).
+    sources = sorted(Path(bot.engine.__file__).parent.resolve().glob("*.py"))
     dialogs: list[Path] = []
-    for path in paths:
+    for path in map(Path.resolve, paths):
         dialogs.extend(sorted(path.rglob("*.yaml")) if path.is_dir() else [path])
         if path.is_file():
             dialogs.extend(sorted((path.parent / "examples").glob(path.name)))
     for file in [*sources, *dialogs]:
-        digest.update(f"{file.resolve()}\0".encode())
+        digest.update(f"{file}\0".encode())
         digest.update(file.read_bytes() if file.is_file() else b"\0missing")
     return digest.hexdigest()[:32]
 

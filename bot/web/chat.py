@@ -103,7 +103,12 @@ def _log(request: Request, lang: Lang, messages: list[shown.Shown]) -> Markup:
 
 
 def _values(
-    request: Request, token: str, log: Markup, draft: str, notice: str = ""
+    request: Request,
+    token: str,
+    log: Markup,
+    box: shown.AnswerBox,
+    draft: str,
+    notice: str = "",
 ) -> dict[str, str]:
     """What this request puts into the page or the answer box (a fresh delivery id)."""
     return {
@@ -112,6 +117,7 @@ def _values(
         "draft": draft,
         "notice": notice,
         "log": log,
+        **draw.limit_values(box),
     }
 
 
@@ -166,7 +172,7 @@ def _draw_page(
     environment = request.app.state.templates.env
     page = draw.shape(environment, "chat.html", lang, box, bool(drawn), bool(notice))
     log = _log(request, lang, drawn)
-    values = _values(request, token, log, stored_draft if draft is None else draft, notice)
+    values = _values(request, token, log, box, stored_draft if draft is None else draft, notice)
     response = HTMLResponse(page.fill(values), status_code=status_code)
     chat.keys.remember(request, response, token)
     return protect(response)
@@ -249,21 +255,33 @@ async def send(request: Request) -> Response:
         return RedirectResponse("/#latest", status_code=303)
     if not result.handled:
         return await _after_post(request, token, form)  # what the first post added
-    return _turn_json(request, token, result)
+    return _turn_json(request, token, result, _form_text(form, "shape"))
 
 
-def _turn_json(request: Request, token: str, result: TurnResult) -> Response:
-    """The turn's new messages and the next answer box, drawn from what was just stored."""
+def _turn_json(
+    request: Request, token: str, result: TurnResult, shown_box: str, begun: bool = False
+) -> Response:
+    """The turn's new messages and the next answer box, drawn from what was just stored.
+
+    ``shown_box`` is the shape of the box the form came from: when the next box has the
+    same one, only its new delivery id is sent (``chat.js`` keeps the box, and what is
+    typed in it), not the box again. ``begun``: the page had messages before these.
+    """
     drawn, draft = shown.shown(result.messages)
+    started = begun or bool(drawn)
     log = _log(request, result.lang, drawn)
-    environment = request.app.state.templates.env
-    box = draw.shape(environment, "chat_box.html", result.lang, result.box, bool(drawn))
-    body = {
+    values = _values(request, token, log, result.box, draft)
+    body: dict[str, Any] = {
         "messages": str(log),
-        "box": box.fill(_values(request, token, log, draft)),
         "last": drawn[-1].id if drawn else 0,
         "pending": result.pending,
+        "delivery": values["delivery"],
+        "limit": values["limit"],
     }
+    if shown_box != draw.box_key(result.lang, result.box, started):
+        environment = request.app.state.templates.env
+        box = draw.shape(environment, "chat_box.html", result.lang, result.box, started)
+        body["box"] = box.fill(values)
     return protect(JSONResponse(body))
 
 
@@ -273,17 +291,18 @@ async def _after_post(request: Request, token: str, form: Any) -> Response:
         return RedirectResponse("/#latest", status_code=303)
     after = _form_text(form, "after")
     chat = settings_of(request)
-    return await chat.run(_fragment, request, token, int(after) if after.isdigit() else 0)
+    start = int(after) if after.isdigit() else 0
+    return await chat.run(_fragment, request, token, start, _form_text(form, "shape"))
 
 
-def _fragment(request: Request, token: str, after: int) -> Response:
+def _fragment(request: Request, token: str, after: int, shown_box: str) -> Response:
     chat = settings_of(request)
     messages, person = _read_page(chat, identity_of(token), after)
     drawn, _draft = shown.shown(messages)
     box = shown.answer_box(person.state if person else None, chat.service.catalog)
     pending = next((m.id for m in drawn if m.kind == "pending"), None)
     result = TurnResult(messages, box, _lang(request, person), pending)
-    return _turn_json(request, token, result)
+    return _turn_json(request, token, result, shown_box, begun=after > 0)
 
 
 async def latest(request: Request) -> Response:

@@ -28,8 +28,10 @@ from bot.web.chat_texts import text
 from bot.web.chat_turns import COMMANDS, START
 
 _MARK = "\x1e"  # a control character no template contains
-# What a request puts into a shape; ``log`` is the messages, already drawn.
-SLOTS = ("csrf", "delivery", "draft", "notice", "log")
+# What a request puts into a shape; ``log`` is the messages, already drawn; ``limit`` the
+# open question's length limit (``limit_shown`` as the page writes it), so one box shape
+# serves every limit.
+SLOTS = ("csrf", "delivery", "draft", "notice", "log", "limit", "limit_shown")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +78,21 @@ def texts(lang: Lang) -> dict[str, Any]:
     }
 
 
-@functools.lru_cache(maxsize=128)
+def box_key(lang: Lang, box: shown.AnswerBox, started: bool) -> str:
+    """What the answer box's shape depends on, as the box's form sends it back (``shape``):
+    a turn that leaves it so sends the box's new delivery id (and limit), not the box again."""
+    return f"{lang}.{int(box.long)}.{int(box.limit is not None)}.{int(started)}"
+
+
+def limit_values(box: shown.AnswerBox) -> dict[str, str]:
+    """The ``limit`` slots of the answer box."""
+    limit = box.limit
+    return {"limit": str(limit), "limit_shown": f"{limit:,}"} if limit else _NO_LIMIT
+
+
+_NO_LIMIT = {"limit": "", "limit_shown": ""}
+
+
 def shape(
     environment: Environment,
     name: str,
@@ -86,9 +102,24 @@ def shape(
     notice: bool = False,
 ) -> Shape:
     """Template ``name`` for a language, answer box, begun conversation and notice."""
+    # The limit itself is a slot: only whether there is one makes a shape.
+    kind = shown.AnswerBox(box.long, 1 if box.limit is not None else None)
+    return _shape(environment, name, lang, kind, started, notice)
+
+
+@functools.lru_cache(maxsize=128)
+def _shape(
+    environment: Environment,
+    name: str,
+    lang: Lang,
+    box: shown.AnswerBox,
+    started: bool,
+    notice: bool,
+) -> Shape:
     context = {
         **texts(lang),
         "box": box,
+        "box_key": box_key(lang, box, started),
         "messages": [True] if started else [],
         **{slot: f"{_MARK}{slot}{_MARK}" for slot in SLOTS},
     }

@@ -52,7 +52,8 @@ from tests.bench.service import SCRIPT, _payload
 
 SECRET = "benchmark secret, long enough to sign with"
 _BUTTON = re.compile(r'name="payload" value="([^"]*)" class="(?:option|action)">([^<]*)</button>')
-_FIELD = re.compile(r'name="(csrf_token|delivery)" value="([^"]*)"')
+_FIELD = re.compile(r'name="(csrf_token|delivery|shape)" value="([^"]*)"')
+_DELIVERY = re.compile(r'(name="delivery" value=")[^"]*(")')
 FETCH = {"X-Requested-With": "jobcard-chat"}
 
 
@@ -124,6 +125,7 @@ class Browser:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.address = address
         self.cookie = ""
+        self.box = ""  # the answer box as chat.js keeps it between turns
 
     def request(
         self, method: str, path: str, form: dict[str, str] | None = None, fetch: bool = False
@@ -151,7 +153,11 @@ class Browser:
         if js:
             assert status == 200, (status, content[:200])
             reply = json.loads(content)
-            return str(reply["messages"]) + str(reply["box"])
+            if "box" in reply:
+                self.box = reply["box"]
+            else:  # the same kind of box: chat.js keeps it and puts in the new delivery id
+                self.box = _DELIVERY.sub(rf"\g<1>{reply['delivery']}\g<2>", self.box, 1)
+            return str(reply["messages"]) + self.box
         assert status == 303, (status, content[:200])
         status, _, page = self.request("GET", location.partition("#")[0])
         assert status == 200, status
@@ -165,6 +171,8 @@ class Browser:
 def _turn(browser: Browser, page: str, kind: str, value: str, js: bool) -> str:
     fields = dict(_FIELD.findall(page))
     form = {"csrf_token": fields["csrf_token"], "delivery": fields["delivery"]}
+    if "shape" in fields:  # what chat.js sends: the box's own fields (an older tree has none)
+        form["shape"] = fields["shape"]
     if value == "/start":
         form["payload"] = "c|start"
     elif kind == "text":
@@ -235,6 +243,7 @@ def web(
             try:
                 status, _, page = browser.request("GET", "/")
                 assert status == 200, status
+                browser.box = page.partition('<div id="box">')[2].partition("</form>")[0]
                 for kind, value in SCRIPT:
                     t0 = time.perf_counter()
                     page = _turn(browser, page, kind, value, js)

@@ -109,6 +109,33 @@ def test_a_conversation_on_postgresql_is_kept_in_order(
         assert page.index("山田 太郎") < page.index("やまだ たろう")
 
 
+def test_a_fetch_turn_sends_the_answer_box_only_when_its_shape_changes(
+    server: ChatServer,
+) -> None:
+    browser = _consented(server)
+    fetch = {"x-requested-with": "jobcard-chat"}  # as chat.js sends it
+    form = {
+        "csrf_token": browser.field("csrf_token"),
+        "delivery": browser.field("delivery"),
+        "shape": browser.field("shape"),
+        "text": "山田 太郎",
+    }
+    reply = browser.client.post("/chat", data=form, headers=fetch).json()
+    # The next question has the same short box: only a fresh delivery id comes back.
+    assert "box" not in reply and "山田 太郎" in reply["messages"]
+    assert reply["delivery"] != form["delivery"]
+    assert reply["limit"].isdigit()  # the next question's own length limit, for the counter
+    # That delivery id takes the next answer (the kept box's form works as before).
+    form.update(delivery=reply["delivery"], text="やまだ たろう")
+    again = browser.client.post("/chat", data=form, headers=fetch).json()
+    [person] = _people(server.runtime)
+    assert _answers(server.runtime, person)["profile.furigana"] == "やまだ たろう"
+    # A form from another kind of box (here: a stale or unknown shape) gets the box drawn.
+    form.update(delivery=again["delivery"], text="1980-04-01", shape="en.1.0.0")
+    drawn = browser.client.post("/chat", data=form, headers=fetch).json()
+    assert 'name="shape"' in drawn["box"] and drawn["delivery"] in drawn["box"]
+
+
 def test_the_page_shows_the_newest_messages_and_older_ones_are_dropped(
     server: ChatServer,
 ) -> None:

@@ -165,6 +165,35 @@ def test_a_double_tap_is_handled_once(server: ChatServer, chromium: Any) -> None
     context.close()
 
 
+def test_a_kept_answer_box_takes_the_next_limit_and_loses_nothing_typed(
+    server: ChatServer, chromium: Any
+) -> None:
+    context = chromium.new_context(locale="ja-JP", viewport=PHONE)
+    page = context.new_page()
+    begin(page, server.url)
+    expect(page.locator("#answer")).to_have_attribute("data-limit", "50")
+    page.evaluate("document.getElementById('answer').dataset.mark = 'same box'")
+    send(page, "山田 太郎")
+    # The next question has the same kind of box: it stays (the same element), emptied of
+    # what was sent, with the next question's limit in its counter.
+    answer = page.locator("#answer")
+    expect(answer).to_have_attribute("data-mark", "same box")
+    expect(answer).to_have_value("")
+    expect(answer).to_have_attribute("data-limit", "60")
+    page.fill("#answer", "やまだ")
+    expect(page.locator("#count")).to_have_text("3 / 60文字")
+    # A button pressed with text in the box: the text stays there for the next answer.
+    press(page, "スキップ")
+    expect(answer).to_have_value("やまだ")
+    page.fill("#answer", "やまだ たろう")
+    page.click("button.send")
+    expect(page.locator(".msg.person").last).to_have_text(re.compile("やまだ たろう"))
+    [person] = web_people(server.runtime)
+    with server.runtime.sessions() as session:
+        assert "profile.name" in repo.current_answers(session, person)
+    context.close()
+
+
 def test_a_resume_code_continues_in_a_second_browser(server: ChatServer, chromium: Any) -> None:
     first = chromium.new_context(locale="ja-JP", viewport=PHONE)
     page = first.new_page()

@@ -21,8 +21,9 @@
     if (!box || !count || !box.dataset.limit) {
       return;
     }
-    var limit = parseInt(box.dataset.limit, 10);
     var update = function () {
+      // Read each time: a kept box takes the next question's limit.
+      var limit = parseInt(box.dataset.limit, 10);
       var length = Array.from(box.value.replace(/\r\n/g, "\n")).length;
       count.textContent = box.dataset.count
         .replace("{count}", length.toLocaleString())
@@ -208,21 +209,40 @@
           });
         }
         var added = addMessages(result.json.messages);
-        var box = document.getElementById("box");
-        box.innerHTML = result.json.box;
-        if (pressed && typed.trim()) {
-          // A button was pressed with text in the box: the text stays for the next answer.
-          document.getElementById("answer").value = typed;
+        // What is in the box now stays when a button was pressed (it was not sent) or when
+        // it was changed while the answer was on its way; sent text is in the log.
+        var answer = document.getElementById("answer");
+        var now = answer ? answer.value : "";
+        var changed = now.replace(/\r\n/g, "\n") !== typed.replace(/\r\n/g, "\n");
+        var keep = pressed || changed ? now : "";
+        if (result.json.box === undefined) {
+          // The same kind of box: kept as it is, with the next answer's delivery id and
+          // length limit.
+          form.elements.delivery.value = result.json.delivery;
+          if (answer) {
+            if (answer.value !== keep) {
+              answer.value = keep;
+            }
+            if (result.json.limit) {
+              answer.dataset.limit = result.json.limit;
+            }
+            answer.dispatchEvent(new Event("input"));
+          }
+        } else {
+          document.getElementById("box").innerHTML = result.json.box;
+          if (keep) {
+            document.getElementById("answer").value = keep;
+          }
+          counter();
+          keys();
         }
-        counter();
-        keys();
         if (result.json.pending) {
           watch(result.json.pending, 1000);
         }
         if (added) {
           added.scrollIntoView({ block: "start", behavior: "smooth" });
         }
-        var answer = document.getElementById("answer");
+        answer = document.getElementById("answer");
         if (answer) {
           answer.focus({ preventScroll: true });
         }

@@ -90,6 +90,13 @@ async def deliver_due(
     leaves only the unsent ones to be claimed again.
     """
     deliveries = await asyncio.to_thread(outbox.claim_due, channel, person_id=person_id)
+    return await _send_claimed(outbox, deliveries, send, sent)
+
+
+async def _send_claimed(
+    outbox: Outbox, deliveries: list[Delivery], send: Send, sent: SentIds | None
+) -> int:
+    """Send claimed messages one by one, each acknowledged right after its own send."""
     count = 0
     for delivery in deliveries:
         if sent is not None and delivery.outbox_id in sent:
@@ -124,12 +131,19 @@ def deliver_due_now(
     person_id: str | None = None,
     sent: SentIds | None = None,
 ) -> int:
-    """:func:`deliver_due` for a synchronous channel (the console), outside any event loop."""
+    """:func:`deliver_due` for a synchronous channel (the console), outside any event loop.
+
+    The claim is made here, in this thread: when nothing is due (nearly always) no event
+    loop is started, which took longer than the claim itself at each prompt.
+    """
+    deliveries = outbox.claim_due(channel, person_id=person_id)
+    if not deliveries:
+        return 0
 
     async def send_async(person: str, outbound: list[Outbound]) -> None:
         send(person, outbound)
 
-    return asyncio.run(deliver_due(outbox, channel, send_async, person_id=person_id, sent=sent))
+    return asyncio.run(_send_claimed(outbox, deliveries, send_async, sent))
 
 
 async def _settle(step: Callable[[int], None], outbox_id: int) -> None:

@@ -48,6 +48,7 @@ NOT_BEFORE_THE_PROMPT = (
     "bot.engine.licences",
     "bot.engine.dates",
     "bot.engine.periods",
+    "bot.engine.composer",
     # On SQLite: PostgreSQL's dialect (and its drivers), and the tables of the features.
     "sqlalchemy.dialects.postgresql",
     "storage.audit",

@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from bot.engine.composer import COMPOSERS
 from bot.engine.localized import Lang
 
 Derivation = Callable[[Mapping[str, Any], Lang], str | None]
@@ -96,6 +95,8 @@ SOURCES_SUFFIX = "_sources"
 def known(name: str) -> bool:
     """Whether ``name`` is a derived value (for ``dialogs check``)."""
     if name.startswith(DRAFT_PREFIX):
+        from bot.engine.composer import COMPOSERS  # see derive
+
         return name[len(DRAFT_PREFIX) :].removesuffix(SOURCES_SUFFIX) in COMPOSERS
     return name in DERIVED
 
@@ -109,6 +110,10 @@ def derive(
     the answers it was made from.
     """
     if name.startswith(DRAFT_PREFIX):
+        # Imported with the first draft (the career plan's boxes), not at start: the
+        # composers are not needed for `jobcard chat`'s first prompt.
+        from bot.engine.composer import COMPOSERS
+
         box = name[len(DRAFT_PREFIX) :]
         wants_sources = box.endswith(SOURCES_SUFFIX)
         composer = COMPOSERS.get(box.removesuffix(SOURCES_SUFFIX))

@@ -332,6 +332,13 @@ def web_options(args: argparse.Namespace) -> dict[str, Any]:
         # and each header is checked and written for every turn.
         "server_header": False,
     }
+    try:
+        from bot.web.one_write import OneWriteProtocol
+    except ImportError:  # uvicorn without httptools: its own protocol
+        pass
+    else:
+        # A response's header and body in one write: one packet, one wake-up of the browser.
+        options["http"] = OneWriteProtocol
     if args.proxy_headers:
         options["forwarded_allow_ips"] = args.forwarded_allow_ips
     if args.ssl_certfile:

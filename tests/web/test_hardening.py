@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import socket
 import subprocess
 from collections.abc import Iterator
 from datetime import timedelta
@@ -230,3 +231,28 @@ def test_rate_limits_answer_with_a_clear_429_page(limited: Dashboard) -> None:
         assert client.post(f"/s/{limited.mine}/comments", data=form).status_code == 303
         third = client.post(f"/s/{limited.mine}/comments", data=form)
         assert third.status_code == 429 and "Too many requests" in third.text
+
+
+def test_responses_written_in_one_piece_arrive_whole_on_kept_and_closed_connections(
+    behind_proxy: Dashboard,
+) -> None:
+    # jobcard web's protocol keeps a response's header and body for one write: a response
+    # must still arrive whole, on a kept connection and on one closed after it.
+    assert web_options(_web_args())["http"].__name__ == "OneWriteProtocol"
+    host, port = behind_proxy.url.removeprefix("http://").split(":")
+    request = f"GET /login HTTP/1.1\r\nHost: {host}\r\n"
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(
+            f"{request}\r\n{request}\r\n{request}Connection: close\r\n\r\n".encode()
+        )
+        received = b""
+        while chunk := connection.recv(65536):  # until the server closes the connection
+            received += chunk
+    responses = received.split(b"HTTP/1.1 ")[1:]
+    assert len(responses) == 3
+    for response in responses:
+        head, _, body = response.partition(b"\r\n\r\n")
+        assert head.startswith(b"200 OK")
+        length = re.search(rb"content-length: (\d+)", head)
+        assert length is not None and len(body) == int(length.group(1))
+        assert "ログイン".encode() in body

@@ -48,6 +48,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     A feature's commands are added by the feature itself only when ``argv`` runs one of them
     (importing a feature costs hundreds of milliseconds); otherwise each appears in the
     command list by its name and help (``FEATURE_COMMANDS``). Without ``argv``: every feature.
+    For ``jobcard chat …`` only the chat's parser is built.
     """
     parser = argparse.ArgumentParser(
         prog="jobcard",
@@ -67,6 +68,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     chat.add_argument("--start", metavar="DIALOG_ID", help="open this dialog first")
     chat.add_argument("--out-dir", type=Path, default=Path("."), help="where files are saved")
     add_db_option(chat)
+    if list(argv or ())[:1] == ["chat"]:
+        # `jobcard chat …` is parsed by its own parser: building every other command's
+        # too took about 3 ms of its start (argparse looks up translations for each).
+        return parser
 
     telegram = commands.add_parser(
         "telegram",

@@ -8,7 +8,8 @@ Both sides run in a process of their own, started the same way: the service alon
 web`` ships (the CLI with ``JOBCARD_PUBLIC_URL`` and ``JOBCARD_SECRET_KEY``, behind a proxy
 as the README sets it up, each browser with its own ``X-Forwarded-For`` address so the
 shipped rate limits apply per browser) with ``concurrency`` browsers posting at once. Through
-the web each turn is what ``chat.js`` sends (one POST, JSON back); ``--nojs`` adds the
+the web each turn is what ``chat.js`` sends (one POST, JSON back; the answer box kept, with
+its next delivery id, while its kind stays); ``--nojs`` adds the
 plain-form path (POST, 303, GET of the whole page). Each browser opens the page first
 (counted in the web process's CPU, not as a turn).
 

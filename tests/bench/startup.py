@@ -9,6 +9,11 @@ prints the CPU time the process had used by its first prompt (steadier than wall
 busy machine), and how long the reply to an answer typed the moment the first prompt shows
 takes (the features still loading in the background then). ``-X importtime``
 (``python -X importtime -m bot chat``) shows where an import goes.
+
+``--against DIR`` (another checkout, e.g. ``git worktree add /tmp/before HEAD``) instead
+measures the chat's first prompt and first answer of both checkouts, interleaved (rounds
+alternate which goes first), each with its own cache folder and copy of the database:
+on a shared machine only figures measured side by side compare.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -121,10 +127,49 @@ def measure(start: Start, runs: int) -> tuple[float, float | None]:
     )
 
 
+def _against(folder: Path, db: Path, other: str, rounds: int) -> None:
+    """The chat's first prompt and first answer, this checkout and ``other`` interleaved."""
+    trees = {"this": str(Path(__file__).resolve().parents[2]), "other": other}
+    starts: dict[str, tuple[Start, Start]] = {}
+
+    def use(name: str) -> None:
+        # ``python -m`` puts the working folder first on the path: run from the database's.
+        os.environ["PYTHONPATH"] = trees[name]
+        os.environ["XDG_CACHE_HOME"] = str(folder / f"cache-{name}")
+
+    os.chdir(folder)
+    for name in trees:
+        own = folder / f"{name}.sqlite3"
+        shutil.copy(db, own)
+        use(name)
+        starts[name] = (_first_prompt(own), _first_answer(own))
+        starts[name][0]()  # builds this checkout's catalog cache, unmeasured
+        starts[name][1]()
+    walls: dict[str, list[float]] = {name: [] for name in trees}
+    cpus: dict[str, list[float]] = {name: [] for name in trees}
+    answers: dict[str, list[float]] = {name: [] for name in trees}
+    for round_ in range(rounds):
+        for name in list(trees)[:: 1 if round_ % 2 == 0 else -1]:
+            use(name)
+            for _ in range(3):
+                wall, cpu = starts[name][0]()
+                walls[name].append(wall)
+                cpus[name].append(cpu or 0.0)
+            answers[name].append(starts[name][1]()[0])
+    print(f"load average {os.getloadavg()[0]:.1f}, {rounds} rounds interleaved (medians)")
+    for name, tree in trees.items():
+        print(
+            f"{name} ({tree}): first prompt {statistics.median(walls[name]):.0f} ms wall, "
+            f"{statistics.median(cpus[name]):.0f} ms CPU; {ANSWER} "
+            f"{statistics.median(answers[name]):.0f} ms"
+        )
+
+
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--against", metavar="DIR", help="compare the chat with this checkout")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         # A cache folder of its own: the built dialog catalog is kept there by the first
@@ -133,6 +178,9 @@ def main() -> None:
         os.environ["XDG_CACHE_HOME"] = str(Path(folder) / "cache")
         db = Path(folder) / "bench.sqlite3"
         _run("-m", "bot", "db", "upgrade", "--db", f"sqlite:///{db}")()
+        if args.against:
+            _against(Path(folder), db, str(Path(args.against).resolve()), args.runs)
+            return
         cases = {
             "python -c pass": _run("-c", "pass"),
             "jobcard --help": _run("-m", "bot", "--help"),

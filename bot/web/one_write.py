@@ -37,6 +37,10 @@ class _OneWrite:
         if self._size >= FLUSH_AT:
             self.flush()
 
+    def writelines(self, pieces: Any) -> None:
+        """Keep the pieces in order after what is kept already (as :meth:`write`)."""
+        self.write(b"".join(pieces))
+
     def flush(self) -> None:
         """Write what is kept, in one piece."""
         if not self._pending:

@@ -28,14 +28,7 @@ _PREFIX = "dialogs-"
 
 def default_cache_dir() -> Path:
     """Where the catalog is kept: the user's cache folder for jobcard-coach."""
-    if sys.platform == "linux":
-        # The XDG rule platformdirs follows on Linux, without importing it: platformdirs
-        # (with tempfile) adds about 5 ms to `jobcard chat`'s start, and a cache only has
-        # to be looked for in the same place each time.
-        base = os.environ.get("XDG_CACHE_HOME", "")
-        home = Path(base) if os.path.isabs(base) else Path("~/.cache").expanduser()
-        return home / "jobcard-coach"
-    import platformdirs
+    import platformdirs  # (its rules in one place; the default database path uses it too)
 
     return Path(platformdirs.user_cache_dir("jobcard-coach"))
 

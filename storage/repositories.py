@@ -206,18 +206,14 @@ def _create_statements(dialect: str) -> tuple[Any, Any]:
     return statements
 
 
-_PG_CREATE: list[Any] = []
-
-
+@functools.cache
 def _pg_create() -> Any:
     """PostgreSQL: the conversation row's insert with the person's as a CTE (built once);
     ``added_person`` says whether the person's row went in."""
-    if not _PG_CREATE:
-        person, conversation = _create_statements("postgresql")
-        made = person.cte("made_person")
-        added = select(func.count()).select_from(made).scalar_subquery()
-        _PG_CREATE.append(conversation.add_cte(made).returning(added.label("added_person")))
-    return _PG_CREATE[0]
+    person, conversation = _create_statements("postgresql")
+    made = person.cte("made_person")
+    added = select(func.count()).select_from(made).scalar_subquery()
+    return conversation.add_cte(made).returning(added.label("added_person"))
 
 
 def lock_conversation(

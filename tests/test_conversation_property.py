@@ -86,6 +86,8 @@ def _typed_answer(question: Question) -> str | None:
     spec = question.answer
     if question.options_from is not None:
         return None
+    if isinstance(spec, TextAnswer) and question.check == "reading":
+        return "てすと たろう"  # a reading in kana (ふりがな)
     if isinstance(spec, TextAnswer):
         return "テスト"[: spec.max_length] if spec.max_length < 20 else "テスト株式会社の回答です"
     if isinstance(spec, LongTextAnswer):

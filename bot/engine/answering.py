@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.engine import coaching, flow, holding, prompting, views
+from bot.engine import coaching, flow, holding, prompting, reading_check, views
 from bot.engine.answers import (
     Accepted,
     ChoiceAnswer,
@@ -118,6 +118,10 @@ def answer_text(turn: Turn, text: str) -> None:
         return
     if isinstance(result, Rejected) and _keep_instead(turn, question, result, text):
         return
+    if isinstance(result, Accepted) and reading_check.held_unless_reading(
+        turn, question, result.value
+    ):
+        return
     if isinstance(result, Accepted) and _offer_official(turn, question, group, result.value):
         return
     take(turn, result)
@@ -141,8 +145,8 @@ def _offer_official(turn: Turn, question: Question, group: Group | None, value: 
 
 
 def use_typed(turn: Turn) -> None:
-    """Keep the name as typed rather than the official one offered."""
-    kept = holding.held(turn, "suggest")
+    """Keep the name as typed rather than the official one offered, or a reading not in kana."""
+    kept = holding.held(turn, "suggest", "reading")
     if kept is None or not kept.get("extra"):
         prompting.reprompt(turn)
         return

@@ -209,6 +209,9 @@ def skip_or_keep(turn: Turn, command: str) -> None:
     question, _group = views.current_question(turn)
     if command == "keep":
         value = views.existing_value(turn)
+        if value is None and holding.held(turn, "reading") is not None:
+            answering.use_typed(turn)  # 「このまま」 to a reading kept as it was typed
+            return
         if value is None:
             prompting.reprompt(turn)
             return

@@ -1,4 +1,4 @@
-"""Text kept for a person while it can't be taken as it is: too long, thin, or unclear."""
+"""Text kept for a person while it can't be taken as it is: too long, thin, unclear, not kana."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ __all__ = [
     "unclear_addition",
 ]
 
-HeldWhy = Literal["long", "thin", "merge", "suggest", "paste"]
+HeldWhy = Literal["long", "thin", "merge", "suggest", "paste", "reading"]
 
 
 def position_key(pos: Position) -> str:

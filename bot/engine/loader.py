@@ -237,6 +237,9 @@ def _question(raw: dict[str, Any], path: Path_, ctx: _Context) -> Question | Non
     if raw.get("store") is False and "emit" not in raw:
         message = "an answer that is not stored must go to an action: add 'emit'"
         ctx.error((*path, "store"), step_id, message, "bad_action")
+    if "check" in raw and kind != "text":
+        message = f"check: {raw['check']} works with a 'text' question, not '{kind}'"
+        ctx.error((*path, "check"), step_id, message, "bad_check")
     coach = raw.get("coach")
     examples, families = _examples(raw, path, ctx)
     return Question(
@@ -258,6 +261,7 @@ def _question(raw: dict[str, Any], path: Path_, ctx: _Context) -> Question | Non
         options_from=raw.get("options_from"),
         emit=raw.get("emit"),
         store=raw.get("store", True),
+        check=raw.get("check"),
         line=ctx.line(path),
     )
 

@@ -48,6 +48,8 @@ class Question:
         emit: The name of a service action run once the answer is stored (e.g. a booking).
         store: False hands the answer to the ``emit`` action only, never storing it (a
             pasted document the action reads and forgets).
+        check: A check of a text answer beyond its length: ``reading`` asks for a reading in
+            kana (ふりがな) and keeps anything else until the person confirms it as typed.
         examples: The default examples; ``family_examples`` those for an occupation family
             (see :mod:`bot.engine.families`), shown instead when the person's family has some.
     """
@@ -70,6 +72,7 @@ class Question:
     options_from: str | None = None
     emit: str | None = None
     store: bool = True
+    check: str | None = None
     line: int = 0
 
 

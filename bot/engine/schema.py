@@ -112,6 +112,9 @@ QUESTION: dict[str, Any] = {
         "emit": _ID,
         # The answer goes to the ``emit`` action only and is never stored (a pasted document).
         "store": {"type": "boolean"},
+        # A text answer that should be a reading in kana (ふりがな): anything else is kept
+        # until the person confirms it as typed.
+        "check": {"enum": ["reading"]},
         "min_count": {"type": "integer", "minimum": 0},
         "max_count": {"type": "integer", "minimum": 1},
     },

@@ -163,6 +163,21 @@ MESSAGES: dict[str, Localized] = {
     ),
     "btn_paste_done": L("これで全部です", "That's all"),
     "btn_use_typed": L("入力したとおりにする", "Keep what I typed"),
+    # A reading (ふりがな) that is not in kana: kept, and the person asked (check: reading).
+    "reading_kana": L(
+        "ふりがなは、ひらがなで入力していただけますか？{example}外国のお名前などで、いまの入力のままで"
+        "よろしければ「入力したとおりにする」を押してください。",
+        "Could you type the reading of your name in hiragana{example}? If your name is "
+        "written in Latin letters, press “Keep what I typed”.",
+    ),
+    "reading_example": L("（例: {example}）", ", e.g. “{example}”"),
+    "reading_not_date": L(
+        "生年月日は、ここではお聞きしていません。", "Your date of birth isn't asked here."
+    ),
+    "held_typed": L(
+        "お預かりしている入力：{value}（まだ記録していません）",
+        "What you typed, kept for you: “{value}” (not recorded yet)",
+    ),
     "official_name": L(
         "「{typed}」は、正式には「{official}」という名称です。シートには正式な名称を書くと伝わりやすく"
         "なります。正式な名称でよければ「この答えにする」を、入力したままでよければ「入力したとおりにする」を"

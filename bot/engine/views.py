@@ -179,6 +179,10 @@ def ask(
     if kept is not None and kept["why"] == "long":
         actions.append(turn.button("btn_use_head", "x", "use_head"))
         actions.append(turn.button("btn_show_held", "x", "show_held"))
+    elif kept is not None and kept["why"] == "reading":
+        # Not a reading in kana: the person may keep it as typed (a name in Latin letters).
+        lines.append(turn.t("held_typed", value=kept["value"]))
+        actions.append(turn.button("btn_use_typed", "x", "use_typed"))
     elif kept is not None:
         lines.append(turn.t("held_answer", value=kept["value"]))
         actions.append(turn.button("btn_use_held", "x", "use_held"))

@@ -26,6 +26,7 @@ EXPECTED = {
     "bad_range": (5, "q1"),
     "bad_named": (9, "q1"),
     "bad_action": (7, "q1"),
+    "bad_check": (7, "q1"),
     "id_mismatch": (1, None),
     "unknown_dialog": (1, None),
 }
@@ -95,6 +96,11 @@ steps:
     prompt: {{ja: 質問, en: Q}}
 {extra}
 """
+_TWO_OPTIONS = (
+    "    options:\n"
+    "      - {value: a, label: {ja: A, en: A}}\n"
+    "      - {value: b, label: {ja: B, en: B}}"
+)
 
 
 @pytest.mark.parametrize(
@@ -125,6 +131,8 @@ steps:
             "range",
         ),
         ("number", "    named: {ふつう: 0}", "bad_named", "'scale'"),
+        ("text", "    check: kana", "schema", "check"),
+        ("choice", "    check: reading\n" + _TWO_OPTIONS, "bad_check", "'text' question"),
         ("scale", "    named: {'5': 3}", "bad_named", "reads as a number"),
     ],
 )

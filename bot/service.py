@@ -40,6 +40,7 @@ from bot.engine import (
     build_dialog,
 )
 from bot.engine.choices import Option
+from bot.engine.effects import ForgetAnswer
 from bot.engine.localized import Lang, Localized
 from bot.engine.payloads import Outcome, Payload, RunCommand, encode
 from bot.engine.progress import SectionStatus, section_statuses
@@ -328,6 +329,7 @@ class ConversationService:
             SetConsent: _set_consent,
             ExportData: _export_data,
             DeleteData: _delete_data,
+            ForgetAnswer: _forget_answer,
         }
         self._handlers.update(handlers or {})
         # A turn's last answer can be stored with its state when saving is the built-in one.
@@ -830,6 +832,13 @@ def _export_data(ctx: EffectContext, _effect: ExportData) -> Sequence[Outbound]:
     data = repo.export_person(ctx.session, ctx.person_id) or {}
     content = json.dumps(data, ensure_ascii=False, indent=2).encode()
     return (Document("my-data.json", "application/json", content),)
+
+
+def _forget_answer(ctx: EffectContext, effect: ForgetAnswer) -> Sequence[Outbound]:
+    from storage import memos  # (loaded with the first memo deleted)
+
+    memos.forget_answer(ctx.session, ctx.person_id, effect.dialog, effect.field, ctx.now)
+    return ()
 
 
 def _delete_data(ctx: EffectContext, _effect: DeleteData) -> Sequence[Outbound]:

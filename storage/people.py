@@ -264,8 +264,9 @@ def clear_failures(session: Session, identity_id: str) -> None:
     session.execute(delete(LinkAttemptRow).where(LinkAttemptRow.identity_id == identity_id))
 
 
-# Answers that are settings rather than card content (the language chosen at the start).
-SETUP_DIALOGS = ("onboarding",)
+# Answers that are settings rather than card content (the language chosen at the start),
+# and the person's memos (storage.memos): a memo alone is no card to choose when linking.
+SETUP_DIALOGS = ("onboarding", "memos")
 
 
 def has_answers(session: Session, person_id: str) -> bool:

@@ -44,7 +44,7 @@ def simultaneous_messages_are_serialized(make: RuntimeMaker, rounds: int = 5) ->
             threading.Thread(
                 target=_send_at_once, args=(workers[i], person, i, t, barrier, replies)
             )
-            for i, t in enumerate(["甲", "乙"])
+            for i, t in enumerate(["こう", "おつ"])  # each is a name, and a reading in kana
         ]
         for thread in threads:
             thread.start()
@@ -52,7 +52,7 @@ def simultaneous_messages_are_serialized(make: RuntimeMaker, rounds: int = 5) ->
             thread.join()
         answers = Chat(workers[0].service, person).answers()
         # Whichever came first is the name; the other is the furigana. Nothing is lost.
-        assert {answers["profile.name"], answers["profile.furigana"]} == {"甲", "乙"}
+        assert {answers["profile.name"], answers["profile.furigana"]} == {"こう", "おつ"}
         assert all(replies)
 
 
@@ -76,7 +76,7 @@ def crash_mid_turn_keeps_everything(make: RuntimeMaker) -> None:
 
     def exploding_save(ctx: object, effect: SaveAnswer) -> tuple[()]:
         calls["n"] += 1
-        if effect.value == "CRASH":
+        if effect.value == "くらっしゅ":
             raise RuntimeError("disk on fire")
         repositories.save_answer(
             ctx.session,
@@ -97,7 +97,7 @@ def crash_mid_turn_keeps_everything(make: RuntimeMaker) -> None:
     chat = Chat(service)
     chat.start_profile()
     chat.send("山田 太郎")
-    reply = chat.send("CRASH", delivery_id="boom")
+    reply = chat.send("くらっしゅ", delivery_id="boom")  # a reading in kana, stored
     assert "もう一度送ってください" in reply and "保存されています" in reply
     assert isinstance(chat.last[0], Text)
     assert chat.answers()["profile.name"] == "山田 太郎"

@@ -132,6 +132,8 @@ def test_a_redelivered_keep_press_is_handled_once(chat: Chat) -> None:
         ("スミス・ジョン", True),
         ("ゞゝヴぁ", True),
         ("・ ", False),
+        ("やまだ\ufffdたろう", True),  # a character the channel could not carry
+        ("\ufffd", False),
         ("山田 太郎", False),
         ("やまだ 太郎", False),
         ("Taro Yamada", False),

@@ -54,8 +54,12 @@ def move_on(turn: Turn) -> None:
 
 def text(turn: Turn, text: str) -> None:
     """Typed text that is not a command: what it means depends on the mode."""
+    from bot.engine import memo_screens, memos  # (text written where it can't go is kept)
+
     mode = turn.state.mode
-    if mode == "ask":
+    if mode == "memos":
+        memo_screens.typed(turn, text)
+    elif mode == "ask":
         answer_text(turn, text)
     elif mode == "followup":
         followup(turn, text)
@@ -63,25 +67,29 @@ def text(turn: Turn, text: str) -> None:
         result = _YES_NO.parse(text, parse_context(turn))
         if isinstance(result, Accepted):
             more(turn, bool(result.value))
-        else:
+        elif not memos.kept_at_buttons(turn, text):
             turn.say(prompting.choose_please(turn, text))  # names the buttons shown
             prompting.reprompt(turn)
     elif mode == "confirm_cancel":
-        answer_confirm_cancel(turn, text)
+        if yes_no(turn, text) is not None or not memos.kept_at_buttons(turn, text):
+            answer_confirm_cancel(turn, text)
     elif mode == "menu":
-        turn.say(prompting.choose_please(turn, text, "menu_unknown"))
-        prompting.reprompt(turn)
+        if not memos.kept_at_buttons(turn, text):
+            turn.say(prompting.choose_please(turn, text, "menu_unknown"))
+            prompting.reprompt(turn)
     elif mode == "no_consent":
+        memos.say_not_stored(turn, text)
         gate = prompting.consent_dialog(turn.catalog)
         if gate is not None:
             prompting.ask_consent(turn, gate)
         else:
             prompting.begin(turn)
     elif mode in ("summary", "group_edit", "group_remove"):
-        usual = "summary_hint" if mode == "summary" else None
-        turn.say(prompting.choose_please(turn, text, usual))
-        prompting.reprompt(turn)
-    else:
+        if not memos.kept_at_buttons(turn, text):
+            usual = "summary_hint" if mode == "summary" else None
+            turn.say(prompting.choose_please(turn, text, usual))
+            prompting.reprompt(turn)
+    elif not memos.kept_at_buttons(turn, text):
         prompting.reprompt(turn)
 
 
@@ -116,6 +124,10 @@ def answer_text(turn: Turn, text: str) -> None:
         # Not an answer, but one slip from a command word (「ヘプル」): ask, don't count it.
         views.ask(turn, notice=turn.t("did_you_mean", word=word))
         return
+    from bot.engine import memos  # (see text())
+
+    if isinstance(result, Rejected) and memos.kept_at_question(turn, question, spec, text):
+        return  # written, not chosen (a work history pasted at yes/no): kept as a memo
     if isinstance(result, Rejected) and _keep_instead(turn, question, result, text):
         return
     if isinstance(result, Accepted) and reading_check.held_unless_reading(
@@ -124,6 +136,8 @@ def answer_text(turn: Turn, text: str) -> None:
         return
     if isinstance(result, Accepted) and _offer_official(turn, question, group, result.value):
         return
+    if isinstance(result, Accepted):
+        memos.kept_with_answer(turn, question, spec, text)  # 「はい」 and a work history
     take(turn, result)
 
 

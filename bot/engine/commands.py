@@ -27,6 +27,7 @@ Command = Literal[
     "card",
     "link",
     "unlink",
+    "memo",
 ]
 
 
@@ -66,6 +67,7 @@ for _command, _words in {
     ),
     "link": ("link", "連携", "れんけい", "アカウント連携"),
     "unlink": ("unlink", "連携解除", "連携を解除"),
+    "memo": ("memo", "memos", "メモ", "めも", "メモ一覧", "メモを見る"),
 }.items():
     for _word in _words:
         _WORDS[_fold(_word)] = _command  # type: ignore[assignment]

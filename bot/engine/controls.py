@@ -136,6 +136,10 @@ def command(turn: Turn, command: str) -> None:
         prompting.reprompt(turn)
     elif command == "back":
         back(turn)
+    elif command == "memo":
+        from bot.engine import memo_screens  # (loaded with the first memo)
+
+        memo_screens.open_list(turn, use=False)
     elif command == "examples" and state.mode in ("ask", "followup"):
         views.examples(turn)
         prompting.reprompt(turn)
@@ -160,6 +164,11 @@ def back(turn: Turn) -> None:
     """Go back to the previous question, offering the old answer as default."""
     state = turn.state
     cursor = state.active
+    if state.mode == "memos":
+        from bot.engine import memo_screens  # (loaded with the first memo)
+
+        memo_screens.back(turn)
+        return
     if state.mode == "group_edit":
         flow.show_summary(turn)
         return
@@ -242,7 +251,11 @@ def handle_payload(turn: Turn, payload: Reply) -> None:
         return
     kind, value = payload.kind, payload.value
     mode = turn.state.mode
-    if mode == "confirm_cancel":
+    if mode == "memos":
+        from bot.engine import memo_screens  # (loaded with the first memo)
+
+        memo_screens.press(turn, kind, value)
+    elif mode == "confirm_cancel":
         answering.answer_confirm_cancel(turn, "", payload)
     elif kind == "x":
         action(turn, value)
@@ -288,6 +301,10 @@ def action(turn: Turn, action: str) -> None:
         answering.use_held(turn)
     elif mode == "ask" and action == "use_typed":
         answering.use_typed(turn)
+    elif mode == "ask" and action == "memo_use":
+        from bot.engine import memo_screens  # (loaded with the first memo)
+
+        memo_screens.open_list(turn, use=True)
     elif mode == "merge" and action in ("merge_append", "merge_replace"):
         answering.merge(turn, append=action == "merge_append")
     elif mode == "ask" and action in ("use_draft", "extend_draft"):

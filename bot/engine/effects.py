@@ -18,6 +18,14 @@ class SaveAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class ForgetAnswer:
+    """Delete every stored value of ``dialog.field``, history too (a memo the person deleted)."""
+
+    dialog: str
+    field: str
+
+
+@dataclass(frozen=True, slots=True)
 class SetLanguage:
     """Remember the person's language."""
 
@@ -59,4 +67,13 @@ class Emit:
     value: Any = None
 
 
-Effect = SaveAnswer | SetLanguage | SetConsent | ExportData | DeleteData | MakeCard | Emit
+Effect = (
+    SaveAnswer
+    | ForgetAnswer
+    | SetLanguage
+    | SetConsent
+    | ExportData
+    | DeleteData
+    | MakeCard
+    | Emit
+)

@@ -140,6 +140,10 @@ def handle(turn: Turn, inbound: Inbound) -> None:
     if gate is not None and turn.consented is not True:
         active = state.active.dialog if state.active is not None else None
         if active != gate:
+            if inbound.payload is None:
+                from bot.engine import memos  # (said only when written text was sent)
+
+                memos.say_not_stored(turn, text)
             prompting.ask_consent(turn, gate)
             return
     if command == "mydata":

@@ -83,7 +83,7 @@ def reprompt(turn: Turn) -> None:
         turn.say(turn.t("paused"))
     elif mode == "no_consent":
         turn.say(turn.t("no_consent"))
-    elif state.active is None and mode not in ("menu", "confirm_delete"):
+    elif state.active is None and mode not in ("menu", "confirm_delete", "memos"):
         flow.show_menu(turn)
     else:
         render(turn)
@@ -116,6 +116,10 @@ def render(turn: Turn, *, buttons_only: bool = False) -> None:
         views.confirm(turn, "confirm_cancel", title=turn.dialog.title.get(turn.lang))
     elif mode == "confirm_delete":
         views.confirm(turn, "confirm_delete")
+    elif mode == "memos":
+        from bot.engine import memo_screens  # (loaded with the first memo)
+
+        memo_screens.render(turn)
 
 
 def fold(text: str) -> str:
@@ -132,7 +136,7 @@ def shown_buttons(turn: Turn) -> list[Button]:
 def _rendered(turn: Turn) -> list[Choices]:
     """Render what is open now without keeping it: the person's current screen."""
     mode = turn.state.mode
-    if mode not in ("menu", "confirm_delete") and turn.state.active is None:
+    if mode not in ("menu", "confirm_delete", "memos") and turn.state.active is None:
         return []
     if mode in ("start", "paused", "no_consent"):
         return []

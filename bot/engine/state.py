@@ -20,6 +20,7 @@ Mode = Literal[
     "confirm_delete",  # "really delete all my data?"
     "paused",  # paused; any message resumes
     "no_consent",  # consent refused; nothing is stored
+    "memos",  # the person's memos (a list, one memo, or "delete it?"), over ``memo["back"]``
 ]
 
 STATE_FORMAT = 1
@@ -69,6 +70,9 @@ class ConversationState:
         selection: Options ticked so far in a multiple-choice question.
         resume: The mode to return to after a pause or a confirmation.
         target: The group whose entries are being edited or removed.
+        memo: While the memos are shown (mode ``memos``): the mode to go back to, whether a
+            memo picked answers the open question, and which screen and memo are shown
+            (``{"back": …, "use": …, "view": "list"|"one"|"delete", "id": …}``).
     """
 
     mode: Mode = "start"
@@ -80,6 +84,7 @@ class ConversationState:
     selection: list[str] = field(default_factory=list)
     resume: Mode | None = None
     target: str | None = None
+    memo: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready copy of the state."""
@@ -94,6 +99,7 @@ class ConversationState:
             "selection": list(self.selection),
             "resume": self.resume,
             "target": self.target,
+            "memo": copy.deepcopy(self.memo),
         }
 
     @classmethod
@@ -126,6 +132,7 @@ class ConversationState:
             selection=list(self.selection),
             resume=self.resume,
             target=self.target,
+            memo=_copy_value(self.memo),
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.engine.localized import Lang, Localized
+from bot.engine.memo_texts import MEMO_MESSAGES
 
 L = Localized
 
@@ -291,6 +292,7 @@ MESSAGES: dict[str, Localized] = {
         "・English / 日本語（/lang）…言語を切り替えます\n"
         "・ジョブ・カードを作成（/card）…いまの回答でジョブ・カードを作ります\n"
         "・連携（/link）…ほかのアプリやブラウザでも、同じジョブ・カードを続けられるようにします\n"
+        "・メモ（/memo）…答えにできなかった文章を残した「メモ」を見たり、削除したりします\n"
         "・マイデータ（/mydata）…保存されたデータを受け取ります\n"
         "・データ削除（/delete）…保存されたデータをすべて削除します",
         "Commands:\n"
@@ -304,6 +306,7 @@ MESSAGES: dict[str, Localized] = {
         "• “日本語” (Japanese) / “English” (/lang) – switch language\n"
         "• card (/card) – make your Job Card from your answers so far\n"
         "• link (/link) – continue the same Job Card from another app or the browser\n"
+        "• memo (/memo) – read or delete your memos (writing kept when it couldn't answer)\n"
         "• my data (/mydata) – receive the data stored about you\n"
         "• delete (/delete) – delete everything stored about you",
     ),
@@ -392,6 +395,7 @@ MESSAGES: dict[str, Localized] = {
         "Sorry, something went wrong on our side. Please send that again; "
         "your earlier answers are safe.",
     ),
+    **MEMO_MESSAGES,
 }
 
 

@@ -136,6 +136,9 @@ class Linking:
             keep, drop = person, other
         else:
             keep, drop = other, person
+        from storage import memos  # (memos are no card: the person keeps both sides')
+
+        memos.carry(session, keep, drop, now)
         said: list[Outbound] = [Text(say("linked", lang))]
         if mine and theirs:
             data = repo.export_person(session, drop) or {}

@@ -29,8 +29,8 @@ from storage.review import (
 
 JST = zoneinfo.ZoneInfo("Asia/Tokyo")
 OPEN_STATES = (State.SUBMITTED, State.IN_REVIEW, State.CHANGES_REQUESTED, State.RESUBMITTED)
-# The chat's own dialogs are not part of the card.
-_NOT_CARD = frozenset({"submit", "review_comments"})
+# The chat's own dialogs are not part of the card, nor are the person's memos.
+_NOT_CARD = frozenset({"submit", "review_comments", "memos"})
 
 
 class ReviewRefused(Exception):

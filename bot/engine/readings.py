@@ -40,19 +40,24 @@ def has_kana(s: str) -> bool:
     return _HAS_KANA.search(s) is not None
 
 
-# A reading as people type it: hiragana, katakana (full and half width, small ones), voicing
-# and iteration marks, the long-vowel mark, a middle dot (・ ･ ·) and spaces between words.
-# U+FFFD stands for a character the channel could not carry (the person is told so as the
-# message arrives): it says nothing about whether the rest is a reading.
-_KANA_READING: Final = re.compile(
-    "[\u3041-\u3096\u309b-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff65-\uff9f\u00b7 \u3000\ufffd]+"
-)
+@functools.cache
+def _kana_reading() -> re.Pattern[str]:
+    # A reading as people type it: hiragana, katakana (full and half width, small ones),
+    # voicing and iteration marks, the long-vowel mark, a middle dot (・ ･ ·) and spaces.
+    # U+FFFD stands for a character the channel could not carry (the person is told so as
+    # the message arrives): it says nothing about whether the rest is a reading. Compiled on
+    # first use, like the kanji ranges: `jobcard chat` shows its first prompt without it.
+    return re.compile(
+        "[\u3041-\u3096\u309b-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff65-\uff9f\u00b7 \u3000\ufffd]+"
+    )
+
+
 _SEPARATORS: Final = " \u3000\u30fb\uff65\u00b7\ufffd"
 
 
 def is_kana_reading(s: str) -> bool:
     """Whether ``s`` is in kana only, as a reading is (「やまだ たろう」「ヤマダ・タロウ」)."""
-    return _KANA_READING.fullmatch(s) is not None and bool(s.strip(_SEPARATORS))
+    return _kana_reading().fullmatch(s) is not None and bool(s.strip(_SEPARATORS))
 
 
 @functools.cache

@@ -140,8 +140,9 @@ def handle(turn: Turn, inbound: Inbound) -> None:
     if gate is not None and turn.consented is not True:
         active = state.active.dialog if state.active is not None else None
         if active != gate:
-            if inbound.payload is None:
-                from bot.engine import memos  # (said only when written text was sent)
+            if inbound.payload is None and len(text) >= 10:
+                # Writing sent before consent is not kept: say so (no writing is this short).
+                from bot.engine import memos
 
                 memos.say_not_stored(turn, text)
             prompting.ask_consent(turn, gate)

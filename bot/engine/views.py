@@ -16,7 +16,6 @@ from bot.engine.answers import (
 )
 from bot.engine.families import family
 from bot.engine.localized import Localized
-from bot.engine.memos import has_memos
 from bot.engine.messages import Button, Choices, Text
 from bot.engine.model import NEW_ENTRY, Dialog, Group, Question
 from bot.engine.payloads import OpenSection, RunCommand, encode, reply_prefix
@@ -236,9 +235,12 @@ def ask(
         actions.append(turn.button("btn_examples", "x", "examples"))
     if question.optional:
         actions.append(turn.button("btn_skip", "x", "skip"))
-    if isinstance(answer, TextAnswer | LongTextAnswer) and has_memos(turn):
-        # Text kept from a question that could not take it (bot.engine.memos) can go in here.
-        actions.append(turn.button("memo_btn_use", "x", "memo_use"))
+    if isinstance(answer, TextAnswer | LongTextAnswer):
+        from bot.engine.memos import has_memos  # (not needed for the first prompt)
+
+        if has_memos(turn):
+            # Text kept from a question that could not take it can go in here.
+            actions.append(turn.button("memo_btn_use", "x", "memo_use"))
     if unfinished_entry(turn):
         actions.append(turn.button("btn_drop_entry", "x", "drop_entry"))
     turn.out.append(Choices("\n".join(lines), tuple(options), tuple(actions)))

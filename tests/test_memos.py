@@ -13,6 +13,7 @@ from bot.channels import telegram_keyboard
 from bot.engine import Choices, Document
 from bot.engine.memo_texts import MEMO_MESSAGES
 from bot.engine.memos import looks_like_content
+from bot.review.service import card_answers
 from storage import people
 from storage import repositories as repo
 from tests.chat import Chat
@@ -196,10 +197,12 @@ def test_a_memo_too_long_for_the_question_is_held_never_cut(chat: Chat) -> None:
     assert long in shown
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
 def test_writing_at_the_menu_is_kept_and_memos_carry_across_linking(
-    make_runtime: RuntimeFactory, sqlite_url: str
+    request: pytest.FixtureRequest, make_runtime: RuntimeFactory, sqlite_url: str, database: str
 ) -> None:
-    runtime: Runtime = make_runtime(sqlite_url)
+    url = sqlite_url if database == "sqlite" else request.getfixturevalue("pg_url")
+    runtime: Runtime = make_runtime(url)
     telegram, web = Chat(runtime.service, "telegram:111"), Chat(runtime.service, "web:browser")
     web.start_profile()
     web.send("メニュー")
@@ -218,6 +221,8 @@ def test_writing_at_the_menu_is_kept_and_memos_carry_across_linking(
         answers = repo.current_answers(session, person)
     assert answers["profile.name"] == "鈴木 一郎"
     assert [v["text"] for k, v in answers.items() if k.startswith("memos.")] == [PASTE]
+    # Never part of the card a counselor is sent.
+    assert not any(key.startswith("memos.") for key in card_answers(answers))
 
 
 def test_in_english(chat: Chat) -> None:

@@ -304,3 +304,18 @@ def test_the_console_script_keeps_a_paste_at_yes_no(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert KEPT in result.stdout
     assert "メモ（51文字）：\n" + PASTE in result.stdout  # read back whole, line break kept
+
+
+def test_typing_instead_of_picking_a_memo_answers_the_question(chat: Chat) -> None:
+    _at_experience(chat)
+    chat.send(PASTE)
+    chat.send("はい")
+    chat.send("/skip")
+    chat.press("確定する")
+    _to_duties(chat)
+    chat.press("メモから入れる")
+    typed = "法人のお客さま40社を担当し、事務機器の提案と契約の更新を行いました。売上は年8千万円。"
+    assert "学んだこと" in chat.send(typed)  # taken as the answer, not kept as a memo
+    assert "職務の内容" in chat.send("戻る")
+    assert typed in chat.text  # offered back as the answer given
+    assert len(_memos(chat)) == 1

@@ -153,10 +153,18 @@ class Features:
         # prompt does not: `jobcard chat` shows it before they are imported).
         import bot.engine.answering  # noqa: F401
 
+        # Then SQLAlchemy's ORM with the core tables' classes: a turn runs Core statements,
+        # but the features' actions and the tools use ORM sessions.
+        import storage.models  # noqa: F401
+
         for feature in FEATURE_NAMES:
             self.parts(feature)
         self.documents()
+        from sqlalchemy.orm import configure_mappers
+
         from bot.documents import chat  # noqa: F401  (the card handler's module)
+
+        configure_mappers()  # (else the first turn to use the ORM would do it)
 
     def preload(self) -> None:
         """``load_all`` in a background thread, while a person reads and types.

@@ -11,10 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.bounded import Bounded
 from bot.engine import (
@@ -49,6 +48,11 @@ from bot.people import Linking
 from storage import outbox, people
 from storage import repositories as repo
 from storage.db import SessionFactory
+
+if TYPE_CHECKING:
+    # (Types only: a turn runs no ORM, and `jobcard chat` shows its first prompt before
+    # SQLAlchemy's ORM is imported; see storage.db.SessionFactory.)
+    from sqlalchemy.orm import Session, sessionmaker
 
 JST = zoneinfo.ZoneInfo("Asia/Tokyo")
 _BASE_ANSWERS = "jobcard.base_answers"
@@ -693,7 +697,9 @@ class ConversationService:
         sender crashed is claimed again after the lease, under the same ``outbox_id``.
         """
         now = self._clock()
-        with self._sessions.begin() as session:
+        # A unit of work on a connection, like a turn's: the check at every prompt of the
+        # console, which usually finds nothing due, then needs no ORM session.
+        with self._begin_unit() as session:
             items = outbox.claim_due(
                 session, channel, now, limit, person_id=person_id, order=self.notify_order
             )

@@ -7,12 +7,18 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    _SessionMaker = sessionmaker[Session]
+else:
+    _SessionMaker = object  # see SessionFactory: the ORM is imported when first used
 
 WRITE = "jobcard_write"  # execution option: this connection's transaction will write
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a SQLite writer waits for another one to finish
@@ -153,42 +159,98 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return engine
 
 
-class SessionFactory(sessionmaker[Session]):
+class SessionFactory(_SessionMaker):
     """Sessions whose ``begin()`` declares a writing transaction (``BEGIN IMMEDIATE``).
 
     ``sessions()`` is for reading: on SQLite it never queues behind a writer.
     ``sessions.begin()`` is the unit of work that writes and commits.
+
+    A ``sessionmaker`` to the type checker and in use, but its ``sessionmaker`` (and with it
+    SQLAlchemy's ORM, about a sixth of `jobcard chat`'s start) is made when first used: each
+    message's unit of work (:meth:`begin_unit`) runs Core statements on a connection and
+    makes an ORM session only if something in the turn uses one.
     """
 
     def __init__(self, engine: Engine) -> None:
-        super().__init__(engine, expire_on_commit=False)
+        self._engine = engine
         self._writer = engine.execution_options(**{WRITE: True})
+        self._maker: sessionmaker[Session] | None = None
+
+    def _sessions(self) -> sessionmaker[Session]:
+        if self._maker is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._maker = sessionmaker(self._engine, expire_on_commit=False)
+        return self._maker
+
+    def __call__(self, **local_kw: Any) -> Session:
+        """A session for reading (or for a unit of work the caller commits)."""
+        return self._sessions()(**local_kw)
+
+    def __getattr__(self, name: str) -> Any:
+        # Everything else a sessionmaker has (``kw``, ``configure`` …), from the real one.
+        return getattr(self._sessions(), name)
 
     def begin(self) -> contextlib.AbstractContextManager[Session]:
         """A session in a writing transaction, committed at the end of the block."""
-        session = self(bind=self._writer)
+        session = self._sessions()(bind=self._writer)
         return session._maker_context_manager()
 
     @contextlib.contextmanager
     def begin_unit(self) -> Iterator[Session]:
         """Like :meth:`begin`, with the transaction on a Core connection (each message's turn).
 
-        The session is bound to the connection and begins no transaction of its own until
-        the ORM is used (it then joins the connection's, and is flushed before the commit).
-        Repository functions run their statements on the connection (:func:`connection_of`):
-        the session's transaction bookkeeping would cost a turn more than a statement does.
+        What it yields is a :class:`Session` to its users, made only when the ORM is used:
+        ``info`` and the connection (:func:`connection_of`) need none. The session is bound
+        to the connection and begins no transaction of its own until the ORM is used (it
+        then joins the connection's, and is flushed before the commit). Repository functions
+        run their statements on the connection: the session's transaction bookkeeping would
+        cost a turn more than a statement does.
         """
         with self._writer.begin() as connection:
-            session = Session(
-                bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
-            )
+            unit = _UnitSession(connection)
             try:
-                yield session
-                if session.in_transaction():
+                yield cast("Session", unit)
+                session = unit.made
+                if session is not None and session.in_transaction():
                     session.flush()
             finally:
-                if session.in_transaction() or session.identity_map:
+                session = unit.made
+                if session is not None and (session.in_transaction() or session.identity_map):
                     session.close()  # (a session the turn never used holds nothing)
+
+
+class _UnitSession:
+    """The session of one :meth:`SessionFactory.begin_unit`, made when the ORM is first used.
+
+    ``bind`` (the unit's connection) and ``info`` are its own; any other attribute makes
+    the real ``Session`` (importing the ORM then, if nothing has yet) and is that session's.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.bind = connection
+        self.made: Session | None = None
+        self._info: dict[Any, Any] = {}
+
+    @property
+    def info(self) -> dict[Any, Any]:
+        """The session's ``info`` (the one dictionary, before and after it is made)."""
+        return self._info if self.made is None else self.made.info
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session(), name)
+
+    def _session(self) -> Session:
+        if self.made is None:
+            from sqlalchemy.orm import Session
+
+            self.made = Session(
+                bind=self.bind,
+                expire_on_commit=False,
+                join_transaction_mode="rollback_only",
+                info=self._info,
+            )
+        return self.made
 
 
 def connection_of(session: Session) -> Connection:

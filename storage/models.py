@@ -1,63 +1,45 @@
-"""SQLAlchemy models: people, conversations, answers with history, deliveries, dialog snapshots."""
+"""ORM classes of the core tables: people, conversations, answers with history, deliveries,
+dialog snapshots, the outbox, identities and link codes.
+
+Each is mapped onto its Core table in ``storage.tables`` (the one definition of the columns:
+the annotations here only type the attributes). The turns of a conversation need none of
+this: they run Core statements on the tables, so `jobcard chat` shows its first prompt before
+the ORM is imported. Tools, features and tests use these classes.
+"""
 
 # No ``from __future__ import annotations`` here: with real annotations SQLAlchemy reads each
-# ``Mapped[...]`` as it is instead of evaluating its text (a millisecond of every start).
+# ``Mapped[...]`` as it is instead of evaluating its text (a millisecond of each import).
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    DateTime,
-    Dialect,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    TypeDecorator,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeEngine
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from storage import tables
+from storage.tables import NAMING, JSONValue
 
-
-class JSONValue(TypeDecorator[Any]):
-    """JSON, stored as JSONB on PostgreSQL.
-
-    Chosen when a dialect first uses the type, not with ``with_variant(JSONB(), …)``: that
-    needs JSONB at import, and importing SQLAlchemy's PostgreSQL dialect (with its drivers)
-    is a twentieth of `jobcard chat`'s start on SQLite. Behaves as ``JSON()`` otherwise.
-    """
-
-    impl = JSON
-    cache_ok = True
-    # As JSON() has them (TypeDecorator does not pass these two on to its impl): a Python
-    # None is stored as JSON null, and values (dicts, lists) are not hashable.
-    should_evaluate_none = True
-    hashable = False
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        """JSONB on PostgreSQL, JSON elsewhere."""
-        if dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import JSONB
-
-            return dialect.type_descriptor(JSONB())
-        return dialect.type_descriptor(JSON())
+__all__ = [
+    "NAMING",
+    "AnswerRow",
+    "Base",
+    "ConversationRow",
+    "DeliveryRow",
+    "DialogSnapshotRow",
+    "IdentityRow",
+    "JSONValue",
+    "LinkAttemptRow",
+    "LinkCodeRow",
+    "OutboxRow",
+    "PersonRow",
+    "every_table",
+]
 
 
 class Base(DeclarativeBase):
-    """Declarative base with named constraints (so migrations can refer to them)."""
+    """Declarative base on the core tables' metadata (``storage.tables``)."""
 
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = tables.metadata
 
 
 def every_table() -> MetaData:
@@ -71,7 +53,6 @@ def every_table() -> MetaData:
     import storage.importing
     import storage.juku
     import storage.line
-    import storage.people
     import storage.review
     import storage.webchat  # noqa: F401
 
@@ -81,62 +62,59 @@ def every_table() -> MetaData:
 class PersonRow(Base):
     """A person, identified as ``CHANNEL:ID``."""
 
-    __tablename__ = "people"
+    __table__ = tables.people
 
-    id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    lang: Mapped[str] = mapped_column(String(2), default="ja")
-    consent: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    id: Mapped[str]
+    lang: Mapped[str]
+    consent: Mapped[bool | None]
+    consent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
 
 
 class ConversationRow(Base):
     """A person's conversation state; its row is locked while one of their messages is handled."""
 
-    __tablename__ = "conversations"
+    __table__ = tables.conversations
 
-    person_id: Mapped[str] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
-    )
-    state: Mapped[dict[str, Any] | None] = mapped_column(JSONValue, nullable=True)
-    revision: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    person_id: Mapped[str]
+    state: Mapped[dict[str, Any] | None]
+    revision: Mapped[int]
+    updated_at: Mapped[datetime]
 
 
 class AnswerRow(Base):
     """One stored value of one field; an edit adds a row and keeps the old one as history."""
 
-    __tablename__ = "answers"
-    __table_args__ = (Index("ix_answers_person_current", "person_id", "is_current"),)
+    __table__ = tables.answers
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    dialog_id: Mapped[str] = mapped_column(String(40))
-    field: Mapped[str] = mapped_column(String(40))
-    value: Mapped[Any] = mapped_column(JSONValue, nullable=True)
-    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    id: Mapped[int]
+    person_id: Mapped[str]
+    dialog_id: Mapped[str]
+    field: Mapped[str]
+    value: Mapped[Any]
+    is_current: Mapped[bool]
+    created_at: Mapped[datetime]
 
 
 class DeliveryRow(Base):
     """A channel delivery already handled, so a re-delivery is dropped."""
 
-    __tablename__ = "deliveries"
+    __table__ = tables.deliveries
 
-    delivery_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    delivery_id: Mapped[str]
+    received_at: Mapped[datetime]
 
 
 class DialogSnapshotRow(Base):
     """The content of a dialog version some conversation was started on."""
 
-    __tablename__ = "dialog_snapshots"
+    __table__ = tables.dialog_snapshots
 
-    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
-    dialog_id: Mapped[str] = mapped_column(String(40))
-    version: Mapped[int] = mapped_column(Integer)
-    spec: Mapped[dict[str, Any]] = mapped_column(JSONValue)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    digest: Mapped[str]
+    dialog_id: Mapped[str]
+    version: Mapped[int]
+    spec: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
 
 
 class OutboxRow(Base):
@@ -149,17 +127,48 @@ class OutboxRow(Base):
     ``failed``. ``cancelled`` rows (a cancelled booking's reminders) are never sent.
     """
 
-    __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_due", "status", "due_at"),)
+    __table__ = tables.outbox
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    key: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=True)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    kind: Mapped[str] = mapped_column(String(20))
-    payload: Mapped[Any] = mapped_column(JSONValue)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    id: Mapped[int]
+    person_id: Mapped[str]
+    key: Mapped[str | None]
+    due_at: Mapped[datetime]
+    kind: Mapped[str]
+    payload: Mapped[Any]
+    status: Mapped[str]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    attempts: Mapped[int]
+
+
+class IdentityRow(Base):
+    """A channel identity (``web:…``, ``telegram:…``) joined to a person (``storage.people``)."""
+
+    __table__ = tables.identities
+
+    id: Mapped[str]
+    person_id: Mapped[str]
+    linked_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class LinkCodeRow(Base):
+    """A one-time 6-digit code that joins another identity to ``person_id``."""
+
+    __table__ = tables.link_codes
+
+    code: Mapped[str]
+    person_id: Mapped[str]
+    identity_id: Mapped[str]
+    expires_at: Mapped[datetime]
+
+
+class LinkAttemptRow(Base):
+    """Wrong codes typed by one identity; five in a row lock it for ten minutes."""
+
+    __table__ = tables.link_attempts
+
+    identity_id: Mapped[str]
+    failures: Mapped[int]
+    locked_until: Mapped[datetime | None]

@@ -11,14 +11,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import Table, and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select, update
 
 from storage import people
-from storage.models import OutboxRow
+from storage.db import connection_of
 from storage.repositories import _insert_ignore
+from storage.tables import outbox
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# Claiming (the reminders check at every prompt of `jobcard chat`, and every sender's poll)
+# is Core, on ``storage.tables``, so the chat's first prompt does not wait for SQLAlchemy's
+# ORM; the rest works with ``OutboxRow`` (imported from ``storage.models`` when it runs).
 
 Kind = Literal["message", "inbound"]
 # Long enough for any send to finish; short enough that a reminder left by a crashed worker
@@ -66,8 +73,8 @@ def schedule(
     key: str | None = None,
 ) -> bool:
     """Queue a message; with ``key``, a second call with the same key adds nothing."""
-    table = OutboxRow.__table__
-    assert isinstance(table, Table)
+    from storage.models import OutboxRow
+
     values = {
         "person_id": person_id,
         "key": key,
@@ -81,11 +88,13 @@ def schedule(
     if key is None:
         session.add(OutboxRow(**values))
         return True
-    return _insert_ignore(session, table, values) == 1
+    return _insert_ignore(session, outbox, values) == 1
 
 
 def requeue(session: Session, key: str, due_at: datetime) -> bool:
     """Bring a cancelled message back (e.g. a survey withdrawn by mistake); False if none was."""
+    from storage.models import OutboxRow
+
     result = session.execute(
         update(OutboxRow)
         .where(OutboxRow.key == key, OutboxRow.status == "cancelled")
@@ -96,6 +105,8 @@ def requeue(session: Session, key: str, due_at: datetime) -> bool:
 
 def cancel(session: Session, key_prefix: str) -> int:
     """Cancel waiting messages whose key starts with ``key_prefix`` (e.g. a cancelled booking)."""
+    from storage.models import OutboxRow
+
     result = session.execute(
         update(OutboxRow)
         .where(
@@ -122,32 +133,41 @@ def claim_due(
     the work without claiming one row twice; SQLite is serialized by ``BEGIN IMMEDIATE``.
     """
     claimable = or_(
-        OutboxRow.status == "pending",
-        and_(OutboxRow.status == "claimed", OutboxRow.claimed_at <= now - CLAIM_LEASE),
+        outbox.c.status == "pending",
+        and_(outbox.c.status == "claimed", outbox.c.claimed_at <= now - CLAIM_LEASE),
     )
-    query = select(OutboxRow).where(claimable, OutboxRow.due_at <= now)
+    c = outbox.c
+    query = select(c.id, c.person_id, c.kind, c.payload, c.attempts).where(
+        claimable, c.due_at <= now
+    )
     if person_id is not None:
-        query = query.where(OutboxRow.person_id == person_id)
+        query = query.where(c.person_id == person_id)
     else:
         # A person with joined identities (「連携」) is reached where they wrote last, or on
         # the first channel of ``order`` they have (JOBCARD_NOTIFY_ORDER).
         query = query.where(people.reached_on(channel, order))
-    rows = session.scalars(
-        query.order_by(OutboxRow.due_at, OutboxRow.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    connection = connection_of(session)
+    rows = connection.execute(
+        query.order_by(c.due_at, c.id).limit(limit).with_for_update(skip_locked=True)
     ).all()
-    items = []
-    for row in rows:
-        row.status = "claimed"
-        row.claimed_at = now
-        row.attempts = (row.attempts or 0) + 1
-        items.append(OutboxItem(row.id, row.person_id, row.kind, row.payload, row.attempts))  # type: ignore[arg-type]
-    return items
+    if not rows:
+        return []
+    # The rows are locked (PostgreSQL) or the writer is alone (SQLite): claim them all at once.
+    connection.execute(
+        update(outbox)
+        .where(c.id.in_([row.id for row in rows]))
+        .values(status="claimed", claimed_at=now, attempts=func.coalesce(c.attempts, 0) + 1)
+    )
+    return [
+        OutboxItem(row.id, row.person_id, row.kind, row.payload, (row.attempts or 0) + 1)
+        for row in rows
+    ]
 
 
 def acknowledge(session: Session, item_id: int, now: datetime) -> bool:
     """Mark a claimed message sent; False if it was not claimed (cancelled meanwhile …)."""
+    from storage.models import OutboxRow
+
     result = session.execute(
         update(OutboxRow)
         .where(OutboxRow.id == item_id, OutboxRow.status == "claimed")
@@ -158,6 +178,8 @@ def acknowledge(session: Session, item_id: int, now: datetime) -> bool:
 
 def give_up(session: Session, item_id: int) -> bool:
     """Mark a claimed message failed for good: its person can't be reached (blocked the bot)."""
+    from storage.models import OutboxRow
+
     result = session.execute(
         update(OutboxRow)
         .where(OutboxRow.id == item_id, OutboxRow.status == "claimed")
@@ -171,6 +193,8 @@ def release(session: Session, item_id: int) -> str | None:
 
     Returns the new status (None if the message was not claimed).
     """
+    from storage.models import OutboxRow
+
     row = session.get(OutboxRow, item_id, with_for_update=True)
     if row is None or row.status != "claimed":
         return None
@@ -181,6 +205,8 @@ def release(session: Session, item_id: int) -> str | None:
 
 def pending(session: Session, key_prefix: str) -> list[tuple[str, datetime]]:
     """Keys and due times of messages still to send under ``key_prefix`` (tests, listings)."""
+    from storage.models import OutboxRow
+
     rows = session.execute(
         select(OutboxRow.key, OutboxRow.due_at)
         .where(
@@ -193,6 +219,8 @@ def pending(session: Session, key_prefix: str) -> list[tuple[str, datetime]]:
 
 def entries(session: Session, key_prefix: str) -> list[OutboxEntry]:
     """Every message ever scheduled under ``key_prefix``, whatever became of it, by due time."""
+    from storage.models import OutboxRow
+
     rows = session.execute(
         select(OutboxRow.key, OutboxRow.due_at, OutboxRow.status, OutboxRow.sent_at)
         .where(OutboxRow.key.startswith(key_prefix, autoescape=True))

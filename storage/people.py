@@ -13,13 +13,10 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     ColumnElement,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
     Table,
     and_,
     bindparam,
@@ -30,54 +27,21 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, aliased, mapped_column
 
 from storage.db import connection_of
-from storage.models import (
-    AnswerRow,
-    Base,
-    ConversationRow,
-    DeliveryRow,
-    OutboxRow,
-    PersonRow,
-    every_table,
-)
+from storage.tables import identities, outbox
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# What every message or reminders check runs (resolving an identity, choosing where a
+# reminder goes) is Core, on ``storage.tables``: `jobcard chat` shows its first prompt before
+# SQLAlchemy's ORM is imported. The rest works with ORM objects, as the ORM keeps them in
+# step with what the session has not flushed yet, and imports ``storage.models`` when run.
 
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_FAILURES = 5
 LOCK_TIME = timedelta(minutes=10)
-
-
-class IdentityRow(Base):
-    """A channel identity (``web:…``, ``telegram:…``) joined to a person."""
-
-    __tablename__ = "identities"
-
-    id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class LinkCodeRow(Base):
-    """A one-time 6-digit code that joins another identity to ``person_id``."""
-
-    __tablename__ = "link_codes"
-
-    code: Mapped[str] = mapped_column(String(6), primary_key=True)
-    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    identity_id: Mapped[str] = mapped_column(String(200))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class LinkAttemptRow(Base):
-    """Wrong codes typed by one identity; five in a row lock it for ten minutes."""
-
-    __tablename__ = "link_attempts"
-
-    identity_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +55,10 @@ class LinkCode:
 
 
 # Run on every message: built once (building a statement costs more than running it).
-_RESOLVE = select(IdentityRow.person_id).where(IdentityRow.id == bindparam("identity"))
+_RESOLVE = select(identities.c.person_id).where(identities.c.id == bindparam("identity"))
 _TOUCH = (
-    update(IdentityRow)
-    .where(IdentityRow.id == bindparam("identity"))
+    update(identities)
+    .where(identities.c.id == bindparam("identity"))
     .values(last_seen_at=bindparam("now"))
 )
 
@@ -121,6 +85,8 @@ def seen(session: Session, identity_id: str, now: datetime) -> None:
 
 
 def _has_row(session: Session, identity_id: str) -> bool:
+    from storage.models import IdentityRow
+
     return session.get(IdentityRow, identity_id) is not None
 
 
@@ -145,7 +111,7 @@ def reached_identity(session: Session, person_id: str, order: Sequence[str] = ()
     return chosen[0]
 
 
-def _rank(identity: InstrumentedAttribute[str], order: Sequence[str]) -> ColumnElement[int]:
+def _rank(identity: ColumnElement[str], order: Sequence[str]) -> ColumnElement[int]:
     """An identity's place in ``order`` by its channel (unnamed channels last)."""
     places = [
         (identity.startswith(f"{channel}:", autoescape=True), place)
@@ -160,29 +126,31 @@ def reached_on(channel: str, order: Sequence[str] = ()) -> ColumnElement[bool]:
     A person on one channel is reached by their own id; a person with joined identities
     on the channel of the identity :func:`reached_identity` chooses.
     """
-    mine, other = aliased(IdentityRow), aliased(IdentityRow)
+    mine, other = identities.alias(), identities.alias()
     more_recent = or_(
-        other.last_seen_at > mine.last_seen_at,
-        and_(other.last_seen_at == mine.last_seen_at, other.id < mine.id),
+        other.c.last_seen_at > mine.c.last_seen_at,
+        and_(other.c.last_seen_at == mine.c.last_seen_at, other.c.id < mine.c.id),
     )
     if order:
-        theirs, ours = _rank(other.id, order), _rank(mine.id, order)
+        theirs, ours = _rank(other.c.id, order), _rank(mine.c.id, order)
         more_recent = or_(theirs < ours, and_(theirs == ours, more_recent))
-    chosen = ~exists().where(other.person_id == mine.person_id, more_recent)
+    chosen = ~exists().where(other.c.person_id == mine.c.person_id, more_recent)
     joined_here = exists().where(
-        mine.person_id == OutboxRow.person_id,
-        mine.id.startswith(f"{channel}:", autoescape=True),
+        mine.c.person_id == outbox.c.person_id,
+        mine.c.id.startswith(f"{channel}:", autoescape=True),
         chosen,
     )
     alone_here = and_(
-        OutboxRow.person_id.startswith(f"{channel}:", autoescape=True),
-        ~exists().where(IdentityRow.person_id == OutboxRow.person_id),
+        outbox.c.person_id.startswith(f"{channel}:", autoescape=True),
+        ~exists().where(identities.c.person_id == outbox.c.person_id),
     )
     return or_(alone_here, joined_here)
 
 
 def identities_of(session: Session, person_id: str) -> list[tuple[str, datetime | None]]:
     """Every identity of a person with when it was last used, most recent first."""
+    from storage.models import IdentityRow
+
     rows = session.execute(
         select(IdentityRow.id, IdentityRow.last_seen_at)
         .where(IdentityRow.person_id == person_id)
@@ -202,6 +170,8 @@ def aware(moment: datetime) -> datetime:
 
 def new_code(session: Session, person_id: str, identity_id: str, now: datetime) -> LinkCode:
     """A fresh 6-digit code for the person (earlier codes of this identity end)."""
+    from storage.models import LinkCodeRow
+
     session.execute(delete(LinkCodeRow).where(LinkCodeRow.expires_at <= now))
     session.execute(delete(LinkCodeRow).where(LinkCodeRow.identity_id == identity_id))
     taken = set(session.scalars(select(LinkCodeRow.code)))
@@ -218,6 +188,8 @@ def new_code(session: Session, person_id: str, identity_id: str, now: datetime) 
 
 def find_code(session: Session, code: str, now: datetime) -> LinkCode | None:
     """The open code, if it exists and has not expired."""
+    from storage.models import LinkCodeRow
+
     row = session.get(LinkCodeRow, code)
     if row is None or aware(row.expires_at) <= now:
         return None
@@ -226,11 +198,15 @@ def find_code(session: Session, code: str, now: datetime) -> LinkCode | None:
 
 def use_code(session: Session, code: str) -> None:
     """A code is used once."""
+    from storage.models import LinkCodeRow
+
     session.execute(delete(LinkCodeRow).where(LinkCodeRow.code == code))
 
 
 def locked_until(session: Session, identity_id: str, now: datetime) -> datetime | None:
     """Until when this identity may not try codes (None when it may)."""
+    from storage.models import LinkAttemptRow
+
     row = session.get(LinkAttemptRow, identity_id)
     if row is None or row.locked_until is None or aware(row.locked_until) <= now:
         return None
@@ -239,6 +215,8 @@ def locked_until(session: Session, identity_id: str, now: datetime) -> datetime 
 
 def record_failure(session: Session, identity_id: str, now: datetime) -> datetime | None:
     """Count a wrong code; returns the lock's end when this one locked the identity."""
+    from storage.models import LinkAttemptRow
+
     row = session.get(LinkAttemptRow, identity_id)
     if row is None:
         row = LinkAttemptRow(identity_id=identity_id, failures=0)
@@ -255,12 +233,16 @@ def record_failure(session: Session, identity_id: str, now: datetime) -> datetim
 
 def failures(session: Session, identity_id: str) -> int:
     """Wrong codes in a row so far."""
+    from storage.models import LinkAttemptRow
+
     row = session.get(LinkAttemptRow, identity_id)
     return 0 if row is None else int(row.failures or 0)
 
 
 def clear_failures(session: Session, identity_id: str) -> None:
     """A right code forgets the wrong ones."""
+    from storage.models import LinkAttemptRow
+
     session.execute(delete(LinkAttemptRow).where(LinkAttemptRow.identity_id == identity_id))
 
 
@@ -271,6 +253,8 @@ SETUP_DIALOGS = ("onboarding", "memos")
 
 def has_answers(session: Session, person_id: str) -> bool:
     """Whether the person has card answers (beyond the onboarding's settings)."""
+    from storage.models import AnswerRow
+
     return (
         session.execute(
             select(AnswerRow.id)
@@ -295,6 +279,8 @@ _ONE_PER_PERSON = ("juku_memberships",)
 
 def _person_columns(session: Session) -> list[tuple[Table, str]]:
     """Every (table, column) that refers to ``people.id``."""
+    from storage.models import every_table
+
     found: list[tuple[Table, str]] = []
     for table in every_table().sorted_tables:
         for column in table.columns:
@@ -309,6 +295,14 @@ def join(session: Session, keep: str, drop: str, now: datetime) -> None:
     ``drop``'s answers and conversation are deleted: the caller exports them to the
     person first, unless there were none.
     """
+    from storage.models import (
+        AnswerRow,
+        ConversationRow,
+        IdentityRow,
+        LinkCodeRow,
+        OutboxRow,
+        PersonRow,
+    )
     from storage.webchat import DocumentLinkRow  # (the web chat's tables, see every_table)
 
     moved = [
@@ -344,6 +338,8 @@ def join(session: Session, keep: str, drop: str, now: datetime) -> None:
 
 def _last_turn(session: Session, person_id: str, default: datetime) -> datetime:
     """When a person (on one identity so far) last wrote: their conversation's last save."""
+    from storage.models import ConversationRow
+
     updated = session.execute(
         select(ConversationRow.updated_at).where(ConversationRow.person_id == person_id)
     ).scalar_one_or_none()
@@ -356,6 +352,7 @@ def unlink(session: Session, identity_id: str, now: datetime) -> bool:
     When the identity's id is the person's own id, the person is moved to a new id first.
     Returns False when the identity was not joined to anyone.
     """
+    from storage.models import IdentityRow, LinkCodeRow
     from storage.webchat import WebMessageRow  # (the web chat's tables, see every_table)
 
     person = resolve(session, identity_id)
@@ -378,6 +375,8 @@ def unlink(session: Session, identity_id: str, now: datetime) -> bool:
 
 def _rename_person(session: Session, old: str, new: str) -> str:
     """Give a person another id, carrying everything they own."""
+    from storage.models import PersonRow
+
     row = session.get(PersonRow, old)
     assert row is not None
     session.add(
@@ -400,6 +399,7 @@ def _rename_person(session: Session, old: str, new: str) -> str:
 
 def forget_identities(session: Session, person_id: str) -> list[str]:
     """Before deleting a person: every identity id, with their rows and delivery ids gone."""
+    from storage.models import DeliveryRow, LinkAttemptRow
     from storage.webchat import ResumeCodeRow  # (the web chat's tables, see every_table)
 
     identities = [identity for identity, _ in identities_of(session, person_id)]

@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Table,
@@ -24,19 +24,18 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.orm import Session
 
 from storage import people
 from storage.db import connection_of
-from storage.models import (
-    AnswerRow,
-    ConversationRow,
-    DeliveryRow,
-    DialogSnapshotRow,
-    OutboxRow,
-    PersonRow,
-)
-from storage.people import IdentityRow
+from storage.tables import answers, conversations, deliveries, dialog_snapshots, identities
+from storage.tables import people as persons
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# A turn's statements are Core, on ``storage.tables``: `jobcard chat` shows its first prompt
+# before SQLAlchemy's ORM is imported. What works with ORM objects (exporting or deleting a
+# person, history) imports ``storage.models`` when it runs.
 
 
 def dialect_module(name: str) -> Any:
@@ -92,37 +91,37 @@ class AnswerVersion:
 
 # Statements used on every message are built once: building them costs more than running them.
 _LOCK = (
-    select(ConversationRow.state, ConversationRow.revision, PersonRow.lang, PersonRow.consent)
-    .join(PersonRow, PersonRow.id == ConversationRow.person_id)
-    .where(ConversationRow.person_id == bindparam("person_id"))
-    .with_for_update(of=ConversationRow.__table__)
+    select(conversations.c.state, conversations.c.revision, persons.c.lang, persons.c.consent)
+    .join(persons, persons.c.id == conversations.c.person_id)
+    .where(conversations.c.person_id == bindparam("person_id"))
+    .with_for_update(of=conversations)
 )
-_CURRENT = select(AnswerRow.dialog_id, AnswerRow.field, AnswerRow.value).where(
-    AnswerRow.person_id == bindparam("person_id"), AnswerRow.is_current.is_(True)
+_CURRENT = select(answers.c.dialog_id, answers.c.field, answers.c.value).where(
+    answers.c.person_id == bindparam("person_id"), answers.c.is_current.is_(True)
 )
 _RETIRE = (
-    update(AnswerRow)
+    update(answers)
     .where(
-        AnswerRow.person_id == bindparam("p_person"),
-        AnswerRow.dialog_id == bindparam("p_dialog"),
-        AnswerRow.field == bindparam("p_field"),
-        AnswerRow.is_current.is_(True),
+        answers.c.person_id == bindparam("p_person"),
+        answers.c.dialog_id == bindparam("p_dialog"),
+        answers.c.field == bindparam("p_field"),
+        answers.c.is_current.is_(True),
     )
     .values(is_current=False)
 )
-_ADD_ANSWER = insert(AnswerRow).values(
+_ADD_ANSWER = insert(answers).values(
     person_id=bindparam("p_person"),
     dialog_id=bindparam("p_dialog"),
     field=bindparam("p_field"),
-    value=bindparam("p_value", type_=AnswerRow.__table__.c.value.type),
+    value=bindparam("p_value", type_=answers.c.value.type),
     is_current=true(),
     created_at=bindparam("p_now"),
 )
 # PostgreSQL retires the old answer and adds the new one in one statement (one round trip).
 _REPLACE_ANSWER = _ADD_ANSWER.add_cte(_RETIRE.cte("retired"))
 _SAVE_STATE = (
-    update(ConversationRow)
-    .where(ConversationRow.person_id == bindparam("p_person"))
+    update(conversations)
+    .where(conversations.c.person_id == bindparam("p_person"))
     .values(
         state=bindparam("p_state"), revision=bindparam("p_revision"), updated_at=bindparam("p_now")
     )
@@ -137,11 +136,12 @@ _SAVE_STATE_REPLACING = _SAVE_STATE.add_cte(_RETIRE.cte("retired")).add_cte(
 
 def _insert_ignore(session: Session, table: Table, values: Mapping[str, Any]) -> int:
     """Insert a row unless its key exists; return how many rows were inserted."""
-    module = dialect_module(session.get_bind().dialect.name)
+    connection = connection_of(session)
+    module = dialect_module(connection.dialect.name)
     statement = module.insert(table).values(**values).on_conflict_do_nothing()
     # RETURNING tells reliably whether the row went in (rowcount does not, on every driver).
     key = next(iter(table.primary_key.columns))
-    return len(session.execute(statement.returning(key)).all())
+    return len(connection.execute(statement.returning(key)).all())
 
 
 _CLAIMS: dict[str, Any] = {}
@@ -152,10 +152,10 @@ def _claim_statement(dialect: str) -> Any:
     if statement is None:
         module = dialect_module(dialect)
         statement = (
-            module.insert(DeliveryRow)
+            module.insert(deliveries)
             .values(delivery_id=bindparam("p_id"), received_at=bindparam("p_now"))
             .on_conflict_do_nothing()
-            .returning(DeliveryRow.delivery_id)
+            .returning(deliveries.c.delivery_id)
         )
         _CLAIMS[dialect] = statement
     return statement
@@ -170,7 +170,7 @@ def claim_delivery(session: Session, delivery_id: str, now: datetime) -> bool:
 
 def prune_deliveries(session: Session, before: datetime) -> int:
     """Forget delivery ids older than ``before`` (channels re-deliver only for a short while)."""
-    result = session.execute(delete(DeliveryRow).where(DeliveryRow.received_at < before))
+    result = session.execute(delete(deliveries).where(deliveries.c.received_at < before))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -184,23 +184,23 @@ def _create_statements(dialect: str) -> tuple[Any, Any]:
     if statements is None:
         module = dialect_module(dialect)
         person = (
-            module.insert(PersonRow)
+            module.insert(persons)
             .values(
                 id=bindparam("p_person"), lang=bindparam("p_lang"), created_at=bindparam("p_now")
             )
             .on_conflict_do_nothing()
-            .returning(PersonRow.id)
+            .returning(persons.c.id)
         )
         conversation = (
-            module.insert(ConversationRow)
+            module.insert(conversations)
             .values(
                 person_id=bindparam("p_person"),
-                state=bindparam("p_state", type_=ConversationRow.__table__.c.state.type),
+                state=bindparam("p_state", type_=conversations.c.state.type),
                 revision=bindparam("p_revision"),
                 updated_at=bindparam("p_now"),
             )
             .on_conflict_do_nothing()
-            .returning(ConversationRow.person_id)
+            .returning(conversations.c.person_id)
         )
         statements = _CREATES[dialect] = (person, conversation)
     return statements
@@ -278,8 +278,8 @@ class OpenedTurn:
 # SQLAlchemy and the driver than in the database, so this is most of the distance between
 # a turn and one that only reads and writes the conversation.
 _JOINED_TO = (
-    select(IdentityRow.person_id)
-    .where(IdentityRow.id == bindparam("p_identity"))
+    select(identities.c.person_id)
+    .where(identities.c.id == bindparam("p_identity"))
     .scalar_subquery()
 )
 _PERSON = func.coalesce(_JOINED_TO, bindparam("p_identity"))
@@ -291,18 +291,18 @@ def _of_person(column: Any, key: Any, name: str) -> Any:
 
 # The state is read as the JSON text it is stored as: decoding it is left to the service,
 # which usually keeps the state its last turn left (ConversationRecord.state_json).
-_STATE_TEXT = cast(ConversationRow.state, Text)
+_STATE_TEXT = cast(conversations.c.state, Text)
 # SQLite: the writer is already alone (BEGIN IMMEDIATE), so reading is locking; the claim's
 # RETURNING reads the person (nothing comes back for a re-delivery).
 _SQLITE_READ = (
     _JOINED_TO.label("joined_to"),
-    _of_person(_STATE_TEXT, ConversationRow.person_id, "state"),
-    _of_person(ConversationRow.revision, ConversationRow.person_id, "revision"),
-    _of_person(PersonRow.lang, PersonRow.id, "lang"),
-    _of_person(PersonRow.consent, PersonRow.id, "consent"),
+    _of_person(_STATE_TEXT, conversations.c.person_id, "state"),
+    _of_person(conversations.c.revision, conversations.c.person_id, "revision"),
+    _of_person(persons.c.lang, persons.c.id, "lang"),
+    _of_person(persons.c.consent, persons.c.id, "consent"),
 )
 _SQLITE_OPEN = (
-    sqlite.insert(DeliveryRow)
+    sqlite.insert(deliveries)
     .values(delivery_id=bindparam("p_id"), received_at=bindparam("p_now"))
     .on_conflict_do_nothing()
     .returning(*_SQLITE_READ)
@@ -321,13 +321,13 @@ def _pg_open() -> tuple[Any, Any]:
     who = select(_JOINED_TO.label("joined_to")).subquery("who")
     locked = (
         select(
-            _STATE_TEXT.label("state"), ConversationRow.revision, PersonRow.lang, PersonRow.consent
+            _STATE_TEXT.label("state"), conversations.c.revision, persons.c.lang, persons.c.consent
         )
-        .join(PersonRow, PersonRow.id == ConversationRow.person_id)
+        .join(persons, persons.c.id == conversations.c.person_id)
         .where(
-            ConversationRow.person_id == func.coalesce(who.c.joined_to, bindparam("p_identity"))
+            conversations.c.person_id == func.coalesce(who.c.joined_to, bindparam("p_identity"))
         )
-        .with_for_update(of=ConversationRow.__table__)
+        .with_for_update(of=conversations)
         .lateral("locked")
     )
     read = select(
@@ -335,10 +335,10 @@ def _pg_open() -> tuple[Any, Any]:
     )
     claim = (
         dialect_module("postgresql")
-        .insert(DeliveryRow)
+        .insert(deliveries)
         .values(delivery_id=bindparam("p_id"), received_at=bindparam("p_now"))
         .on_conflict_do_nothing()
-        .returning(DeliveryRow.delivery_id)
+        .returning(deliveries.c.delivery_id)
         .cte("claim")
     )
     return (
@@ -402,9 +402,9 @@ SAVED_ANSWERS = "jobcard.saved_answers"
 DELETED_PEOPLE = "jobcard.deleted_people"
 CURRENT_KEYS = "jobcard.current_keys"
 _NEXT_REVISION = (
-    update(ConversationRow)
-    .where(ConversationRow.person_id == bindparam("p_person"))
-    .values(revision=ConversationRow.revision + 1)
+    update(conversations)
+    .where(conversations.c.person_id == bindparam("p_person"))
+    .values(revision=conversations.c.revision + 1)
 )
 
 
@@ -482,6 +482,8 @@ def save_answer(
 
 def answer_history(session: Session, person_id: str) -> list[AnswerVersion]:
     """Every stored value of every field of a person, oldest first."""
+    from storage.models import AnswerRow
+
     rows = session.scalars(
         select(AnswerRow).where(AnswerRow.person_id == person_id).order_by(AnswerRow.id)
     )
@@ -492,11 +494,11 @@ def answer_history(session: Session, person_id: str) -> list[AnswerVersion]:
 
 
 _SET_LANGUAGE = (
-    update(PersonRow).where(PersonRow.id == bindparam("p_person")).values(lang=bindparam("p_lang"))
+    update(persons).where(persons.c.id == bindparam("p_person")).values(lang=bindparam("p_lang"))
 )
 _SET_CONSENT = (
-    update(PersonRow)
-    .where(PersonRow.id == bindparam("p_person"))
+    update(persons)
+    .where(persons.c.id == bindparam("p_person"))
     .values(consent=bindparam("p_consent"), consent_at=bindparam("p_now"))
 )
 
@@ -515,9 +517,9 @@ def set_consent(session: Session, person_id: str, granted: bool, now: datetime) 
 def find_person(session: Session, person_id: str) -> ConversationRecord | None:
     """The person's settings and conversation state, without locking (None if unknown)."""
     row = session.execute(
-        select(ConversationRow.state, ConversationRow.revision, PersonRow.lang, PersonRow.consent)
-        .join(PersonRow, PersonRow.id == ConversationRow.person_id)
-        .where(ConversationRow.person_id == person_id)
+        select(conversations.c.state, conversations.c.revision, persons.c.lang, persons.c.consent)
+        .join(persons, persons.c.id == conversations.c.person_id)
+        .where(conversations.c.person_id == person_id)
     ).first()
     if row is None:
         return None
@@ -526,6 +528,8 @@ def find_person(session: Session, person_id: str) -> ConversationRecord | None:
 
 def person_exists(session: Session, person_id: str) -> bool:
     """Whether anything is stored for ``person_id``."""
+    from storage.models import PersonRow
+
     return session.get(PersonRow, person_id) is not None
 
 
@@ -533,6 +537,7 @@ def export_person(session: Session, person_id: str) -> dict[str, Any] | None:
     """Everything stored about a person, as JSON-ready data (None if nothing is stored)."""
     from storage import importing
     from storage.booking import BookingRow  # (features' tables, see every_table)
+    from storage.models import ConversationRow, PersonRow
 
     person = session.get(PersonRow, person_id)
     if person is None:
@@ -584,6 +589,8 @@ def delete_person(session: Session, person_id: str) -> None:
 
     Bookings, submissions and juku memberships go with the person row (ON DELETE CASCADE).
     """
+    from storage.models import AnswerRow, ConversationRow, DeliveryRow, OutboxRow, PersonRow
+
     session.info.setdefault(DELETED_PEOPLE, set()).add(person_id)
     # A channel may have put the platform's user id into a delivery id (Slack's button
     # presses once did: ``slack:action:U123:ts``); such a row would outlive the person.
@@ -609,8 +616,6 @@ def store_snapshot(
     session: Session, digest: str, dialog_id: str, version: int, spec: Any, now: datetime
 ) -> None:
     """Keep the content of a dialog version that a conversation is pinned to."""
-    table = DialogSnapshotRow.__table__
-    assert isinstance(table, Table)
     values = {
         "digest": digest,
         "dialog_id": dialog_id,
@@ -618,7 +623,7 @@ def store_snapshot(
         "spec": spec,
         "created_at": now,
     }
-    _insert_ignore(session, table, values)
+    _insert_ignore(session, dialog_snapshots, values)
 
 
 def load_snapshots(session: Session, digests: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -626,9 +631,9 @@ def load_snapshots(session: Session, digests: Iterable[str]) -> dict[str, dict[s
     wanted = list(digests)
     if not wanted:
         return {}
-    rows = session.execute(
-        select(DialogSnapshotRow.digest, DialogSnapshotRow.spec).where(
-            DialogSnapshotRow.digest.in_(wanted)
+    rows = connection_of(session).execute(
+        select(dialog_snapshots.c.digest, dialog_snapshots.c.spec).where(
+            dialog_snapshots.c.digest.in_(wanted)
         )
     )
     return {row.digest: row.spec for row in rows}
@@ -636,4 +641,4 @@ def load_snapshots(session: Session, digests: Iterable[str]) -> dict[str, dict[s
 
 def list_people(session: Session) -> list[str]:
     """Every person id stored."""
-    return list(session.scalars(select(PersonRow.id).order_by(PersonRow.id)))
+    return list(session.scalars(select(persons.c.id).order_by(persons.c.id)))

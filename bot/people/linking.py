@@ -14,9 +14,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
 from bot.engine import Choices, Document, Inbound, Outbound, Text, as_lang
 from bot.engine.commands import LinkRequest, parse_link
@@ -26,7 +26,9 @@ from bot.engine.payloads import RunCommand, decode, encode
 from bot.people.texts import say
 from storage import people
 from storage import repositories as repo
-from storage.models import AnswerRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 JST_FORMAT = "%H:%M"
 
@@ -147,6 +149,10 @@ class Linking:
                 Document("my-data.json", "application/json", content, say("exported", lang))
             )
             # The other card's answers stay with the person as history, never current.
+            # (The ORM's classes load with the first link, not before `jobcard chat`'s
+            # first prompt: every message passes through this module.)
+            from storage.models import AnswerRow
+
             session.execute(
                 update(AnswerRow)
                 .where(AnswerRow.person_id == drop)

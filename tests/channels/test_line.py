@@ -35,7 +35,7 @@ from bot.web.chat_security import ChatKeys
 from storage import line as contacts
 from storage import outbox
 from storage import repositories as repo
-from storage.models import AnswerRow
+from storage.models import AnswerRow, DeliveryRow, OutboxRow
 from tests.channels.fake_line_api import FakeLineApi, LineCall, sign
 from tests.conftest import NOW, RuntimeFactory
 from tests.documents.cards import rich_answers
@@ -354,7 +354,7 @@ async def test_follow_unfollow_and_follow_again(line: Harness, runtime: Runtime)
     assert await line.channel.deliver_outbox() == 0
     assert line.fake.pushes() == []
     with runtime.sessions() as session:
-        [entry] = session.execute(outbox.OutboxRow.__table__.select()).all()
+        [entry] = session.execute(OutboxRow.__table__.select()).all()
         assert entry.status == "failed"  # given up at once: no push to someone who left
     back = said(await person.follow(unblocked=True))
     assert "ふりがな" in back  # where they were
@@ -599,7 +599,7 @@ async def test_deleting_the_person_leaves_no_line_id(line: Harness, runtime: Run
         repo.delete_person(session, person.identity)
     with runtime.sessions() as session:
         assert session.get(contacts.LineContactRow, person.identity) is None
-        rows = session.execute(repo.DeliveryRow.__table__.select()).all()
+        rows = session.execute(DeliveryRow.__table__.select()).all()
         assert not [row for row in rows if USER in row.delivery_id]
 
 
@@ -608,7 +608,7 @@ async def test_deleting_the_person_leaves_no_line_id(line: Harness, runtime: Run
 
 def _stored_events(runtime: Runtime) -> set[str]:
     with runtime.sessions() as session:
-        rows = session.execute(repo.DeliveryRow.__table__.select()).all()
+        rows = session.execute(DeliveryRow.__table__.select()).all()
     return {row.delivery_id for row in rows}
 
 

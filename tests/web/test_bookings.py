@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from storage import outbox, repositories
 from storage.booking import BookingRow
-from storage.outbox import OutboxRow
+from storage.models import OutboxRow
 from tests.conftest import NOW
 from tests.review.helpers import PERSON
 from tests.web.conftest import OTHER, Dashboard, csrf_of, login

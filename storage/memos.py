@@ -10,14 +10,16 @@ whichever card is kept.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, update
-from sqlalchemy.orm import Session
 
 from storage import repositories as repo
 from storage.db import connection_of
-from storage.models import AnswerRow, ConversationRow
+from storage.tables import answers, conversations
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 MEMO_DIALOG = "memos"
 """``bot.engine.memos.MEMO_DIALOG`` (storage does not import the engine)."""
@@ -35,15 +37,15 @@ def forget_answer(
     if session.info.get(repo.TURN_OF) != person_id:
         # Outside the person's own turn: no process may keep answers from before this.
         connection.execute(
-            update(ConversationRow)
-            .where(ConversationRow.person_id == person_id)
-            .values(revision=ConversationRow.revision + 1)
+            update(conversations)
+            .where(conversations.c.person_id == person_id)
+            .values(revision=conversations.c.revision + 1)
         )
     connection.execute(
-        delete(AnswerRow).where(
-            AnswerRow.person_id == person_id,
-            AnswerRow.dialog_id == dialog_id,
-            AnswerRow.field == field,
+        delete(answers).where(
+            answers.c.person_id == person_id,
+            answers.c.dialog_id == dialog_id,
+            answers.c.field == field,
         )
     )
 

@@ -84,7 +84,7 @@ class DocumentLinkRow(Base):
 KEEP_MESSAGES = 200  # what a page shows; older messages of the browser chat are dropped
 # Older messages are dropped when a message id is a multiple of this, not on every turn:
 # a browser keeps KEEP_MESSAGES and a few more meanwhile, and a page shows KEEP_MESSAGES.
-TRIM_EVERY = 16
+TRIM_EVERY = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +164,12 @@ _CUTOFF = (
 _TRIM = delete(WebMessageRow).where(
     WebMessageRow.identity_id == bindparam("identity"), WebMessageRow.id <= _CUTOFF
 )
+# The same on SQLite, given to its driver on the turn's connection (as the append).
+_SQLITE_TRIM = (
+    f"DELETE FROM {WebMessageRow.__tablename__} WHERE identity_id = ? AND id <= ("
+    f"SELECT id FROM {WebMessageRow.__tablename__} WHERE identity_id = ? "
+    f"ORDER BY id DESC LIMIT 1 OFFSET {KEEP_MESSAGES})"
+)
 _COLUMNS = (WebMessageRow.id, WebMessageRow.body, WebMessageRow.image.is_not(None))
 _LAST = (
     select(*_COLUMNS)
@@ -191,6 +197,10 @@ _DUE = (
 _LATEST_REPLIES = 12  # enough to reach back past the replies to the person's last message
 
 
+# A message's JSON (as json.dumps writes it): one encoder, not a new one for every message.
+_BODY = json.JSONEncoder(ensure_ascii=False)
+
+
 def add_messages(
     session: Session,
     identity_id: str,
@@ -216,21 +226,25 @@ def append_messages(
     if not messages:
         return []
     connection = connection_of(session)
-    bodies = [(json.dumps(body, ensure_ascii=False), image) for body, image in messages]
+    bodies = [(_BODY.encode(body), image) for body, image in messages]
     if connection.dialect.name == "sqlite":
         ids = _append_sqlite(connection, identity_id, person_id, bodies, now)
-    else:
-        rows = [
-            {
-                "identity_id": identity_id,
-                "person_id": person_id,
-                "body": body,
-                "image": image,
-                "created_at": now,
-            }
-            for body, image in bodies
-        ]
-        ids = [int(i) for i in connection.execute(_APPEND, rows).scalars()]
+        if any(i % TRIM_EVERY == 0 for i in ids):
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            driver.execute(_SQLITE_TRIM, (identity_id, identity_id))
+        return ids
+    rows = [
+        {
+            "identity_id": identity_id,
+            "person_id": person_id,
+            "body": body,
+            "image": image,
+            "created_at": now,
+        }
+        for body, image in bodies
+    ]
+    ids = [int(i) for i in connection.execute(_APPEND, rows).scalars()]
     if any(i % TRIM_EVERY == 0 for i in ids):
         connection.execute(_TRIM, {"identity": identity_id})
     return ids

@@ -22,6 +22,7 @@ from bot.service import Clock, utc_now
 from bot.web import account, admin, bookings, cohorts, forms, pages
 from bot.web.chat import ChatSettings
 from bot.web.chat import routes as chat_routes
+from bot.web.chat_fetch import ChatTurns
 from bot.web.deps import AccountSetupRequiredError, PdfRenderer, WebState
 from bot.web.limits import BodyLimit, RequestLimits, TooManyRequestsError
 from bot.web.render import make_templates, page
@@ -151,12 +152,16 @@ def create_app(
     ]
     if chat is not None:
         routes = [*chat_routes(), *(r for r in routes if getattr(r, "path", "") != "/")]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(BodyLimit, max_body=limits.max_body),
+    ]
+    if chat is not None:
+        # chat.js's turns first: they are nearly every request (see bot.web.chat_fetch).
+        middleware.insert(0, Middleware(ChatTurns, max_body=limits.max_body))
     app = Starlette(
         routes=routes,
-        middleware=[
-            Middleware(SecurityHeaders),
-            Middleware(BodyLimit, max_body=limits.max_body),
-        ],
+        middleware=middleware,
         exception_handlers={
             LoginRequiredError: _login_required,
             AccountSetupRequiredError: _setup_required,

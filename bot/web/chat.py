@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+from jinja2 import Environment
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -55,7 +56,7 @@ __all__ = ["ChatSettings", "routes", "web_chat"]
 
 RESUME_LIFETIME = timedelta(minutes=30)
 _RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
-_DELIVERY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+DELIVERY_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 FETCH_HEADER = "x-requested-with"
 FETCH_VALUE = "jobcard-chat"
 
@@ -97,9 +98,15 @@ def _accepted(request: Request) -> Lang:
 
 def _log(request: Request, lang: Lang, messages: list[shown.Shown]) -> Markup:
     """The messages as the page's log shows them (each value escaped)."""
-    chat = settings_of(request)
+    return drawn_log(settings_of(request), request.app.state.templates.env, lang, messages)
+
+
+def drawn_log(
+    chat: ChatSettings, environment: Environment, lang: Lang, messages: list[shown.Shown]
+) -> Markup:
+    """The messages as the page's log shows them, with the chat's link lifetime."""
     hours = int(chat.links.lifetime.total_seconds() // 3600) if chat.links else 24
-    return draw.log(request.app.state.templates.env, lang, messages, hours)
+    return draw.log(environment, lang, messages, hours)
 
 
 def _values(
@@ -111,8 +118,20 @@ def _values(
     notice: str = "",
 ) -> dict[str, str]:
     """What this request puts into the page or the answer box (a fresh delivery id)."""
+    return values_of(settings_of(request), token, log, box, draft, notice)
+
+
+def values_of(
+    chat: ChatSettings,
+    token: str,
+    log: Markup,
+    box: shown.AnswerBox,
+    draft: str,
+    notice: str = "",
+) -> dict[str, str]:
+    """What a response puts into the page or the answer box (a fresh delivery id)."""
     return {
-        "csrf": settings_of(request).keys.csrf(token),
+        "csrf": chat.keys.csrf(token),
         "delivery": secrets.token_urlsafe(12),
         "draft": draft,
         "notice": notice,
@@ -245,7 +264,7 @@ async def send(request: Request) -> Response:
         return await chat.run(
             lambda: _page(request, token, status_code=429, slow_down=wait, draft=typed)
         )
-    if _DELIVERY.fullmatch(delivery) is None:
+    if DELIVERY_ID.fullmatch(delivery) is None:
         raise HTTPException(400, "missing delivery id")
     if payload is None and not typed.strip():
         return await _after_post(request, token, form)
@@ -261,6 +280,20 @@ async def send(request: Request) -> Response:
 def _turn_json(
     request: Request, token: str, result: TurnResult, shown_box: str, begun: bool = False
 ) -> Response:
+    """The turn's new messages and the next answer box, as ``chat.js`` takes them."""
+    chat, environment = settings_of(request), request.app.state.templates.env
+    body = turn_body(chat, environment, token, result, shown_box, begun)
+    return protect(JSONResponse(body))
+
+
+def turn_body(
+    chat: ChatSettings,
+    environment: Environment,
+    token: str,
+    result: TurnResult,
+    shown_box: str,
+    begun: bool = False,
+) -> dict[str, Any]:
     """The turn's new messages and the next answer box, drawn from what was just stored.
 
     ``shown_box`` is the shape of the box the form came from: when the next box has the
@@ -269,8 +302,8 @@ def _turn_json(
     """
     drawn, draft = shown.shown(result.messages)
     started = begun or bool(drawn)
-    log = _log(request, result.lang, drawn)
-    values = _values(request, token, log, result.box, draft)
+    log = drawn_log(chat, environment, result.lang, drawn)
+    values = values_of(chat, token, log, result.box, draft)
     body: dict[str, Any] = {
         "messages": str(log),
         "last": drawn[-1].id if drawn else 0,
@@ -279,10 +312,9 @@ def _turn_json(
         "limit": values["limit"],
     }
     if shown_box != draw.box_key(result.lang, result.box, started):
-        environment = request.app.state.templates.env
         box = draw.shape(environment, "chat_box.html", result.lang, result.box, started)
         body["box"] = box.fill(values)
-    return protect(JSONResponse(body))
+    return body
 
 
 async def _after_post(request: Request, token: str, form: Any) -> Response:
@@ -296,13 +328,28 @@ async def _after_post(request: Request, token: str, form: Any) -> Response:
 
 
 def _fragment(request: Request, token: str, after: int, shown_box: str) -> Response:
-    chat = settings_of(request)
+    chat, environment = settings_of(request), request.app.state.templates.env
+    body = fragment_body(chat, environment, token, after, shown_box, _accepted(request))
+    return protect(JSONResponse(body))
+
+
+def fragment_body(
+    chat: ChatSettings,
+    environment: Environment,
+    token: str,
+    after: int,
+    shown_box: str,
+    hint: Lang,
+) -> dict[str, Any]:
+    """What a form posted again answers ``chat.js``: the messages after ``after`` (what the
+    first post added) and the answer box; ``hint`` is the browser's language."""
     messages, person = _read_page(chat, identity_of(token), after)
     drawn, _draft = shown.shown(messages)
     box = shown.answer_box(person.state if person else None, chat.service.catalog)
     pending = next((m.id for m in drawn if m.kind == "pending"), None)
-    result = TurnResult(messages, box, _lang(request, person), pending)
-    return _turn_json(request, token, result, shown_box, begun=after > 0)
+    lang = as_lang(person.lang) if person is not None else hint
+    result = TurnResult(messages, box, lang, pending)
+    return turn_body(chat, environment, token, result, shown_box, begun=after > 0)
 
 
 async def latest(request: Request) -> Response:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.responses import Response
 
 from bot.bounded import Bounded
@@ -60,6 +60,24 @@ class ChatKeys:
             return None
         return _verified(self.secret, value)
 
+    def read_header(self, cookie: str, https: bool) -> str | None:
+        """The browser's token from a raw ``Cookie`` header (as :meth:`read`).
+
+        A browser sends the same header with every turn: its token is found once.
+        """
+        key = (self.secret, cookie, https)
+        known = _FROM_HEADER.get(key)
+        if known is not None:
+            return known
+        name = f"__Host-{CHAT_COOKIE}" if https else CHAT_COOKIE
+        value = cookie_parser(cookie).get(name)
+        if not value or len(value) > 200:
+            return None
+        token = _verified(self.secret, value)
+        if token is not None and len(cookie) <= 1024:  # (a few hundred bytes each)
+            _FROM_HEADER.put(key, token)
+        return token
+
     def remember(self, request: Request, response: Response, token: str) -> None:
         """Set the identity cookie (scripts cannot read it; sent on top-level navigation)."""
         response.headers.append("set-cookie", _set_cookie(self.secret, token, is_https(request)))
@@ -98,6 +116,10 @@ def _set_cookie(secret: bytes, token: str, https: bool) -> str:
 # Cookie values whose signature is good, with their token: a browser's cookie is checked
 # once (or not at all when this process signed it), not on every request.
 _VERIFIED: Bounded[tuple[bytes, str], str] = Bounded(8192)
+
+
+# Cookie headers whose chat token is known, by the secret that checked it and the scheme.
+_FROM_HEADER: Bounded[tuple[bytes, str, bool], str] = Bounded(8192)
 
 
 def _verified(secret: bytes, value: str) -> str | None:

@@ -225,6 +225,8 @@ def check_login_csrf(request: Request, form: FormData, secret: bytes, now: datet
 # Encoded once: they go on every response.
 _HTTP_HEADERS = tuple((name.encode(), value.encode()) for name, value in _HEADERS.items())
 _HTTPS_HEADERS = (*_HTTP_HEADERS, (b"strict-transport-security", HSTS.encode()))
+# What :class:`SecurityHeaders` adds to a response without them, over HTTPS (True) or not.
+SECURITY_HEADERS = {False: _HTTP_HEADERS, True: _HTTPS_HEADERS}
 
 
 class SecurityHeaders:

@@ -13,7 +13,11 @@ takes (the features still loading in the background then). ``-X importtime``
 ``--against DIR`` (another checkout, e.g. ``git worktree add /tmp/before HEAD``) instead
 measures the chat's first prompt and first answer of both checkouts, interleaved (rounds
 alternate which goes first), each with its own cache folder and copy of the database:
-on a shared machine only figures measured side by side compare.
+on a shared machine only figures measured side by side compare. ``--this DIR`` replaces
+this checkout. Either may instead be a virtual environment with the project installed as
+the README says (``pip install .``, not editable): it runs with that environment's Python
+and none of a checkout's path, as a user's ``jobcard chat`` does (the development install's
+editable finder looks at every import first).
 """
 
 from __future__ import annotations
@@ -63,12 +67,17 @@ def _cpu_ms(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) * _TICK_MS
 
 
+def _python() -> str:
+    """The interpreter of the side being measured (``--against``: see ``_against``)."""
+    return os.environ.get("JOBCARD_BENCH_PYTHON", sys.executable)
+
+
 def _spawn(db: Path, user: str) -> pexpect.spawn:
     env = _environ(
         JOBCARD_DATABASE_URL=f"sqlite:///{db}", TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1"
     )
     return pexpect.spawn(
-        sys.executable,
+        _python(),
         ["-m", "bot", "chat", "--user", user],
         env=env,
         encoding="utf-8",
@@ -127,14 +136,24 @@ def measure(start: Start, runs: int) -> tuple[float, float | None]:
     )
 
 
-def _against(folder: Path, db: Path, other: str, rounds: int) -> None:
-    """The chat's first prompt and first answer, this checkout and ``other`` interleaved."""
-    trees = {"this": str(Path(__file__).resolve().parents[2]), "other": other}
+def _against(folder: Path, db: Path, this: str, other: str, rounds: int) -> None:
+    """The chat's first prompt and first answer, ``this`` and ``other`` interleaved.
+
+    Each is a checkout (run by this interpreter with the checkout first on the path) or a
+    virtual environment with the project installed (run by its own interpreter).
+    """
+    trees = {"this": this, "other": other}
     starts: dict[str, tuple[Start, Start]] = {}
 
     def use(name: str) -> None:
+        installed = Path(trees[name], "bin", "python")
+        if installed.exists() and not Path(trees[name], "bot").is_dir():
+            os.environ["JOBCARD_BENCH_PYTHON"] = str(installed)
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ.pop("JOBCARD_BENCH_PYTHON", None)
+            os.environ["PYTHONPATH"] = trees[name]
         # ``python -m`` puts the working folder first on the path: run from the database's.
-        os.environ["PYTHONPATH"] = trees[name]
         os.environ["XDG_CACHE_HOME"] = str(folder / f"cache-{name}")
 
     os.chdir(folder)
@@ -170,6 +189,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--against", metavar="DIR", help="compare the chat with this checkout")
+    parser.add_argument(
+        "--this", metavar="DIR", help="with --against: measure this checkout or environment"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         # A cache folder of its own: the built dialog catalog is kept there by the first
@@ -179,7 +201,8 @@ def main() -> None:
         db = Path(folder) / "bench.sqlite3"
         _run("-m", "bot", "db", "upgrade", "--db", f"sqlite:///{db}")()
         if args.against:
-            _against(Path(folder), db, str(Path(args.against).resolve()), args.runs)
+            this = Path(args.this or Path(__file__).resolve().parents[2]).resolve()
+            _against(Path(folder), db, str(this), str(Path(args.against).resolve()), args.runs)
             return
         cases = {
             "python -c pass": _run("-c", "pass"),

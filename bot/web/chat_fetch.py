@@ -175,9 +175,11 @@ def form_of(body: bytes) -> dict[str, str] | None:
 
 def _unquoted(raw: bytes) -> str:
     """A form value as ``urllib.parse.parse_qsl`` reads it (undecodable bytes replaced)."""
-    if b"+" in raw:
+    # find, not ``in``: ``bytes in bytes`` first tries the operand as an integer and formats
+    # the TypeError it catches, which cost more than the rest of the form together.
+    if raw.find(b"+") != -1:
         raw = raw.replace(b"+", b" ")
-    if b"%" in raw:
+    if raw.find(b"%") != -1:
         raw = unquote_to_bytes(raw)
     return raw.decode("utf-8", "replace")
 

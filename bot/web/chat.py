@@ -8,7 +8,6 @@ the service's own dedupe.
 
 from __future__ import annotations
 
-import re
 import secrets
 import time
 import unicodedata
@@ -16,7 +15,6 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -31,6 +29,7 @@ from bot.engine import as_lang
 from bot.engine.localized import Lang
 from bot.web import chat_draw as draw
 from bot.web import chat_messages as shown
+from bot.web.chat_form import MAX_FIELDS, Posted, accepted_lang, form_of
 from bot.web.chat_security import (
     ChatKeys,
     identity_of,
@@ -46,7 +45,7 @@ from bot.web.chat_turns import (
     take_turn,
     updates,
 )
-from bot.web.deps import client_address
+from bot.web.deps import client_address, form_text
 from bot.web.limits import TooManyRequestsError
 from storage import people, webchat
 from storage import repositories as repo
@@ -56,7 +55,6 @@ __all__ = ["ChatSettings", "routes", "web_chat"]
 
 RESUME_LIFETIME = timedelta(minutes=30)
 _RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
-DELIVERY_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 FETCH_HEADER = "x-requested-with"
 FETCH_VALUE = "jobcard-chat"
 
@@ -92,8 +90,7 @@ def _lang(request: Request, record: repo.ConversationRecord | webchat.PagePerson
 
 def _accepted(request: Request) -> Lang:
     """The browser's language, for a person not seen yet."""
-    accepted = request.headers.get("accept-language", "ja").lower()
-    return "en" if accepted.startswith("en") else "ja"
+    return accepted_lang(request.headers.get("accept-language", "ja"))
 
 
 def _log(request: Request, lang: Lang, messages: list[shown.Shown]) -> Markup:
@@ -211,22 +208,15 @@ async def chat_page(request: Request) -> Response:
     return await chat.run(_page, request, token)
 
 
-def _form_text(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
-
-
 async def _read_form(request: Request) -> Mapping[str, Any]:
     """The posted form; the chat's own forms are URL-encoded and parsed in one step."""
     kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if kind != "application/x-www-form-urlencoded":
         return await request.form()
-    body = (await request.body()).decode("utf-8", "replace")
-    try:
-        pairs = parse_qsl(body, keep_blank_values=True, errors="replace", max_num_fields=20)
-    except ValueError:
-        raise HTTPException(400, "too many fields") from None
-    return dict(pairs)
+    form = form_of(await request.body())
+    if form is None:
+        raise HTTPException(400, f"more than {MAX_FIELDS} fields")
+    return form
 
 
 async def _checked_form(request: Request) -> tuple[str, Any]:
@@ -251,9 +241,7 @@ async def send(request: Request) -> Response:
     """One turn: what was typed or pressed goes to the service; the replies join the page."""
     chat = settings_of(request)
     token, form = await _checked_form(request)
-    typed = _form_text(form, "text").replace("\r\n", "\n")
-    payload = _form_text(form, "payload") or None
-    delivery = _form_text(form, "delivery")
+    posted = Posted.of(form)
     try:
         chat.limits.check_message(token, client_address(request))
     except TooManyRequestsError as exc:
@@ -262,19 +250,21 @@ async def send(request: Request) -> Response:
             notice = text("slow_down", _accepted(request), seconds=exc.retry_after)
             return protect(JSONResponse({"notice": notice}, status_code=429))
         return await chat.run(
-            lambda: _page(request, token, status_code=429, slow_down=wait, draft=typed)
+            lambda: _page(request, token, status_code=429, slow_down=wait, draft=posted.typed)
         )
-    if DELIVERY_ID.fullmatch(delivery) is None:
+    if not posted.delivery_ok:
         raise HTTPException(400, "missing delivery id")
-    if payload is None and not typed.strip():
+    if posted.empty:
         return await _after_post(request, token, form)
     identity, hint = identity_of(token), _accepted(request)
-    result = await chat.run(take_turn, chat, identity, typed, payload, delivery, hint)
+    result = await chat.run(
+        take_turn, chat, identity, posted.typed, posted.payload, posted.delivery, hint
+    )
     if not _wants_json(request):
         return RedirectResponse("/#latest", status_code=303)
     if not result.handled:
         return await _after_post(request, token, form)  # what the first post added
-    return _turn_json(request, token, result, _form_text(form, "shape"))
+    return _turn_json(request, token, result, form_text(form, "shape"))
 
 
 def _turn_json(
@@ -321,10 +311,10 @@ async def _after_post(request: Request, token: str, form: Any) -> Response:
     """Post/redirect/get without JavaScript; the new messages as JSON for ``chat.js``."""
     if not _wants_json(request):
         return RedirectResponse("/#latest", status_code=303)
-    after = _form_text(form, "after")
+    after = form_text(form, "after")
     chat = settings_of(request)
     start = int(after) if after.isdigit() else 0
-    return await chat.run(_fragment, request, token, start, _form_text(form, "shape"))
+    return await chat.run(_fragment, request, token, start, form_text(form, "shape"))
 
 
 def _fragment(request: Request, token: str, after: int, shown_box: str) -> Response:
@@ -446,7 +436,7 @@ async def resume(request: Request) -> Response:
     """Continue here as the browser that made the code (the code is used up)."""
     chat = settings_of(request)
     token, form = await _checked_form(request)
-    code = _normal_code(_form_text(form, "code"))[:20]
+    code = _normal_code(form_text(form, "code"))[:20]
     chat.limits.check_resume(client_address(request))
 
     def use() -> str | None:

@@ -17,12 +17,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.engine.localized import Lang
 from bot.web import chat
+from bot.web.chat_form import Posted, accepted_lang, form_of
 from bot.web.chat_security import CSP, identity_of
 from bot.web.chat_texts import text
 from bot.web.chat_turns import ChatSettings, take_turn
@@ -31,7 +30,6 @@ from bot.web.security import SECURITY_HEADERS
 
 _PATH = "/chat"
 _FORM = b"application/x-www-form-urlencoded"
-_FIELDS = 20  # as the route's parser allows
 _WANTED = (b"content-type", b"content-length", b"cookie", b"accept-language", b"x-requested-with")
 
 
@@ -98,13 +96,10 @@ class ChatTurns:
             or not settings.keys.csrf_ok(token, form.get("csrf_token"))
         ):
             return False
-        typed = form.get("text", "").replace("\r\n", "\n")
-        payload = form.get("payload") or None
-        delivery = form.get("delivery", "")
-        if chat.DELIVERY_ID.fullmatch(delivery) is None or (payload is None and not typed.strip()):
+        posted = Posted.of(form)
+        if not posted.delivery_ok or posted.empty:
             return False
-        accepted = found.get(b"accept-language", b"ja").lower()
-        hint: Lang = "en" if accepted.startswith(b"en") else "ja"
+        hint = accepted_lang(found.get(b"accept-language", b"ja").decode("latin-1"))
         client = scope.get("client")
         try:
             settings.limits.check_message(token, client[0] if client else None)
@@ -113,7 +108,9 @@ class ChatTurns:
             await _answer(send, 429, {"notice": notice}, https)
             return True
         identity = identity_of(token)
-        result = await settings.run(take_turn, settings, identity, typed, payload, delivery, hint)
+        result = await settings.run(
+            take_turn, settings, identity, posted.typed, posted.payload, posted.delivery, hint
+        )
         environment = scope["app"].state.templates.env
         shape = form.get("shape", "")
         if result.handled:
@@ -158,30 +155,6 @@ def _replaying(body: bytes, more: bool, receive: Receive) -> Receive:
         return {"type": "http.request", "body": body, "more_body": more}
 
     return replay
-
-
-def form_of(body: bytes) -> dict[str, str] | None:
-    """A URL-encoded form (the last of a repeated name), or None with too many fields."""
-    pairs = body.split(b"&")
-    if len(pairs) > _FIELDS:
-        return None
-    fields: dict[str, str] = {}
-    for pair in pairs:
-        if pair:
-            name, _, value = pair.partition(b"=")
-            fields[_unquoted(name)] = _unquoted(value)
-    return fields
-
-
-def _unquoted(raw: bytes) -> str:
-    """A form value as ``urllib.parse.parse_qsl`` reads it (undecodable bytes replaced)."""
-    # find, not ``in``: ``bytes in bytes`` first tries the operand as an integer and formats
-    # the TypeError it catches, which cost more than the rest of the form together.
-    if raw.find(b"+") != -1:
-        raw = raw.replace(b"+", b" ")
-    if raw.find(b"%") != -1:
-        raw = unquote_to_bytes(raw)
-    return raw.decode("utf-8", "replace")
 
 
 async def _answer(send: Send, status: int, content: dict[str, Any], https: bool) -> None:

@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.engine import Attachment
 from bot.engine.messages import ATTACHMENT_LIMIT
+from bot.web.chat_form import DELIVERY_ID
 from bot.web.chat_security import identity_of
 from bot.web.chat_turns import take_turn
 from bot.web.deps import client_address
@@ -31,7 +32,6 @@ _FIELD: Final = re.compile(rb'name="(csrf_token|delivery)"\r\n\r\n([^\r\n]*)')
 _FILE: Final = re.compile(
     rb'name="document"; filename="([^"\r\n]*)"\r\nContent-Type: ([^\r\n]*)', re.I
 )
-_DELIVERY: Final = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 class _InMemory(MultiPartParser):
@@ -91,7 +91,7 @@ async def upload(request: Request) -> Response:
     if token is None or not chat.keys.csrf_ok(token, fields.get("csrf_token")):
         raise HTTPException(403, "missing or wrong CSRF token")
     delivery = fields.get("delivery", "")
-    if _DELIVERY.fullmatch(delivery) is None:
+    if DELIVERY_ID.fullmatch(delivery) is None:
         raise HTTPException(400, "missing delivery id")
     try:
         chat.limits.check_message(token, client_address(request))

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bot.bootstrap import Runtime
-from bot.web.chat_fetch import form_of
+from bot.web.chat_form import form_of
 from bot.web.chat_security import ChatLimits
 from storage import repositories as repo
 from storage import webchat
@@ -155,7 +155,7 @@ def test_too_many_fetch_turns_are_slowed_down_and_nothing_is_taken(runtime: Runt
         "bad=%ff%fe&broken=%zz%4&blank=&novalue&=v&&a=b=c&plus=1+2%2B3",
     ],
 )
-def test_the_form_is_read_as_the_routes_parser_reads_it(body: str) -> None:
+def test_the_form_is_read_as_parse_qsl_reads_it(body: str) -> None:
     expected = dict(parse_qsl(body, keep_blank_values=True, errors="replace"))
     assert form_of(body.encode()) == expected
 

@@ -456,6 +456,9 @@ def load_dialogs(paths: Iterable[Path], start: str = "onboarding") -> LoadedDial
     files: list[Path] = []
     for path in paths:
         files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+    # Imported here: the memo code loads with the first text question, not at start-up.
+    from bot.engine.memos import MEMO_DIALOG as memo_dialog
+
     errors: list[DialogError] = []
     dialogs: dict[str, Dialog] = {}
     specs: dict[str, dict[str, Any]] = {}
@@ -470,6 +473,10 @@ def load_dialogs(paths: Iterable[Path], start: str = "onboarding") -> LoadedDial
         if dialog.id in dialogs:
             message = f"dialog id '{dialog.id}' is also used by {dialogs[dialog.id].source}"
             errors.append(DialogError(str(file), 1, None, message, "duplicate_dialog"))
+            continue
+        if dialog.id == memo_dialog:
+            message = f"dialog id '{dialog.id}' is reserved: a person's memos are stored under it"
+            errors.append(DialogError(str(file), 1, None, message, "reserved_dialog"))
             continue
         dialogs[dialog.id] = dialog
         specs[dialog.digest] = spec

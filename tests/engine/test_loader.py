@@ -70,6 +70,14 @@ def test_duplicate_dialog_ids_across_files(tmp_path: Path) -> None:
     assert [error.rule for error in caught.value.errors] == ["duplicate_dialog"]
 
 
+def test_the_memos_dialog_id_is_reserved(tmp_path: Path) -> None:
+    text = (DIALOGS_DIR / "profile.yaml").read_text(encoding="utf-8")
+    (tmp_path / "memos.yaml").write_text(text.replace("id: profile", "id: memos", 1), "utf-8")
+    with pytest.raises(DialogLoadError) as caught:
+        load_dialogs([tmp_path])
+    assert [error.rule for error in caught.value.errors] == ["reserved_dialog"]
+
+
 def test_digest_changes_with_content_only() -> None:
     spec, lines = parse_yaml((DIALOGS_DIR / "profile.yaml").read_text(encoding="utf-8"), "p")
     first = build_dialog(spec, "p", lines)

@@ -55,6 +55,11 @@ COMMANDS: tuple[CommandText, ...] = (
     CommandText("back", "前の質問に戻る", "Go back to the previous question"),
     CommandText("skip", "この質問をスキップする（任意の質問のみ）", "Skip an optional question"),
     CommandText("summary", "ここまでの回答を確認する", "See your answers so far"),
+    CommandText(
+        "memo",
+        "メモ（答えにできなかった文章の控え）を見る",
+        "See your memos (text kept for later)",
+    ),
     CommandText("card", "ジョブ・カードを作成する", "Make my Job Card"),
     CommandText("book", "キャリアコンサルティングを予約する", "Book a consultation"),
     CommandText(

@@ -317,7 +317,7 @@ async def test_commands_are_registered_in_japanese_and_english(webhook: Harness)
     for command in COMMANDS:
         built_in = not str(parse_command(f"/{command.name}")).startswith("/")
         assert built_in or dialog_for_command(catalog, f"/{command.name}") is not None, command
-    assert {c.name for c in COMMANDS} >= {"card", "book", "link"}
+    assert {c.name for c in COMMANDS} >= {"card", "book", "link", "memo"}
 
 
 async def test_english_speakers_and_deep_links_start_the_same_way(webhook: Harness) -> None:

@@ -26,11 +26,15 @@ on the same machine at the same moments.
 from __future__ import annotations
 
 import argparse
+import collections
+import heapq
 import html
 import http.client
+import itertools
 import json
 import multiprocessing
 import os
+import random
 import re
 import socket
 import statistics
@@ -41,7 +45,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -76,13 +80,28 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _in_parallel(
-    people: int, concurrency: int, one: Callable[[int], list[float]], pid: int
+    people: int,
+    concurrency: int,
+    one: Callable[[int], list[float]],
+    *pids: int,
+    database_port: int | None = None,
 ) -> dict[str, float]:
-    """Run the people ``concurrency`` at a time; ``pid`` is the process doing the work."""
-    started, cpu = time.perf_counter(), _cpu_seconds(pid)
+    """Run the people ``concurrency`` at a time; ``pids`` are the processes doing the work.
+    With ``database_port`` also the CPU per turn of the PostgreSQL server there and of this
+    process (the browsers)."""
+    before = [_cpu_seconds(pid) for pid in pids]
+    server = _server_cpu(database_port) if database_port else 0.0
+    client = time.process_time()
+    started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         latencies = [t for person in pool.map(one, range(people)) for t in person]
-    return _figures(latencies, time.perf_counter() - started, _cpu_seconds(pid) - cpu)
+    elapsed = time.perf_counter() - started
+    cpu = sum(_cpu_seconds(pid) - was for pid, was in zip(pids, before, strict=True))
+    figures = _figures(latencies, elapsed, cpu)
+    if database_port:
+        figures["db_ms"] = (_server_cpu(database_port) - server) / len(latencies) * 1000
+        figures["client_ms"] = (time.process_time() - client) / len(latencies) * 1000
+    return figures
 
 
 def service_alone(url: str, people: int, concurrency: int) -> dict[str, float]:
@@ -119,11 +138,41 @@ def service_process(url: str, people: int, concurrency: int) -> dict[str, float]
         return pool.submit(service_alone, url, people, concurrency).result()
 
 
-class Browser:
-    """One browser behind the proxy: a keep-alive connection, its cookie and its address."""
+class Upstream:
+    """The proxy's side: each request to the next worker in turn (round-robin per request,
+    a load balancer's default), over a keep-alive connection per browser or per client
+    thread (as a proxy keeps its upstream connections, with thousands of browsers)."""
 
-    def __init__(self, port: int, address: str) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    def __init__(self, ports: list[int], per_thread: bool = False) -> None:
+        self.ports = ports
+        self._turn = itertools.count()  # next() is atomic under the GIL
+        self._local = threading.local() if per_thread else None
+        self._opened: list[http.client.HTTPConnection] = []
+
+    def connection(self, own: dict[int, http.client.HTTPConnection]) -> http.client.HTTPConnection:
+        """The connection to the next worker (``own``: the browser's connections)."""
+        port = self.ports[next(self._turn) % len(self.ports)]
+        if self._local is not None:
+            own = self._local.__dict__.setdefault("connections", {})
+        found = own.get(port)
+        if found is None:
+            found = own[port] = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            self._opened.append(found)
+        return found
+
+    def close(self) -> None:
+        """Close every connection still open."""
+        for connection in self._opened:
+            connection.close()
+
+
+class Browser:
+    """One browser behind the proxy: its cookie and its address (and, unless the upstream
+    keeps them per thread, its keep-alive connections)."""
+
+    def __init__(self, upstream: Upstream, address: str) -> None:
+        self.upstream = upstream
+        self.connections: dict[int, http.client.HTTPConnection] = {}
         self.address = address
         self.cookie = ""
         self.box = ""  # the answer box as chat.js keeps it between turns
@@ -141,8 +190,9 @@ class Browser:
         if form is not None:
             body = urlencode(form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body, headers)
-        response = self.connection.getresponse()
+        connection = self.upstream.connection(self.connections)
+        connection.request(method, path, body, headers)
+        response = connection.getresponse()
         content = response.read().decode()
         for value in response.headers.get_all("set-cookie") or []:
             self.cookie = value.split(";", 1)[0]
@@ -166,7 +216,8 @@ class Browser:
 
     def close(self) -> None:
         """Hang up."""
-        self.connection.close()
+        for connection in self.connections.values():
+            connection.close()
 
 
 def _turn(browser: Browser, page: str, kind: str, value: str, js: bool) -> str:
@@ -231,29 +282,131 @@ def jobcard_web(url: str, tree: str | None = None) -> Iterator[tuple[int, int]]:
             process.wait(10)
 
 
+def _address(person: int) -> str:
+    """Each browser comes through the proxy from its own address."""
+    return f"10.{person // 256 % 256}.{person % 256}.{person // 65536 % 254 + 1}"
+
+
+def _open(browser: Browser) -> str:
+    """Open the chat's page, as a browser does first."""
+    status, _, page = browser.request("GET", "/")
+    assert status == 200, status
+    browser.box = page.partition('<div id="box">')[2].partition("</form>")[0]
+    return page
+
+
+def _conversation(upstream: Upstream, person: int, js: bool) -> list[float]:
+    """One person's whole script, one turn after another: each turn's latency."""
+    latencies = []
+    browser = Browser(upstream, _address(person))
+    try:
+        page = _open(browser)
+        for kind, value in SCRIPT:
+            t0 = time.perf_counter()
+            page = _turn(browser, page, kind, value, js)
+            latencies.append(time.perf_counter() - t0)
+    finally:
+        browser.close()
+    return latencies
+
+
 def web(
     url: str, people: int, concurrency: int, js: bool, tree: str | None = None
 ) -> dict[str, float]:
     """The conversations as browsers send them, through ``jobcard web`` on loopback."""
     with jobcard_web(url, tree) as (port, pid):
+        return _in_parallel(
+            people, concurrency, lambda person: _conversation(Upstream([port]), person, js), pid
+        )
 
-        def one(person: int) -> list[float]:
-            latencies = []
-            # Each browser comes through the proxy from its own address.
-            browser = Browser(port, f"10.{person // 256 % 256}.{person % 256}.1")
-            try:
-                status, _, page = browser.request("GET", "/")
-                assert status == 200, status
-                browser.box = page.partition('<div id="box">')[2].partition("</form>")[0]
-                for kind, value in SCRIPT:
-                    t0 = time.perf_counter()
-                    page = _turn(browser, page, kind, value, js)
-                    latencies.append(time.perf_counter() - t0)
-            finally:
-                browser.close()
-            return latencies
 
-        return _in_parallel(people, concurrency, one, pid)
+def _server_cpu(port: int) -> float:
+    """CPU time of the PostgreSQL server listening on ``port``: its postmaster, the
+    children it has reaped, and its live children (the connections' backends)."""
+    postmaster = None
+    stats: dict[int, list[str]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                args = cmdline.read().split(b"\0")
+            with open(f"/proc/{entry.name}/stat", encoding="ascii") as stat:
+                stats[int(entry.name)] = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if b"-p" in args and str(port).encode() in args and b"postgres" in args[0]:
+            postmaster = int(entry.name)
+    if postmaster is None:
+        return 0.0
+    ticks = sum(int(n) for n in stats[postmaster][11:15])
+    ticks += sum(
+        int(fields[11]) + int(fields[12])
+        for fields in stats.values()
+        if int(fields[1]) == postmaster
+    )
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _ends(url: str) -> collections.Counter[str]:
+    """Where each web person's conversation stands: the state's place, the current answers,
+    the page's message count; and ``deliveries``, the turns stored."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            states = dict(
+                connection.execute(sa.text("SELECT person_id, state FROM conversations")).all()
+            )
+            answers: dict[str, list[str]] = collections.defaultdict(list)
+            for person, dialog, field, value in connection.execute(
+                sa.text("SELECT person_id, dialog_id, field, value FROM answers WHERE is_current")
+            ):
+                answers[person].append(f"{dialog}.{field}={value}")
+            messages = dict(
+                connection.execute(
+                    sa.text("SELECT person_id, count(*) FROM web_messages GROUP BY person_id")
+                ).all()
+            )
+            stored = connection.execute(sa.text("SELECT count(*) FROM deliveries")).scalar_one()
+    finally:
+        engine.dispose()
+    ends: collections.Counter[str] = collections.Counter(deliveries=stored)
+    for person, state in states.items():
+        state = json.loads(state) if isinstance(state, str) else state
+        active = (state or {}).get("active") or {}
+        place = [(state or {}).get("mode"), active.get("dialog"), active.get("pos")]
+        ends[json.dumps([place, sorted(answers[person]), messages.get(person, 0)])] += 1
+    return ends
+
+
+def _check_ends(ends: collections.Counter[str], people: int, reference: str | None) -> str:
+    """Every person's conversation completed, each turn stored once, and all ended where
+    ``reference`` (the first run's end) says; the end, for the next runs."""
+    assert ends["deliveries"] == people * len(SCRIPT), (ends["deliveries"], people)
+    places = {end: n for end, n in ends.items() if end != "deliveries"}
+    assert len(places) == 1 and sum(places.values()) == people, places
+    (end,) = places
+    assert reference is None or end == reference, (end, reference)
+    return end
+
+
+def scale_out(
+    url: str, count: int, people: int, concurrency: int, database_port: int
+) -> dict[str, float]:
+    """``count`` ``jobcard web`` processes on one database, each request to the next
+    (``concurrency`` browsers at once per process)."""
+    with ExitStack() as stack:
+        servers = [stack.enter_context(jobcard_web(url)) for _ in range(count)]
+        upstream = Upstream([port for port, _ in servers])
+        return _in_parallel(
+            people,
+            concurrency * count,
+            lambda person: _conversation(upstream, person, js=True),
+            *(pid for _, pid in servers),
+            database_port=database_port,
+        )
 
 
 @contextmanager
@@ -283,6 +436,161 @@ def database(postgres: bool) -> Iterator[Callable[[str], str]]:
         yield make
 
 
+def chatting(
+    url: str, count: int, people: int, think: float, seconds: float, database_port: int
+) -> dict[str, float]:
+    """``people`` chatting at once for ``seconds``: each sends a turn, reads the reply and
+    thinks (exponential, mean ``think`` s) before the next; who finishes the script is
+    followed by a newcomer. A turn's latency runs from the moment it is due, so a client
+    thread not free in time counts against the server, never for it."""
+    rng = random.Random(18)
+    with ExitStack() as stack:
+        servers = [stack.enter_context(jobcard_web(url)) for _ in range(count)]
+        upstream = Upstream([port for port, _ in servers], per_thread=True)
+        stack.callback(upstream.close)
+        pids = [pid for _, pid in servers]
+        before = [_cpu_seconds(pid) for pid in pids]
+        server = _server_cpu(database_port)
+        began = time.perf_counter()
+        end = began + seconds
+        due = [(began + rng.uniform(0, think), n) for n in range(people)]
+        heapq.heapify(due)
+        talks: dict[int, tuple[Browser, str, int]] = {}
+        latencies: list[float] = []
+        lags: list[float] = []
+        newcomers = itertools.count(people)
+        finished = 0
+        ready = threading.Condition()
+
+        def serve() -> None:
+            nonlocal finished
+            while True:
+                with ready:
+                    while True:
+                        if not due or due[0][0] >= end:
+                            return
+                        wait = due[0][0] - time.perf_counter()
+                        if wait <= 0:
+                            when, person = heapq.heappop(due)
+                            break
+                        ready.wait(wait)
+                lags.append(time.perf_counter() - when)
+                if person in talks:
+                    browser, page, step = talks.pop(person)
+                else:  # a newcomer opens the page, then starts
+                    browser, step = Browser(upstream, _address(person)), 0
+                    page = _open(browser)
+                kind, value = SCRIPT[step]
+                page = _turn(browser, page, kind, value, js=True)
+                latencies.append(time.perf_counter() - when)
+                with ready:
+                    if step + 1 < len(SCRIPT):
+                        talks[person] = (browser, page, step + 1)
+                    else:
+                        finished += 1
+                        person = next(newcomers)
+                    heapq.heappush(due, (time.perf_counter() + rng.expovariate(1 / think), person))
+                    ready.notify()
+
+        with ThreadPoolExecutor(64) as pool:
+            for done in [pool.submit(serve) for _ in range(64)]:
+                done.result()
+        elapsed = time.perf_counter() - began
+        cpu = sum(_cpu_seconds(pid) - was for pid, was in zip(pids, before, strict=True))
+        figures = _figures(latencies, elapsed, cpu)
+        figures["db_ms"] = (_server_cpu(database_port) - server) / len(latencies) * 1000
+    ends = _ends(url)
+    assert ends.pop("deliveries") == len(latencies), "a turn stored twice or not at all"
+    # Each who began has one conversation, as far on as the turns they were answered: as
+    # many people stand at each place as sent that many turns.
+    sent = collections.Counter(step for _, _, step in talks.values())
+    sent[len(SCRIPT)] += finished
+    assert sorted(sent.values()) == sorted(ends.values()), (sent, ends.values())
+    figures["finished"] = finished
+    figures["lag_p99_ms"] = sorted(lags)[int(len(lags) * 0.99) - 1] * 1000
+    return figures
+
+
+def chatting_main(counts_text: str, people_text: str, think: float, seconds: float) -> None:
+    """People chatting at once at each worker count: the p99 a person waits."""
+    import sqlalchemy as sa
+
+    print(
+        f"PostgreSQL, jobcard web × N behind round-robin; people chatting at once, a turn "
+        f"every {think:g} s on average after each reply, for {seconds:g} s"
+    )
+    print(
+        f"{'workers':<9}{'people':>8}{'turns/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'CPU ms/turn: workers':>22}{'PostgreSQL':>12}{'finished':>10}{'late p99':>10}"
+        f"{'load':>6}"
+    )
+    with database(postgres=True) as make:
+        for count in (int(n) for n in counts_text.split(",") if n):
+            for people in (int(n) for n in people_text.split(",") if n):
+                url = make(f"c{count}p{people}")
+                port = sa.engine.make_url(url).port
+                assert port is not None
+                f = chatting(url, count, people, think, seconds, port)
+                print(
+                    f"{count:<9}{people:>8}{f['turns_per_s']:>9.1f}{f['p50_ms']:>9.2f}"
+                    f"{f['p99_ms']:>9.2f}{f['cpu_ms']:>22.2f}{f['db_ms']:>12.2f}"
+                    f"{f['finished']:>10.0f}{f['lag_p99_ms']:>10.1f}{os.getloadavg()[0]:>6.1f}",
+                    flush=True,
+                )
+    print(
+        "checked: each turn stored once, each person as far on as the turns answered "
+        "(late p99: how late a client thread took up a due turn, ms, counted in the latency)"
+    )
+
+
+def workers_main(people: int, concurrency: int, rounds: int, counts_text: str) -> None:
+    """Scale-out: each count of ``jobcard web`` processes in turn over the rounds."""
+    import sqlalchemy as sa
+
+    counts = [int(n) for n in counts_text.split(",") if n]
+    runs: dict[int, list[dict[str, float]]] = {count: [] for count in counts}
+    reference = None
+    with database(postgres=True) as make:
+        for round_ in range(rounds):
+            for count in counts if round_ % 2 == 0 else reversed(counts):
+                url = make(f"w{round_}n{count}")
+                port = sa.engine.make_url(url).port
+                assert port is not None
+                runs[count].append(scale_out(url, count, people, concurrency, port))
+                reference = _check_ends(_ends(url), people, reference)
+            line = ", ".join(
+                f"{count}: {r[-1]['turns_per_s']:.0f}/s p99 {r[-1]['p99_ms']:.1f} ms"
+                for count, r in runs.items()
+            )
+            print(f"round {round_ + 1}: {line} (load {os.getloadavg()[0]:.1f})", flush=True)
+    print(
+        f"PostgreSQL, jobcard web × N behind round-robin, {people} people × {len(SCRIPT)} "
+        f"turns, {concurrency} browsers at once per process; best of {rounds} rounds "
+        f"(CPU: the least); load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    place, answers, messages = json.loads(reference or "null")
+    print(
+        "checked: every conversation completed, each turn stored once, all ending alike "
+        f"(at {place}, {len(answers)} answers, {messages} messages on the page)"
+    )
+    print(
+        f"{'workers':<9}{'turns/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'CPU ms/turn: workers':>22}{'PostgreSQL':>12}{'browsers':>10}"
+    )
+    for count, figures in runs.items():
+        best = max(figures, key=lambda f: f["turns_per_s"])
+        least = {key: min(f[key] for f in figures) for key in ("cpu_ms", "db_ms", "client_ms")}
+        print(
+            f"{count:<9}{best['turns_per_s']:>9.1f}{best['p50_ms']:>9.2f}{best['p99_ms']:>9.2f}"
+            f"{least['cpu_ms']:>22.2f}{least['db_ms']:>12.2f}{least['client_ms']:>10.2f}"
+        )
+    if (os.cpu_count() or 0) < 2 * max(counts):
+        print(
+            "The workers, PostgreSQL and the browsers share these cores: past the cores "
+            "there are, more workers only queue for them (no linear scaling here)."
+        )
+
+
 def main() -> None:
     """Run the sides in turn over the rounds and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -292,8 +600,32 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--nojs", action="store_true", help="also the plain-form path")
     parser.add_argument("--against", metavar="DIR", help="also another checkout's jobcard web")
+    parser.add_argument(
+        "--workers",
+        metavar="COUNTS",
+        help="instead: that many jobcard web processes on one PostgreSQL, e.g. 1,2,4 "
+        "(--concurrency browsers at once per process)",
+    )
+    parser.add_argument(
+        "--chatting",
+        metavar="PEOPLE",
+        help="with --workers: that many people chatting at once (e.g. 1000,2000), each "
+        "thinking --think s between turns, for --seconds; the p99 a person waits",
+    )
+    parser.add_argument("--think", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
     threading.stack_size(1 << 20)
+    if args.chatting:
+        if not (args.postgres and args.workers):
+            parser.error("--chatting needs --postgres and --workers")
+        chatting_main(args.workers, args.chatting, args.think, args.seconds)
+        return
+    if args.workers:
+        if not args.postgres:
+            parser.error("--workers needs --postgres: several processes share PostgreSQL")
+        workers_main(args.people, args.concurrency, args.rounds, args.workers)
+        return
     people, concurrency = args.people, args.concurrency
     sides: dict[str, Callable[[str], dict[str, float]]] = {
         "service alone": lambda url: service_process(url, people, concurrency),

@@ -1,7 +1,7 @@
 """Benchmark: the Telegram bot as shipped, side by side with a bare PTB echo bot.
 
 Run: ``python -m tests.bench.telegram [--people 300] [--think 1.0] [--rounds 2] [--postgres]``
-(a few minutes with the defaults).
+(a few minutes with the defaults), or ``--postgres --workers 1,2,4`` for the scale-out alone.
 
 Three processes: the bot under test serves the webhook on loopback exactly as in production
 (secret checked, update handled before the 200, on uvloop, listening with uvicorn's backlog);
@@ -28,6 +28,15 @@ the echo bot's httpx pool falls behind and collapses (its CPU per update doubles
 people every bot is saturated (its latency grows until the people wait for it), so updates/s
 is what the bot can serve. Then ``/card``: people who finished their profile ask for their
 Job Card one after another; the time to the first reply ("作成しています") and to the PDF.
+
+``--workers 1,2,4`` (PostgreSQL) measures scale-out instead: for each count, that many
+``jobcard telegram --webhook …`` processes started as the README tells an operator to (the
+command and its environment, one port each, one throwaway PostgreSQL migrated with ``jobcard
+db upgrade``), the updates spread over them round-robin per request as a load balancer in
+front of Telegram's one webhook URL does, each chat's next update still posted only once the
+previous one was answered. Per count: updates/s, p50/p99, the CPU per update of all workers
+together and of the rest (PostgreSQL, the fake Bot API, this client), and a check that every
+update was handled exactly once and every conversation completed with its own answers.
 """
 
 from __future__ import annotations
@@ -44,20 +53,22 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from sqlalchemy import create_engine, func, select
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.bootstrap import build_runtime
 from bot.channels.kit import run_fast
-from bot.channels.telegram import API_URL_VARIABLE, TOKEN_VARIABLE
+from bot.channels.telegram import API_URL_VARIABLE, SECRET_VARIABLE, TOKEN_VARIABLE
 from bot.channels.telegram_webhook import (
     SECRET_HEADER,
     ServeOptions,
@@ -67,6 +78,8 @@ from bot.channels.telegram_webhook import (
 )
 from bot.config import Settings
 from bot.engine import Inbound, Outbound, Text
+from storage.tables import answers, deliveries
+from tests import pgserver
 from tests.bench.service import SCRIPT, database
 from tests.channels.fake_bot_api import FakeBotApi, callback_update, message_update, user
 
@@ -76,6 +89,9 @@ WARMUP_PEOPLE = 10
 CARD_PEOPLE = 20
 KINDS = ("echo", "adapter", "ours")
 BACKLOG = 2048  # what uvicorn listens with when it binds the port itself, as jobcard does
+# The public URL the load balancer serves (the README's example); each worker registers it
+# and serves its path on a port of its own.
+PUBLIC_WEBHOOK = "https://bot.example.org/telegram"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +103,7 @@ class Figures:
     p50_ms: float
     p99_ms: float
     cpu_ms: float
+    other_cpu_ms: float = 0.0  # the processes in ``others`` (scale-out: PostgreSQL, fake, client)
 
     @property
     def per_second(self) -> float:
@@ -168,19 +185,31 @@ def _process(*args: str) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
 
 
 class Telegram:
-    """Plays Telegram: POSTs each person's updates in turn, as a chat's updates arrive."""
+    """Plays Telegram: POSTs each person's updates in turn, as a chat's updates arrive.
+
+    Given several webhook addresses (workers), it plays the load balancer in front of them
+    too: each POST goes to the next worker in turn, whichever chat it belongs to.
+    """
 
     def __init__(
-        self, session: aiohttp.ClientSession, api: str, hook: str, kind: str, think: float
+        self,
+        session: aiohttp.ClientSession,
+        api: str,
+        hook: str | Sequence[str],
+        kind: str,
+        think: float,
     ) -> None:
-        self._session, self._api, self._hook, self.kind = session, api, hook, kind
+        self._session, self._api, self.kind = session, api, kind
+        self._hooks = (hook,) if isinstance(hook, str) else tuple(hook)
+        self._next_hook = itertools.cycle(self._hooks)
         self._think = think
         self._ids = itertools.count(1)
         self.latencies: list[float] = []
 
     async def wait_until_ready(self, *processes: subprocess.Popen[bytes]) -> None:
-        """Wait until the fake API and the bot answer (the webhook is registered by then)."""
-        for url in (f"{self._api}/_fake/stats", self._hook.rsplit("/", 1)[0] + "/healthz"):
+        """Wait until the fake API and every bot answer (the webhook is registered by then)."""
+        health = [hook.rsplit("/", 1)[0] + "/healthz" for hook in self._hooks]
+        for url in (f"{self._api}/_fake/stats", *health):
             while True:
                 if any(process.poll() is not None for process in processes):
                     raise RuntimeError("a benchmark process stopped")
@@ -220,8 +249,9 @@ class Telegram:
         Telegram makes it.
         """
         headers = {SECRET_HEADER: SECRET}
+        hook = next(self._next_hook)
         started = time.perf_counter()
-        async with self._session.post(self._hook, json=update, headers=headers) as response:
+        async with self._session.post(hook, json=update, headers=headers) as response:
             body = await response.read()
         elapsed = time.perf_counter() - started
         if response.status != 200:
@@ -271,19 +301,33 @@ class CardFigures:
     document: list[float]
 
 
+def _cpu_of(pids: Sequence[int]) -> float:
+    """CPU time the processes (``0``: this one) have used so far, together."""
+    return sum(time.process_time() if pid == 0 else _cpu_seconds(pid) for pid in pids)
+
+
 async def _drive(
-    telegram: Telegram, people: int, processes: tuple[subprocess.Popen[bytes], ...]
+    telegram: Telegram,
+    people: int,
+    processes: tuple[subprocess.Popen[bytes], ...],
+    bots: int = 1,
+    others: Callable[[], float] = lambda: 0.0,
+    card: bool = True,
 ) -> tuple[Figures, CardFigures | None]:
+    """Warm the bots up, time ``people`` chatting at once, then (``card``, ours) /card; the
+    bots are the last ``bots`` processes, and ``others`` tells the CPU used so far by what
+    else is timed."""
     await telegram.wait_until_ready(*processes)
-    bot_pid = processes[-1].pid
+    bot_pids = [process.pid for process in processes[-bots:]]
     warmup = [lambda p=p: telegram.converse(p) for p in range(1, WARMUP_PEOPLE + 1)]
     await _gather_limited(warmup, WARMUP_PEOPLE)
     telegram.latencies.clear()
     first = WARMUP_PEOPLE + 1
     jobs = [lambda p=p: telegram.converse(p) for p in range(first, first + people)]
-    cpu, started = _cpu_seconds(bot_pid), time.perf_counter()
+    cpu, other, started = _cpu_of(bot_pids), others(), time.perf_counter()
     await _gather_limited(jobs, people)
-    elapsed, cpu = time.perf_counter() - started, _cpu_seconds(bot_pid) - cpu
+    elapsed, cpu = time.perf_counter() - started, _cpu_of(bot_pids) - cpu
+    other = others() - other
     failed = await telegram.failed_calls()
     if failed:
         raise RuntimeError(f"{len(failed)} Bot API calls failed: {sorted(set(failed))}")
@@ -291,9 +335,11 @@ async def _drive(
     p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
     count = len(latencies)
     median = statistics.median(latencies)
-    figures = Figures(count, elapsed, median * 1000, p99 * 1000, cpu / count * 1000)
+    figures = Figures(
+        count, elapsed, median * 1000, p99 * 1000, cpu / count * 1000, other / count * 1000
+    )
     card = None
-    if telegram.kind == "ours":
+    if telegram.kind == "ours" and card:
         # The first asks warm up WeasyPrint and matplotlib, as a running bot has long done.
         for person in range(1, 3):
             await telegram.ask_for_the_card(person)
@@ -304,16 +350,19 @@ async def _drive(
 
 async def _run_load(
     api: str,
-    hook: str,
+    hook: str | Sequence[str],
     kind: str,
     args: argparse.Namespace,
     processes: tuple[subprocess.Popen[bytes], ...],
+    bots: int = 1,
+    others: Callable[[], float] = lambda: 0.0,
+    card: bool = True,
 ) -> tuple[Figures, CardFigures | None]:
     connector = aiohttp.TCPConnector(limit=args.people * 2)
     timeout = aiohttp.ClientTimeout(total=300)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         telegram = Telegram(session, api, hook, kind, args.think)
-        return await _drive(telegram, args.people, processes)
+        return await _drive(telegram, args.people, processes, bots, others, card)
 
 
 def measure(
@@ -325,6 +374,176 @@ def measure(
         with _process(kind, "--api-url", api, "--db", db_url) as (bot_port, bot):
             hook = f"http://127.0.0.1:{bot_port}/hook"
             return asyncio.run(_run_load(api, hook, kind, args, (fake, bot)))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _jobcard() -> list[str]:
+    """The ``jobcard`` command this interpreter installed (``python -m bot`` without it)."""
+    script = os.path.join(os.path.dirname(sys.executable), "jobcard")
+    return [script] if os.path.exists(script) else [sys.executable, "-m", "bot"]
+
+
+def _operator_environ(db_url: str, api: str) -> dict[str, str]:
+    """What the README has an operator export before running workers (the Bot API: ours)."""
+    return {
+        **os.environ,
+        TOKEN_VARIABLE: TOKEN,
+        SECRET_VARIABLE: SECRET,
+        API_URL_VARIABLE: api,
+        "JOBCARD_DATABASE_URL": db_url,
+    }
+
+
+@contextmanager
+def jobcard_telegram_workers(
+    count: int, db_url: str, api: str
+) -> Iterator[list[tuple[int, subprocess.Popen[bytes]]]]:
+    """``count`` × ``jobcard telegram --webhook … --listen … --port …`` as the README runs
+    several workers, one port each; their ports and processes until the block ends."""
+    env = _operator_environ(db_url, api)
+    workers: list[tuple[int, subprocess.Popen[bytes], Any]] = []
+    with contextlib.ExitStack() as files:
+        try:
+            for _ in range(count):
+                port = _free_port()
+                command = [*_jobcard(), "telegram", "--webhook", PUBLIC_WEBHOOK]
+                command += ["--listen", "127.0.0.1", "--port", str(port)]
+                errors = files.enter_context(tempfile.TemporaryFile())
+                out = subprocess.DEVNULL
+                process = subprocess.Popen(command, env=env, stdout=out, stderr=errors)
+                workers.append((port, process, errors))
+            yield [(port, process) for port, process, _ in workers]
+        except BaseException:
+            for _, process, errors in workers:
+                if process.poll() is not None:  # say why a worker stopped
+                    errors.seek(0)
+                    print(errors.read().decode(errors="replace"), file=sys.stderr)
+            raise
+        finally:
+            for _, process, _ in workers:
+                process.send_signal(signal.SIGTERM)
+            for _, process, _ in workers:
+                process.wait(timeout=60)
+
+
+def _postgres_cpu(db_url: str) -> Callable[[], float]:
+    """CPU used so far by the PostgreSQL server at ``db_url``: the postmaster, its live
+    processes (the workers' connections among them) and the children it has reaped."""
+    port = db_url.rsplit(":", 1)[1].split("/", 1)[0]
+    postmaster = None
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                    words = cmdline.read().split(b"\0")
+                if words[0].endswith(b"/postgres") and f"-p {port}".encode() in b" ".join(words):
+                    postmaster = int(entry)
+    if postmaster is None:
+        raise RuntimeError(f"no PostgreSQL server found on port {port}")
+
+    def used() -> float:
+        total = 0.0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            with contextlib.suppress(OSError):
+                with open(f"/proc/{entry}/stat", encoding="ascii") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                pid, parent = int(entry), int(fields[1])
+                if pid == postmaster:
+                    # Children that exited: their CPU is added to the postmaster's once reaped.
+                    total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+                elif parent == postmaster:
+                    total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+    return used
+
+
+def _check_conversations(db_url: str, people: int) -> int:
+    """Every update handled exactly once and every person's conversation complete, with
+    their own answers, whichever workers their updates reached; the answers a person has."""
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            # Updates only (the outbox's sends are claimed in this table too).
+            updates = deliveries.c.delivery_id.like("telegram:%")
+            handled = connection.scalar(select(func.count()).where(updates))
+            current = select(answers.c.person_id, answers.c.field, answers.c.value)
+            rows = connection.execute(current.where(answers.c.is_current)).all()
+    finally:
+        engine.dispose()
+    everyone = WARMUP_PEOPLE + people
+    if handled != everyone * len(SCRIPT):
+        raise RuntimeError(f"{handled} updates handled, not {everyone * len(SCRIPT)}")
+    fields: dict[str, set[str]] = {}
+    values: dict[str, str] = {}
+    for person_id, field, value in rows:
+        fields.setdefault(person_id, set()).add(field)
+        values[person_id] = values.get(person_id, "") + json.dumps(value, ensure_ascii=False)
+    complete = fields.get(f"telegram:{WARMUP_PEOPLE + 1}", set())
+    for person in range(1, everyone + 1):
+        person_id = f"telegram:{person}"
+        digits = "一二三四五六七八九十"
+        name = f"山田 {digits[person % 10]}{digits[person // 10 % 10]}郎"
+        if fields.get(person_id) != complete or name not in values.get(person_id, ""):
+            raise RuntimeError(f"{person_id}'s conversation is not complete or not theirs")
+    return len(complete)
+
+
+def measure_workers(count: int, args: argparse.Namespace) -> tuple[Figures, int]:
+    """``count`` workers on a fresh PostgreSQL behind one fake Bot API: what they served,
+    checked, and how many answers each person ended with."""
+    with pgserver.throwaway_postgres() as db_url:
+        environ = _operator_environ(db_url, "")
+        subprocess.run(
+            [*_jobcard(), "db", "upgrade"], env=environ, check=True, capture_output=True
+        )
+        postgres = _postgres_cpu(db_url)
+        with _process("fake") as (api_port, fake):
+            api = f"http://127.0.0.1:{api_port}"
+            with jobcard_telegram_workers(count, db_url, api) as workers:
+                hooks = [f"http://127.0.0.1:{port}/telegram" for port, _ in workers]
+                processes = (fake, *(process for _, process in workers))
+
+                def others() -> float:
+                    return _cpu_of([0, fake.pid]) + postgres()
+
+                load = _run_load(api, hooks, "ours", args, processes, count, others, card=False)
+                figures, _ = asyncio.run(load)
+        return figures, _check_conversations(db_url, args.people)
+
+
+def _scale_out(args: argparse.Namespace) -> None:
+    counts = [int(n) for n in args.workers.split(",") if n]
+    runs: dict[int, list[Figures]] = {}
+    loads = []
+    fields = set()
+    for _ in range(args.rounds):
+        for count in counts:  # taking turns, so a busy spell falls on every count
+            loads.append(os.getloadavg()[0])
+            figures, answered = measure_workers(count, args)
+            runs.setdefault(count, []).append(figures)
+            fields.add(answered)
+    for count in counts:
+        best = max(runs[count], key=lambda figures: figures.per_second)
+        rounds = ", ".join(f"{figures.per_second:.0f}" for figures in runs[count])
+        _print(f"{count} worker{'s' if count > 1 else ''}, PostgreSQL", best)
+        print(
+            f"{'':30} all workers' CPU {best.cpu_ms:.2f} + PostgreSQL, fake API and client "
+            f"{best.other_cpu_ms:.2f} ms/update; updates/s round by round: {rounds}"
+        )
+    print(
+        f"every update handled once, every conversation complete with its own answers "
+        f"({sorted(fields)} each); {os.cpu_count()} cores shared by the workers, PostgreSQL, "
+        "the fake Bot API and this client, so more workers than cores cannot scale linearly"
+    )
+    print(f"load average at each run's start {min(loads):.1f}-{max(loads):.1f}")
 
 
 def _rounds(
@@ -361,6 +580,11 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0, help="seconds before each answer")
     parser.add_argument("--rounds", type=int, default=2, help="runs per bot; the best counts")
     parser.add_argument("--postgres", action="store_true", help="ours on PostgreSQL too")
+    parser.add_argument(
+        "--workers",
+        help="worker counts, e.g. 1,2,4: jobcard telegram as several webhook workers on "
+        "PostgreSQL (with --postgres), instead of the comparison with the echo bot",
+    )
     parser.add_argument("--serve", choices=[*KINDS, "fake"], help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     parser.add_argument("--fd", type=int, help=argparse.SUPPRESS)
@@ -374,10 +598,15 @@ def main() -> None:
         # Every bot on the event loop ``jobcard telegram`` runs on (uvloop), the echo bot too.
         run_fast(_serve_bot(args.serve, args.api_url, socket.socket(fileno=args.fd), args.db))
         return
+    if args.workers and not args.postgres:
+        parser.error("--workers runs on PostgreSQL: add --postgres")
     print(
         f"{args.people} people at once x {len(SCRIPT)} updates, answering {args.think:.1f} s "
         "after each reply"
     )
+    if args.workers:
+        _scale_out(args)
+        return
     load = os.getloadavg()[0]
     db_kinds = ["sqlite", "postgresql"] if args.postgres else ["sqlite"]
     runs = _rounds(args, db_kinds)

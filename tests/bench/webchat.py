@@ -43,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -141,17 +142,22 @@ def service_process(url: str, people: int, concurrency: int) -> dict[str, float]
 class Upstream:
     """The proxy's side: each request to the next worker in turn (round-robin per request,
     a load balancer's default), over a keep-alive connection per browser or per client
-    thread (as a proxy keeps its upstream connections, with thousands of browsers)."""
+    thread (as a proxy keeps its upstream connections, with thousands of browsers).
+    ``sticky``: each browser always to the same worker instead (a hash of its address)."""
 
-    def __init__(self, ports: list[int], per_thread: bool = False) -> None:
+    def __init__(self, ports: list[int], per_thread: bool = False, sticky: bool = False) -> None:
         self.ports = ports
+        self.sticky = sticky
         self._turn = itertools.count()  # next() is atomic under the GIL
         self._local = threading.local() if per_thread else None
         self._opened: list[http.client.HTTPConnection] = []
 
-    def connection(self, own: dict[int, http.client.HTTPConnection]) -> http.client.HTTPConnection:
+    def connection(
+        self, own: dict[int, http.client.HTTPConnection], address: str
+    ) -> http.client.HTTPConnection:
         """The connection to the next worker (``own``: the browser's connections)."""
-        port = self.ports[next(self._turn) % len(self.ports)]
+        turn = zlib.crc32(address.encode()) if self.sticky else next(self._turn)
+        port = self.ports[turn % len(self.ports)]
         if self._local is not None:
             own = self._local.__dict__.setdefault("connections", {})
         found = own.get(port)
@@ -190,7 +196,7 @@ class Browser:
         if form is not None:
             body = urlencode(form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = self.upstream.connection(self.connections)
+        connection = self.upstream.connection(self.connections, self.address)
         connection.request(method, path, body, headers)
         response = connection.getresponse()
         content = response.read().decode()
@@ -393,13 +399,13 @@ def _check_ends(ends: collections.Counter[str], people: int, reference: str | No
 
 
 def scale_out(
-    url: str, count: int, people: int, concurrency: int, database_port: int
+    url: str, count: int, people: int, concurrency: int, database_port: int, sticky: bool
 ) -> dict[str, float]:
     """``count`` ``jobcard web`` processes on one database, each request to the next
-    (``concurrency`` browsers at once per process)."""
+    (or each browser to its own: ``sticky``); ``concurrency`` browsers at once per process."""
     with ExitStack() as stack:
         servers = [stack.enter_context(jobcard_web(url)) for _ in range(count)]
-        upstream = Upstream([port for port, _ in servers])
+        upstream = Upstream([port for port, _ in servers], sticky=sticky)
         return _in_parallel(
             people,
             concurrency * count,
@@ -543,20 +549,27 @@ def chatting_main(counts_text: str, people_text: str, think: float, seconds: flo
     )
 
 
-def workers_main(people: int, concurrency: int, rounds: int, counts_text: str) -> None:
-    """Scale-out: each count of ``jobcard web`` processes in turn over the rounds."""
+def workers_main(
+    people: int, concurrency: int, rounds: int, counts_text: str, sticky: bool
+) -> None:
+    """Scale-out: each count of ``jobcard web`` processes in turn over the rounds (and with
+    ``sticky`` each count above one again, each browser kept to one worker)."""
     import sqlalchemy as sa
 
     counts = [int(n) for n in counts_text.split(",") if n]
-    runs: dict[int, list[dict[str, float]]] = {count: [] for count in counts}
+    sides = [(n, False) for n in counts] + [(n, True) for n in counts if sticky and n > 1]
+    runs: dict[str, list[dict[str, float]]] = {
+        f"{n} sticky" if pinned else str(n): [] for n, pinned in sides
+    }
     reference = None
     with database(postgres=True) as make:
         for round_ in range(rounds):
-            for count in counts if round_ % 2 == 0 else reversed(counts):
-                url = make(f"w{round_}n{count}")
+            for count, pinned in sides if round_ % 2 == 0 else reversed(sides):
+                url = make(f"w{round_}n{count}{'s' if pinned else ''}")
                 port = sa.engine.make_url(url).port
                 assert port is not None
-                runs[count].append(scale_out(url, count, people, concurrency, port))
+                figures = scale_out(url, count, people, concurrency, port, pinned)
+                runs[f"{count} sticky" if pinned else str(count)].append(figures)
                 reference = _check_ends(_ends(url), people, reference)
             line = ", ".join(
                 f"{count}: {r[-1]['turns_per_s']:.0f}/s p99 {r[-1]['p99_ms']:.1f} ms"
@@ -574,14 +587,14 @@ def workers_main(people: int, concurrency: int, rounds: int, counts_text: str) -
         f"(at {place}, {len(answers)} answers, {messages} messages on the page)"
     )
     print(
-        f"{'workers':<9}{'turns/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'workers':<10}{'turns/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'CPU ms/turn: workers':>22}{'PostgreSQL':>12}{'browsers':>10}"
     )
     for count, figures in runs.items():
         best = max(figures, key=lambda f: f["turns_per_s"])
         least = {key: min(f[key] for f in figures) for key in ("cpu_ms", "db_ms", "client_ms")}
         print(
-            f"{count:<9}{best['turns_per_s']:>9.1f}{best['p50_ms']:>9.2f}{best['p99_ms']:>9.2f}"
+            f"{count:<10}{best['turns_per_s']:>9.1f}{best['p50_ms']:>9.2f}{best['p99_ms']:>9.2f}"
             f"{least['cpu_ms']:>22.2f}{least['db_ms']:>12.2f}{least['client_ms']:>10.2f}"
         )
     if (os.cpu_count() or 0) < 2 * max(counts):
@@ -612,6 +625,11 @@ def main() -> None:
         help="with --workers: that many people chatting at once (e.g. 1000,2000), each "
         "thinking --think s between turns, for --seconds; the p99 a person waits",
     )
+    parser.add_argument(
+        "--sticky",
+        action="store_true",
+        help="with --workers: also each count with every browser kept to one worker",
+    )
     parser.add_argument("--think", type=float, default=10.0)
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
@@ -624,7 +642,7 @@ def main() -> None:
     if args.workers:
         if not args.postgres:
             parser.error("--workers needs --postgres: several processes share PostgreSQL")
-        workers_main(args.people, args.concurrency, args.rounds, args.workers)
+        workers_main(args.people, args.concurrency, args.rounds, args.workers, args.sticky)
         return
     people, concurrency = args.people, args.concurrency
     sides: dict[str, Callable[[str], dict[str, float]]] = {

@@ -59,6 +59,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -69,13 +70,8 @@ from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filte
 from bot.bootstrap import build_runtime
 from bot.channels.kit import run_fast
 from bot.channels.telegram import API_URL_VARIABLE, SECRET_VARIABLE, TOKEN_VARIABLE
-from bot.channels.telegram_webhook import (
-    SECRET_HEADER,
-    ServeOptions,
-    build_application,
-    serve,
-    shipped_application,
-)
+from bot.channels.telegram_http import SECRET_HEADER, ServeOptions
+from bot.channels.telegram_webhook import build_application, serve, shipped_application
 from bot.config import Settings
 from bot.engine import Inbound, Outbound, Text
 from storage.tables import answers, deliveries
@@ -103,7 +99,9 @@ class Figures:
     p50_ms: float
     p99_ms: float
     cpu_ms: float
-    other_cpu_ms: float = 0.0  # the processes in ``others`` (scale-out: PostgreSQL, fake, client)
+    # Scale-out: PostgreSQL's, and the fake Bot API's and this client's (the harness).
+    db_cpu_ms: float = 0.0
+    harness_cpu_ms: float = 0.0
 
     @property
     def per_second(self) -> float:
@@ -233,14 +231,16 @@ class Telegram:
             value = f"山田 {digits[person % 10]}{digits[person // 10 % 10]}郎"
         return message_update(next(self._ids), sender, value)
 
-    async def converse(self, person: int) -> None:
-        """One person's whole conversation: read each reply, answer after ``think`` seconds."""
+    async def converse(self, person: int, most: float | None = None) -> None:
+        """One person's whole conversation: read each reply, answer after ``think`` seconds
+        (at ``most`` seconds when given: a warm-up needs no long thoughts)."""
+        think = self._think if most is None else min(self._think, most)
         # People do not all start in the same millisecond.
-        await asyncio.sleep(self._think * (person % 97) / 97)
+        await asyncio.sleep(think * (person % 97) / 97)
         for kind, value in SCRIPT:
             update = await self._update(person, kind, value)
             self.latencies.append(await self.post(update))
-            await asyncio.sleep(self._think)
+            await asyncio.sleep(think)
 
     async def post(self, update: dict[str, Any]) -> float:
         """POST one update as Telegram does; the seconds until the bot answered it.
@@ -283,7 +283,7 @@ class Telegram:
             return list((await response.json())["failed"])
 
 
-async def _gather_limited(jobs: list[Callable[[], Awaitable[None]]], limit: int) -> None:
+async def _gather_limited(jobs: Sequence[Callable[[], Awaitable[None]]], limit: int) -> None:
     queue = list(reversed(jobs))
 
     async def worker() -> None:
@@ -311,23 +311,23 @@ async def _drive(
     people: int,
     processes: tuple[subprocess.Popen[bytes], ...],
     bots: int = 1,
-    others: Callable[[], float] = lambda: 0.0,
-    card: bool = True,
+    others: Callable[[], tuple[float, float]] = lambda: (0.0, 0.0),
+    with_card: bool = True,
 ) -> tuple[Figures, CardFigures | None]:
-    """Warm the bots up, time ``people`` chatting at once, then (``card``, ours) /card; the
-    bots are the last ``bots`` processes, and ``others`` tells the CPU used so far by what
-    else is timed."""
+    """Warm the bots up, time ``people`` chatting at once, then (``with_card``, ours) /card; the
+    bots are the last ``bots`` processes, and ``others`` tells the CPU the database and the
+    harness have used so far."""
     await telegram.wait_until_ready(*processes)
     bot_pids = [process.pid for process in processes[-bots:]]
-    warmup = [lambda p=p: telegram.converse(p) for p in range(1, WARMUP_PEOPLE + 1)]
+    warmup = [partial(telegram.converse, p, 1.0) for p in range(1, WARMUP_PEOPLE + 1)]
     await _gather_limited(warmup, WARMUP_PEOPLE)
     telegram.latencies.clear()
     first = WARMUP_PEOPLE + 1
-    jobs = [lambda p=p: telegram.converse(p) for p in range(first, first + people)]
+    jobs = [partial(telegram.converse, p) for p in range(first, first + people)]
     cpu, other, started = _cpu_of(bot_pids), others(), time.perf_counter()
     await _gather_limited(jobs, people)
     elapsed, cpu = time.perf_counter() - started, _cpu_of(bot_pids) - cpu
-    other = others() - other
+    db_cpu, harness_cpu = (after - before for after, before in zip(others(), other, strict=True))
     failed = await telegram.failed_calls()
     if failed:
         raise RuntimeError(f"{len(failed)} Bot API calls failed: {sorted(set(failed))}")
@@ -335,11 +335,10 @@ async def _drive(
     p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
     count = len(latencies)
     median = statistics.median(latencies)
-    figures = Figures(
-        count, elapsed, median * 1000, p99 * 1000, cpu / count * 1000, other / count * 1000
-    )
+    per_update = [seconds / count * 1000 for seconds in (cpu, db_cpu, harness_cpu)]
+    figures = Figures(count, elapsed, median * 1000, p99 * 1000, *per_update)
     card = None
-    if telegram.kind == "ours" and card:
+    if telegram.kind == "ours" and with_card:
         # The first asks warm up WeasyPrint and matplotlib, as a running bot has long done.
         for person in range(1, 3):
             await telegram.ask_for_the_card(person)
@@ -355,14 +354,14 @@ async def _run_load(
     args: argparse.Namespace,
     processes: tuple[subprocess.Popen[bytes], ...],
     bots: int = 1,
-    others: Callable[[], float] = lambda: 0.0,
-    card: bool = True,
+    others: Callable[[], tuple[float, float]] = lambda: (0.0, 0.0),
+    with_card: bool = True,
 ) -> tuple[Figures, CardFigures | None]:
     connector = aiohttp.TCPConnector(limit=args.people * 2)
     timeout = aiohttp.ClientTimeout(total=300)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         telegram = Telegram(session, api, hook, kind, args.think)
-        return await _drive(telegram, args.people, processes, bots, others, card)
+        return await _drive(telegram, args.people, processes, bots, others, with_card)
 
 
 def measure(
@@ -511,10 +510,12 @@ def measure_workers(count: int, args: argparse.Namespace) -> tuple[Figures, int]
                 hooks = [f"http://127.0.0.1:{port}/telegram" for port, _ in workers]
                 processes = (fake, *(process for _, process in workers))
 
-                def others() -> float:
-                    return _cpu_of([0, fake.pid]) + postgres()
+                def others() -> tuple[float, float]:
+                    return postgres(), _cpu_of([0, fake.pid])
 
-                load = _run_load(api, hooks, "ours", args, processes, count, others, card=False)
+                load = _run_load(
+                    api, hooks, "ours", args, processes, count, others, with_card=False
+                )
                 figures, _ = asyncio.run(load)
         return figures, _check_conversations(db_url, args.people)
 
@@ -535,8 +536,9 @@ def _scale_out(args: argparse.Namespace) -> None:
         rounds = ", ".join(f"{figures.per_second:.0f}" for figures in runs[count])
         _print(f"{count} worker{'s' if count > 1 else ''}, PostgreSQL", best)
         print(
-            f"{'':30} all workers' CPU {best.cpu_ms:.2f} + PostgreSQL, fake API and client "
-            f"{best.other_cpu_ms:.2f} ms/update; updates/s round by round: {rounds}"
+            f"{'':30} CPU per update: all workers {best.cpu_ms:.2f} ms + PostgreSQL "
+            f"{best.db_cpu_ms:.2f} ms (+ fake Bot API and this client {best.harness_cpu_ms:.2f} "
+            f"ms); updates/s round by round: {rounds}"
         )
     print(
         f"every update handled once, every conversation complete with its own answers "

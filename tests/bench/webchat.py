@@ -468,43 +468,46 @@ def chatting(
         finished = 0
         ready = threading.Condition()
 
-        def serve() -> None:
+        def turn(when: float, person: int) -> None:
             nonlocal finished
-            while True:
-                with ready:
-                    while True:
-                        if not due or due[0][0] >= end:
-                            return
-                        wait = due[0][0] - time.perf_counter()
-                        if wait <= 0:
-                            when, person = heapq.heappop(due)
-                            break
-                        ready.wait(wait)
-                lags.append(time.perf_counter() - when)
-                if person in talks:
-                    browser, page, step = talks.pop(person)
-                else:  # a newcomer opens the page, then starts
-                    browser, step = Browser(upstream, _address(person)), 0
-                    page = _open(browser)
-                kind, value = SCRIPT[step]
-                page = _turn(browser, page, kind, value, js=True)
-                latencies.append(time.perf_counter() - when)
-                with ready:
-                    if step + 1 < len(SCRIPT):
-                        talks[person] = (browser, page, step + 1)
-                    else:
-                        finished += 1
-                        person = next(newcomers)
-                    heapq.heappush(due, (time.perf_counter() + rng.expovariate(1 / think), person))
-                    ready.notify()
+            lags.append(time.perf_counter() - when)
+            if person in talks:
+                browser, page, step = talks.pop(person)
+            else:  # a newcomer opens the page, then starts
+                browser, step = Browser(upstream, _address(person)), 0
+                page = _open(browser)
+            kind, value = SCRIPT[step]
+            page = _turn(browser, page, kind, value, js=True)
+            latencies.append(time.perf_counter() - when)
+            with ready:
+                if step + 1 < len(SCRIPT):
+                    talks[person] = (browser, page, step + 1)
+                else:
+                    finished += 1
+                    person = next(newcomers)
+                heapq.heappush(due, (time.perf_counter() + rng.expovariate(1 / think), person))
+                ready.notify()
 
-        with ThreadPoolExecutor(64) as pool:
-            for done in [pool.submit(serve) for _ in range(64)]:
+        # One thread hands each turn to the pool when it is due (threads waiting on the
+        # clock themselves would all wake at once and be late on a busy machine).
+        client = time.process_time()
+        with ThreadPoolExecutor(128) as pool:
+            handed = []
+            with ready:
+                while due and due[0][0] < end:
+                    wait = due[0][0] - time.perf_counter()
+                    if wait > 0:
+                        ready.wait(wait)
+                        continue
+                    handed.append(pool.submit(turn, *heapq.heappop(due)))
+            for done in handed:
                 done.result()
+        figures_client = (time.process_time() - client) / len(latencies) * 1000
         elapsed = time.perf_counter() - began
         cpu = sum(_cpu_seconds(pid) - was for pid, was in zip(pids, before, strict=True))
         figures = _figures(latencies, elapsed, cpu)
         figures["db_ms"] = (_server_cpu(database_port) - server) / len(latencies) * 1000
+        figures["client_ms"] = figures_client
     ends = _ends(url)
     assert ends.pop("deliveries") == len(latencies), "a turn stored twice or not at all"
     # Each who began has one conversation, as far on as the turns they were answered: as
@@ -527,7 +530,8 @@ def chatting_main(counts_text: str, people_text: str, think: float, seconds: flo
     )
     print(
         f"{'workers':<9}{'people':>8}{'turns/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'CPU ms/turn: workers':>22}{'PostgreSQL':>12}{'finished':>10}{'late p99':>10}"
+        f"{'CPU ms/turn: workers':>22}{'PostgreSQL':>12}{'browsers':>10}{'finished':>10}"
+        f"{'late p99':>10}"
         f"{'load':>6}"
     )
     with database(postgres=True) as make:
@@ -540,6 +544,7 @@ def chatting_main(counts_text: str, people_text: str, think: float, seconds: flo
                 print(
                     f"{count:<9}{people:>8}{f['turns_per_s']:>9.1f}{f['p50_ms']:>9.2f}"
                     f"{f['p99_ms']:>9.2f}{f['cpu_ms']:>22.2f}{f['db_ms']:>12.2f}"
+                    f"{f['client_ms']:>10.2f}"
                     f"{f['finished']:>10.0f}{f['lag_p99_ms']:>10.1f}{os.getloadavg()[0]:>6.1f}",
                     flush=True,
                 )

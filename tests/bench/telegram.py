@@ -440,7 +440,8 @@ def _postgres_cpu(db_url: str) -> Callable[[], float]:
             with contextlib.suppress(OSError):
                 with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
                     words = cmdline.read().split(b"\0")
-                if words[0].endswith(b"/postgres") and f"-p {port}".encode() in b" ".join(words):
+                pairs = itertools.pairwise(words)
+                if words[0].endswith(b"/postgres") and (b"-p", port.encode()) in pairs:
                     postmaster = int(entry)
     if postmaster is None:
         raise RuntimeError(f"no PostgreSQL server found on port {port}")

@@ -45,6 +45,17 @@ def _to_duties(chat: Chat) -> None:
     assert "職務の内容" in chat.text
 
 
+def _at_memo_list(chat: Chat) -> None:
+    """The paste kept at 「働いた経験」, the profile finished, the memo list at 「職務の内容」."""
+    _at_experience(chat)
+    chat.send(PASTE)
+    chat.send("はい")
+    chat.send("/skip")
+    chat.press("確定する")
+    _to_duties(chat)
+    chat.press("メモから入れる")
+
+
 def test_a_paste_at_yes_no_is_kept_and_said_then_put_into_duties_as_typed(chat: Chat) -> None:
     _at_experience(chat)
     reply = chat.send(PASTE)
@@ -158,13 +169,7 @@ def test_memos_are_exported_deleted_one_by_one_and_with_everything(
 
 
 def test_a_double_pressed_memo_is_used_once(chat: Chat) -> None:
-    _at_experience(chat)
-    chat.send(PASTE)
-    chat.send("はい")
-    chat.send("/skip")
-    chat.press("確定する")
-    _to_duties(chat)
-    chat.press("メモから入れる")
+    _at_memo_list(chat)
     pick = chat.button("（51文字）")
     assert "学んだこと" in chat.payload(pick, delivery_id="memo-1")
     assert chat.payload(pick, delivery_id="memo-1") == ""  # the same delivery: dropped
@@ -307,13 +312,7 @@ def test_the_console_script_keeps_a_paste_at_yes_no(tmp_path: Path) -> None:
 
 
 def test_typing_instead_of_picking_a_memo_answers_the_question(chat: Chat) -> None:
-    _at_experience(chat)
-    chat.send(PASTE)
-    chat.send("はい")
-    chat.send("/skip")
-    chat.press("確定する")
-    _to_duties(chat)
-    chat.press("メモから入れる")
+    _at_memo_list(chat)
     typed = "法人のお客さま40社を担当し、事務機器の提案と契約の更新を行いました。売上は年8千万円。"
     assert "学んだこと" in chat.send(typed)  # taken as the answer, not kept as a memo
     assert "職務の内容" in chat.send("戻る")

@@ -149,6 +149,15 @@ class Browser:
         return self.page
 
 
+def consented(server: ChatServer) -> Browser:
+    """A browser that has begun and agreed, at the first profile question (氏名)."""
+    browser = Browser(server.url)
+    browser.command("c|start")
+    browser.press("日本語")
+    browser.press("はい")
+    return browser
+
+
 def _unescape(value: str) -> str:
     import html
 

@@ -24,7 +24,7 @@ from tests.chat import Chat, text_of
 from tests.conftest import NOW, RuntimeFactory
 from tests.documents.cards import rich_answers
 from tests.review.helpers import answer
-from tests.web.chat_app import Browser, ChatServer, card_held, chat_server
+from tests.web.chat_app import Browser, ChatServer, card_held, chat_server, consented
 
 XSS = "<script>window.__pwned=1</script>山田"
 
@@ -45,15 +45,6 @@ def _answers(runtime: Runtime, person: str) -> dict[str, object]:
         return repo.current_answers(session, person)
 
 
-def _consented(server: ChatServer) -> Browser:
-    """A browser that has begun and agreed, at the first profile question (氏名)."""
-    browser = Browser(server.url)
-    browser.command("c|start")
-    browser.press("日本語")
-    browser.press("はい")
-    return browser
-
-
 def test_a_first_visit_gets_a_signed_httponly_lax_cookie_and_a_strict_csp(
     server: ChatServer,
 ) -> None:
@@ -72,7 +63,7 @@ def test_a_first_visit_gets_a_signed_httponly_lax_cookie_and_a_strict_csp(
 
 
 def test_answers_are_taken_with_plain_form_posts(server: ChatServer) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     page = browser.send("山田 太郎")
     assert "山田 太郎" in page
     [person] = _people(server.runtime)
@@ -88,7 +79,7 @@ def test_a_conversation_on_postgresql_is_kept_in_order(
     runtime = make_runtime(pg_url)
     with chat_server(runtime) as server:
         assert not server.settings.in_loop  # turns wait on the network: they run in threads
-        browser = _consented(server)
+        browser = consented(server)
         page = browser.send("山田 太郎")
         form = {
             "csrf_token": browser.field("csrf_token"),
@@ -112,7 +103,7 @@ def test_a_conversation_on_postgresql_is_kept_in_order(
 def test_a_fetch_turn_sends_the_answer_box_only_when_its_shape_changes(
     server: ChatServer,
 ) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     fetch = {"x-requested-with": "jobcard-chat"}  # as chat.js sends it
     form = {
         "csrf_token": browser.field("csrf_token"),
@@ -139,7 +130,7 @@ def test_a_fetch_turn_sends_the_answer_box_only_when_its_shape_changes(
 def test_the_page_shows_the_newest_messages_and_older_ones_are_dropped(
     server: ChatServer,
 ) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     [person] = _people(server.runtime)
     with server.runtime.sessions.begin() as session:
         for n in range(250):
@@ -183,7 +174,7 @@ def test_over_https_the_chat_cookie_is_secure_and_for_this_host_only(runtime: Ru
 
 
 def test_the_same_form_posted_twice_is_handled_once(server: ChatServer) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     form = {
         "csrf_token": browser.field("csrf_token"),
         "delivery": browser.field("delivery"),
@@ -207,7 +198,7 @@ def test_the_same_form_posted_twice_is_handled_once(server: ChatServer) -> None:
 def test_a_post_without_the_right_csrf_token_is_refused_and_changes_nothing(
     server: ChatServer,
 ) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     [person] = _people(server.runtime)
     before = _answers(server.runtime, person)
     wrong = browser.client.post(
@@ -232,7 +223,7 @@ def test_a_post_without_the_right_csrf_token_is_refused_and_changes_nothing(
 
 
 def test_a_forged_cookie_is_a_new_browser(server: ChatServer) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     with httpx.Client(base_url=server.url, cookies={"jc_chat": "web-attacker.abc"}) as forged:
         page = forged.get("/").text
     assert "山田" not in page and "【はじめに】" not in page
@@ -240,7 +231,7 @@ def test_a_forged_cookie_is_a_new_browser(server: ChatServer) -> None:
 
 
 def test_an_answer_with_markup_is_shown_literally(server: ChatServer) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     page = browser.send(XSS)
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;山田" in page
     assert "<script>window" not in page
@@ -251,7 +242,7 @@ def test_an_answer_with_markup_is_shown_literally(server: ChatServer) -> None:
 def test_too_many_messages_are_slowed_down_and_the_text_is_kept(runtime: Runtime) -> None:
     limits = ChatLimits(per_person="4/minute", per_address="100/minute")
     with chat_server(runtime, limits=limits) as server:
-        browser = _consented(server)  # three posts
+        browser = consented(server)  # three posts
         browser.send("山田 太郎")
         response = browser.post(text="やまだ たろう\n二行目")
         assert response.status_code == 429
@@ -262,13 +253,13 @@ def test_too_many_messages_are_slowed_down_and_the_text_is_kept(runtime: Runtime
 
 
 def test_a_body_over_the_limit_is_refused(server: ChatServer) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     response = browser.post(text="あ" * 200_000)
     assert response.status_code == 413
 
 
 def test_a_resume_code_continues_on_another_browser_once(server: ChatServer) -> None:
-    first = _consented(server)
+    first = consented(server)
     first.send("山田 太郎")
     page = first.post("/chat/resume", resume="1").text
     code = re.search(r"別の端末で続けるためのコードです：([0-9A-Z]{4}-[0-9A-Z]{4})", page)
@@ -317,7 +308,7 @@ def _card_when_ready(browser: Browser) -> str:
 
 
 def test_the_card_comes_as_a_chart_and_a_signed_link_that_expires(server: ChatServer) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     page = _make_card(server, browser)
     image = re.search(r'<img src="(/chat/img/\d+)" alt="([^"]*)"', page)
     assert image is not None and image.group(2) == "ライフラインチャートです。"
@@ -349,7 +340,7 @@ def test_the_card_comes_as_a_chart_and_a_signed_link_that_expires(server: ChatSe
 
 def test_a_link_is_used_a_limited_number_of_times_and_expires(runtime: Runtime) -> None:
     with chat_server(runtime, uses=2, lifetime=timedelta(hours=1)) as server:
-        browser = _consented(server)
+        browser = consented(server)
         page = _make_card(server, browser)
         url = re.search(r'<a href="([^"]+/d/[^"]+)" class="download"', page)
         assert url is not None
@@ -427,7 +418,7 @@ def test_a_code_from_another_channel_links_the_browser_and_notices_follow(
 
 
 def test_the_card_is_made_after_the_turn_and_shown_on_the_next_load(server: ChatServer) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     with card_held(server) as release:
         page = _make_card_held(server, browser)
         # The turn was answered at once: the question comes again and can be answered.
@@ -446,7 +437,7 @@ def test_the_card_is_made_after_the_turn_and_shown_on_the_next_load(server: Chat
 
 
 def test_a_card_never_finished_is_told_as_failed(server: ChatServer) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     with card_held(server) as release:
         _make_card_held(server, browser)
         later = NOW + PENDING_TIMEOUT + timedelta(seconds=1)

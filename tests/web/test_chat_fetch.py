@@ -15,7 +15,7 @@ from bot.web.chat_form import form_of
 from bot.web.chat_security import ChatLimits
 from storage import repositories as repo
 from storage import webchat
-from tests.web.chat_app import Browser, ChatServer, chat_server
+from tests.web.chat_app import Browser, ChatServer, chat_server, consented
 
 FETCH = {"x-requested-with": "jobcard-chat"}  # as chat.js sends every turn
 
@@ -24,15 +24,6 @@ FETCH = {"x-requested-with": "jobcard-chat"}  # as chat.js sends every turn
 def server(runtime: Runtime) -> Iterator[ChatServer]:
     with chat_server(runtime) as running:
         yield running
-
-
-def _consented(server: ChatServer) -> Browser:
-    """A browser that has begun and agreed, at the first profile question (氏名)."""
-    browser = Browser(server.url)
-    browser.command("c|start")
-    browser.press("日本語")
-    browser.press("はい")
-    return browser
 
 
 def _form(page: Browser | str, **fields: str) -> dict[str, str]:
@@ -63,7 +54,7 @@ def _said(runtime: Runtime, person: str) -> list[str]:
 def test_a_fetch_turn_is_answered_with_the_chats_json_and_security_headers(
     server: ChatServer,
 ) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     response = browser.client.post("/chat", data=_form(browser, text="山田 太郎"), headers=FETCH)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
@@ -101,7 +92,7 @@ def test_over_https_a_fetch_turn_carries_hsts_and_reads_only_the_host_cookie(
 def test_fetch_turns_are_refused_as_plain_posts_are_and_change_nothing(
     server: ChatServer,
 ) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     person = _person(server.runtime)
     before = _said(server.runtime, person)
     client = browser.client
@@ -123,7 +114,7 @@ def test_fetch_turns_are_refused_as_plain_posts_are_and_change_nothing(
 
 
 def test_a_fetch_turn_posted_twice_is_taken_once_and_both_show_it(server: ChatServer) -> None:
-    browser = _consented(server)
+    browser = consented(server)
     last = browser.page.rsplit('data-id="', 1)[1].split('"', 1)[0]
     form = _form(browser, text="佐藤 花子", after=last)
     first = browser.client.post("/chat", data=form, headers=FETCH)
@@ -136,7 +127,7 @@ def test_a_fetch_turn_posted_twice_is_taken_once_and_both_show_it(server: ChatSe
 def test_too_many_fetch_turns_are_slowed_down_and_nothing_is_taken(runtime: Runtime) -> None:
     limits = ChatLimits(per_person="4/minute", per_address="100/minute")
     with chat_server(runtime, limits=limits) as server:
-        browser = _consented(server)  # three posts
+        browser = consented(server)  # three posts
         first = browser.client.post("/chat", data=_form(browser, text="山田 太郎"), headers=FETCH)
         assert first.status_code == 200
         form = _form(browser, delivery="slowdown01", text="やまだ たろう")

@@ -10,7 +10,7 @@ import pytest
 from bot.bootstrap import Runtime
 from tests.importing.corpus import documents
 from tests.importing.documents import as_docx
-from tests.web.chat_app import Browser, ChatServer, chat_server
+from tests.web.chat_app import Browser, ChatServer, chat_server, consented
 
 CV = next(d for d in documents() if d.name.startswith("02_")).text
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -20,14 +20,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def server(runtime: Runtime) -> Iterator[ChatServer]:
     with chat_server(runtime) as running:
         yield running
-
-
-def consented(server: ChatServer) -> Browser:
-    browser = Browser(server.url)
-    browser.command("c|start")
-    browser.press("日本語")
-    browser.press("はい")
-    return browser
 
 
 def upload(

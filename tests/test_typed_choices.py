@@ -104,7 +104,7 @@ def test_satisfaction_named_as_the_prompt_names_it(chat: Chat) -> None:
         assert f"出来事 {number}件目" in chat.text
         chat.send(age)
         chat.send(event)
-        assert "メモ" in chat.send(score), score
+        assert "ひとこと書き添える" in chat.send(score), score
         assert "ほかにも出来事" in chat.send("/skip")
         chat.send("ついか" if number < 3 else "これで全部")
     assert [p["score"] for p in _entries(chat, "lifeline.points")] == [0, 0, 100]

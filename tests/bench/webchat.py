@@ -21,6 +21,18 @@ process spent per turn, which moves far less than wall time on a shared machine.
 ``--against DIR`` (another checkout, e.g. ``git worktree add /tmp/before HEAD``) that
 tree's ``jobcard web`` takes its turns too, interleaved with this one's: before and after
 on the same machine at the same moments.
+
+Scale-out: ``--postgres --workers 1,2,4 [--sticky]`` runs instead that many ``jobcard web``
+processes at once, each started as the README runs several workers (the same command on its
+own port, on one PostgreSQL, same secret key), with ``--concurrency`` browsers per process;
+each request goes to the next worker in turn, as a load balancer's round-robin does (a
+browser keeps its cookie; ``--sticky`` also runs each count with every browser kept to one
+worker). It checks that every conversation completed, each turn was stored once and all
+ended alike, and prints turns/s, p50/p99 and the CPU per turn of all workers together, of
+PostgreSQL and of the browsers. ``--chatting 1000,2000`` (with ``--workers``) has that many
+people chatting at once instead, each thinking ``--think`` s on average between a reply and
+their next turn, for ``--seconds``: the p99 a person waits, counted from when the turn was
+due.
 """
 
 from __future__ import annotations

@@ -172,6 +172,9 @@ MESSAGES: dict[str, Localized] = {
         "written in Latin letters, press “Keep what I typed”.",
     ),
     "reading_example": L("（例: {example}）", ", e.g. “{example}”"),
+    "hint_reading": L(
+        "ひらがなの読み（{max}文字以内）", "the reading in hiragana (up to {max} characters)"
+    ),
     "reading_not_date": L(
         "生年月日は、ここではお聞きしていません。", "Your date of birth isn't asked here."
     ),

@@ -229,6 +229,8 @@ def ask(
         ]
         lines.append(turn.t("multi_hint"))
         actions.insert(0, turn.button("btn_done", "x", "done"))
+    elif question.check == "reading" and isinstance(answer, TextAnswer):
+        lines.append("→ " + turn.t("hint_reading", max=answer.max_length))
     else:
         lines.append("→ " + answer.hint(turn.lang))
     if question.examples:

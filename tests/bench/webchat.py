@@ -176,6 +176,13 @@ class Upstream:
         if found is None:
             found = own[port] = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             self._opened.append(found)
+        elif self._local is not None:
+            # uvicorn closes a connection idle for 5 s; a proxy's upstream keep-alive is set
+            # below that, so it never sends on a connection the server is closing.
+            now = time.monotonic()
+            if now - self._local.__dict__.get(port, now) > 4:
+                found.close()  # the next request opens a fresh one
+            self._local.__dict__[port] = now
         return found
 
     def close(self) -> None:

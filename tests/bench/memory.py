@@ -28,7 +28,7 @@ import pexpect
 
 from tests.bench.service import SCRIPT
 from tests.bench.telegram import Telegram, _process
-from tests.bench.webchat import Browser, _turn, jobcard_web
+from tests.bench.webchat import Browser, Upstream, _turn, jobcard_web
 
 PROMPT_READY = "\x1b[?2004h"
 
@@ -109,7 +109,7 @@ def web(folder: Path, people: int) -> tuple[float, float, float]:
     with jobcard_web(f"sqlite:///{folder / 'web.sqlite3'}") as (port, pid):
 
         def one(person: int) -> None:
-            browser = Browser(port, f"10.{person // 256 % 256}.{person % 256}.1")
+            browser = Browser(Upstream([port]), f"10.{person // 256 % 256}.{person % 256}.1")
             try:
                 _, _, page = browser.request("GET", "/")
                 for kind, value in SCRIPT:

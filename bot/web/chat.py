@@ -106,18 +106,6 @@ def drawn_log(
     return draw.log(environment, lang, messages, hours)
 
 
-def _values(
-    request: Request,
-    token: str,
-    log: Markup,
-    box: shown.AnswerBox,
-    draft: str,
-    notice: str = "",
-) -> dict[str, str]:
-    """What this request puts into the page or the answer box (a fresh delivery id)."""
-    return values_of(settings_of(request), token, log, box, draft, notice)
-
-
 def values_of(
     chat: ChatSettings,
     token: str,
@@ -188,7 +176,8 @@ def _draw_page(
     environment = request.app.state.templates.env
     page = draw.shape(environment, "chat.html", lang, box, bool(drawn), bool(notice))
     log = _log(request, lang, drawn)
-    values = _values(request, token, log, box, stored_draft if draft is None else draft, notice)
+    typed = stored_draft if draft is None else draft
+    values = values_of(settings_of(request), token, log, box, typed, notice)
     response = HTMLResponse(page.fill(values), status_code=status_code)
     chat.keys.remember(request, response, token)
     return protect(response)

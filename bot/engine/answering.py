@@ -63,20 +63,6 @@ def text(turn: Turn, text: str) -> None:
         answer_text(turn, text)
     elif mode == "followup":
         followup(turn, text)
-    elif mode == "more":
-        result = _YES_NO.parse(text, parse_context(turn))
-        if isinstance(result, Accepted):
-            more(turn, bool(result.value))
-        elif not memos.kept_at_buttons(turn, text):
-            turn.say(prompting.choose_please(turn, text))  # names the buttons shown
-            prompting.reprompt(turn)
-    elif mode == "confirm_cancel":
-        if yes_no(turn, text) is not None or not memos.kept_at_buttons(turn, text):
-            answer_confirm_cancel(turn, text)
-    elif mode == "menu":
-        if not memos.kept_at_buttons(turn, text):
-            turn.say(prompting.choose_please(turn, text, "menu_unknown"))
-            prompting.reprompt(turn)
     elif mode == "no_consent":
         memos.say_not_stored(turn, text)
         gate = prompting.consent_dialog(turn.catalog)
@@ -84,12 +70,26 @@ def text(turn: Turn, text: str) -> None:
             prompting.ask_consent(turn, gate)
         else:
             prompting.begin(turn)
+    elif mode == "more" and isinstance(yes := _YES_NO.parse(text, parse_context(turn)), Accepted):
+        more(turn, bool(yes.value))
+    elif mode == "confirm_cancel" and yes_no(turn, text) is not None:
+        answer_confirm_cancel(turn, text)
+    # The other screens take buttons: text written there rather than chosen is kept as a memo.
+    elif memos.kept_at_buttons(turn, text):
+        pass
+    elif mode == "more":
+        turn.say(prompting.choose_please(turn, text))  # names the buttons shown
+        prompting.reprompt(turn)
+    elif mode == "confirm_cancel":
+        answer_confirm_cancel(turn, text)
+    elif mode == "menu":
+        turn.say(prompting.choose_please(turn, text, "menu_unknown"))
+        prompting.reprompt(turn)
     elif mode in ("summary", "group_edit", "group_remove"):
-        if not memos.kept_at_buttons(turn, text):
-            usual = "summary_hint" if mode == "summary" else None
-            turn.say(prompting.choose_please(turn, text, usual))
-            prompting.reprompt(turn)
-    elif not memos.kept_at_buttons(turn, text):
+        usual = "summary_hint" if mode == "summary" else None
+        turn.say(prompting.choose_please(turn, text, usual))
+        prompting.reprompt(turn)
+    else:
         prompting.reprompt(turn)
 
 

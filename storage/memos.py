@@ -1,16 +1,15 @@
-"""A person's memos in the answers table: deleting one for good, and keeping them on linking.
+"""A person's memo deleted for good: every stored value of it, history included.
 
 Memos (``bot.engine.memos``) are answers of the hidden dialog ``memos``, one field a memo, so
-export, delete-all and moving between people treat them like every other answer. Two things
-are their own: a memo the person deletes goes with all its versions (an answer changed keeps
-its history, a deleted memo must not), and linking two identities keeps both sides' memos
-whichever card is kept.
+export, delete-all and moving between people treat them like every other answer. One thing is
+their own: a memo the person deletes goes with all its versions (an answer changed keeps its
+history, a deleted memo must not). Linking keeps both sides' memos (``bot.people.linking``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, update
 
@@ -20,9 +19,6 @@ from storage.tables import answers, conversations
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-MEMO_DIALOG = "memos"
-"""``bot.engine.memos.MEMO_DIALOG`` (storage does not import the engine)."""
 
 
 def forget_answer(
@@ -48,31 +44,3 @@ def forget_answer(
             answers.c.field == field,
         )
     )
-
-
-def _memos(answers: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-    found = []
-    for key, value in answers.items():
-        dialog, _, field = key.partition(".")
-        if dialog == MEMO_DIALOG and field[1:].isdigit() and isinstance(value, dict):
-            found.append((int(field[1:]), value))
-    return sorted(found, key=lambda item: item[0])
-
-
-def carry(session: Session, keep: str, drop: str, now: datetime) -> None:
-    """Give ``keep`` the memos of ``drop`` it does not have yet (before ``drop`` is joined).
-
-    A card is chosen when two identities are linked, but memos are not part of a card: the
-    person keeps all of them.
-    """
-    theirs = _memos(repo.current_answers(session, drop))
-    if not theirs:
-        return
-    mine = _memos(repo.current_answers(session, keep))
-    texts = {memo.get("text") for _, memo in mine}
-    number = max((n for n, _ in mine), default=0)
-    for _, memo in theirs:
-        if memo.get("text") in texts:
-            continue
-        number += 1
-        repo.save_answer(session, keep, MEMO_DIALOG, f"m{number}", memo, now)

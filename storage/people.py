@@ -247,7 +247,7 @@ def clear_failures(session: Session, identity_id: str) -> None:
 
 
 # Answers that are settings rather than card content (the language chosen at the start),
-# and the person's memos (storage.memos): a memo alone is no card to choose when linking.
+# and the person's memos (bot.engine.memos.MEMO_DIALOG): a memo alone is no card to choose.
 SETUP_DIALOGS = ("onboarding", "memos")
 
 

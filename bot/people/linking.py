@@ -138,9 +138,7 @@ class Linking:
             keep, drop = person, other
         else:
             keep, drop = other, person
-        from storage import memos  # (memos are no card: the person keeps both sides')
-
-        memos.carry(session, keep, drop, now)
+        _carry_memos(session, keep, drop, now)
         said: list[Outbound] = [Text(say("linked", lang))]
         if mine and theirs:
             data = repo.export_person(session, drop) or {}
@@ -191,3 +189,24 @@ def _again(person: str) -> Inbound:
 def _start(person: str) -> Inbound:
     """The turn after joining: welcome back to the kept card's open question."""
     return Inbound(person, payload=encode(RunCommand("start")), origin="service")
+
+
+def _carry_memos(session: Session, keep: str, drop: str, now: datetime) -> None:
+    """Give ``keep`` the memos of ``drop`` it does not have yet (before ``drop`` is joined).
+
+    A card is chosen when two identities are linked, but memos are not part of a card: the
+    person keeps all of them.
+    """
+    from bot.engine.memos import MEMO_DIALOG, field, items  # (loaded when linking)
+
+    theirs = items(repo.current_answers(session, drop))
+    if not theirs:
+        return
+    mine = items(repo.current_answers(session, keep))
+    texts = {memo.get("text") for _, memo in mine}
+    number = max((n for n, _ in mine), default=0)
+    for _, memo in theirs:
+        if memo.get("text") in texts:
+            continue
+        number += 1
+        repo.save_answer(session, keep, MEMO_DIALOG, field(number), memo, now)

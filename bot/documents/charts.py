@@ -1,33 +1,30 @@
-"""The life-line chart and the Will/Can/Must diagram: matplotlib (Agg), with Japanese text."""
+"""The life-line chart (drawn from shapes, see ``drawing``) and the Will/Can/Must diagram."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import io
+import itertools
 import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from functools import cache
+from dataclasses import dataclass
 from typing import Literal
 
-from matplotlib.axes import Axes
-from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.lines import Line2D
-from matplotlib.text import Text
-from matplotlib.transforms import Bbox, ScaledTranslation
 
+from bot.documents import drawing
 from bot.documents.context import Charts, chart_points, has_will_can_must
+from bot.documents.drawing import LINE_SPACING, Point, Scene, Shape, Text, text_size
 from bot.documents.images import rgb_png
 from bot.documents.typography import font_path, printable, shorten
 from bot.documents.venn import will_can_must_figure
+from bot.jobcard import JobCard, LifelinePoint, WillCanMust
 
 __all__ = ["will_can_must_figure"]
-from bot.jobcard import JobCard, LifelinePoint, WillCanMust
 
 LABEL_SIZE = 7.5
 # Label offsets from their point, in typographic points, nearest first: above for a high,
@@ -70,28 +67,39 @@ class _ChartCache:
 _cache = _ChartCache(CACHED_CHARTS)
 
 
-@cache
-def _font() -> FontProperties:
-    # Given to each text explicitly instead of changing matplotlib's global rcParams, so
-    # charts drawn in several threads never disturb each other.
-    return FontProperties(fname=str(font_path()))
+Box = tuple[float, float, float, float]
+"""(left, top, right, bottom) in pixels, y counted downwards."""
 
 
-def _figure(width: float, height: float, dpi: int) -> tuple[Figure, FigureCanvasAgg]:
-    # Fixed margins rather than constrained layout: the layout pass measured every text
-    # twice and cost more than drawing the chart.
-    figure = Figure(figsize=(width, height), dpi=dpi)
-    return figure, FigureCanvasAgg(figure)
+@dataclass(frozen=True, slots=True)
+class EventLabel:
+    """An event's label as placed: its text and the box its text takes, in pixels."""
+
+    text: str
+    box: Box
 
 
-def _overlaps(box: Bbox, others: Sequence[Bbox]) -> bool:
-    return any(box.overlaps(other) for other in others)
+@dataclass(frozen=True, slots=True)
+class LifelineChart:
+    """The life-line chart laid out: what to draw, the plot's frame and the event labels."""
+
+    scene: Scene
+    frame: Box
+    labels: list[EventLabel]
+    scores: tuple[float, float]
+    """The lowest and highest satisfaction the frame shows."""
 
 
-def _inside(box: Bbox, frame: Bbox) -> bool:
-    return bool(
-        frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 <= box.y1 <= frame.y1
+def _overlaps(box: Box, others: Sequence[Box]) -> bool:
+    left, top, right, bottom = box
+    return any(
+        left < other[2] and other[0] < right and top < other[3] and other[1] < bottom
+        for other in others
     )
+
+
+def _inside(box: Box, frame: Box) -> bool:
+    return frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
 
 
 def _candidates(score: int) -> list[tuple[int, int]]:
@@ -102,131 +110,164 @@ def _candidates(score: int) -> list[tuple[int, int]]:
     return list(dict.fromkeys(order))
 
 
-def lifeline_figure(
-    points: Sequence[LifelinePoint], dpi: int = SCREEN_DPI
-) -> tuple[Figure, list[Text]]:
-    """The life-line chart (age → satisfaction, -100…+100) and its event labels.
+def _ticks(low: float, high: float, most: int = 9) -> list[float]:
+    """Round values from ``low`` to ``high``, as many as fit ``most`` steps of 1, 2, 2.5 or 5
+    times a power of ten (matplotlib's automatic ticks for an axis this long)."""
+    raw = (high - low) / most
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw - 1e-9)
+    first = math.ceil(low / step - 1e-9)
+    return [n * step for n in range(first, math.floor(high / step + 1e-9) + 1)]
+
+
+def _number(value: float) -> str:
+    # A typographic minus, as matplotlib writes negative tick labels.
+    text = f"{value:g}"
+    return text.replace("-", "\u2212")
+
+
+def _blend(color: str, alpha: float) -> str:
+    """``color`` at ``alpha`` over white, as one opaque colour."""
+    channels = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c * alpha + 255 * (1 - alpha)):02x}" for c in channels)
+
+
+def lifeline_chart(points: Sequence[LifelinePoint], dpi: float = SCREEN_DPI) -> LifelineChart:
+    """The life-line chart (age → satisfaction, -100…+100) laid out at ``dpi``.
 
     Labels are placed one by one at the nearest free spot, so none covers another label or
     a point; a label that finds no free spot is left out of the chart (the table below the
-    chart lists every event in full). Made at the ``dpi`` it is drawn at, the texts are
-    measured once: ``png`` then draws it with the same renderer, whose measures it keeps.
+    chart lists every event in full).
     """
     drawn = sorted(chart_points(points), key=lambda p: p.age or 0)
-    figure, canvas = _figure(7.0, 3.5, dpi)
-    axes = figure.add_subplot()
+    scene = Scene(round(7.0 * dpi), round(3.5 * dpi), dpi)
+    px = scene.px
     ages = [p.age or 0 for p in drawn]
     scores = [p.score or 0 for p in drawn]
     low, high = (min(ages), max(ages)) if ages else (0, 60)
-    axes.set_xlim(max(0, low - 4), high + 4 if high > low else low + 8)
-    axes.set_ylim(-112, 112)
-    axes.set_yticks([-100, -50, 0, 50, 100])
-    axes.axhline(0, color="#444444", linewidth=0.9)
-    axes.grid(True, color="#dddddd", linewidth=0.5)
-    axes.fill_between(
-        ages,
-        scores,
-        0,
-        where=[s >= 0 for s in scores],
-        interpolate=True,
-        color=_COLORS["can"],
-        alpha=0.12,
+    x_low, x_high = max(0, low - 4), high + 4 if high > low else low + 8
+    y_low, y_high = -112.0, 112.0
+    # The plot's frame: the margins the figure had (left 10%, right 1.5%, top 10%, bottom 13.5%).
+    left, right = 0.1 * scene.width, 0.985 * scene.width
+    top, bottom = 0.1 * scene.height, 0.865 * scene.height
+    frame = (left, top, right, bottom)
+
+    def at(age: float, score: float) -> Point:
+        x = left + (age - x_low) / (x_high - x_low) * (right - left)
+        return x, bottom - (score - y_low) / (y_high - y_low) * (bottom - top)
+
+    shapes = scene.shapes
+    # The areas above and below 0, lightly coloured, each ending where the line crosses 0.
+    crossed: list[Point] = []
+    for (a0, s0), (a1, s1) in itertools.pairwise(zip(ages, scores, strict=True)):
+        crossed.append((a0, s0))
+        if s0 * s1 < 0:
+            crossed.append((a0 + (a1 - a0) * s0 / (s0 - s1), 0.0))
+    if drawn:
+        crossed.append((ages[-1], scores[-1]))
+    for sign, color in ((1, _COLORS["can"]), (-1, "#c0504d")):
+        if any(s * sign > 0 for _, s in crossed):
+            edge = [at(a, s if s * sign > 0 else 0.0) for a, s in crossed]
+            area = (at(crossed[0][0], 0), *edge, at(crossed[-1][0], 0))
+            shapes.append(Shape("path", area, fill=_blend(color, 0.12), closed=True))
+    x_ticks = [t for t in _ticks(x_low, x_high) if x_low <= t <= x_high]
+    y_ticks = [-100, -50, 0, 50, 100]
+    for age in x_ticks:
+        shapes.append(Shape("path", (at(age, y_low), at(age, y_high)), "#dddddd", 0.5))
+    for score in y_ticks:
+        shapes.append(Shape("path", (at(x_low, score), at(x_high, score)), "#dddddd", 0.5))
+    shapes.append(Shape("path", (at(x_low, 0), at(x_high, 0)), "#444444", 0.9))
+    corners = ((left, top), (right, top), (right, bottom), (left, bottom))
+    shapes.append(Shape("path", corners, "#000000", 0.8, closed=True))
+    tick, pad = px(3.5), px(3.5)
+    texts = scene.texts
+    for age in x_ticks:
+        x, _ = at(age, y_low)
+        shapes.append(Shape("path", ((x, bottom), (x, bottom + tick)), "#000000", 0.8))
+        texts.append(Text(_number(age), (x, bottom + tick + pad), 10, "mt", "latin"))
+    widest = 0.0
+    for score in y_ticks:
+        _, y = at(x_low, score)
+        shapes.append(Shape("path", ((left, y), (left - tick, y)), "#000000", 0.8))
+        number = _number(score)
+        widest = max(widest, text_size(number, 10, dpi, "latin")[0])
+        texts.append(Text(number, (left - tick - pad, y), 10, "rm", "latin"))
+    number_height = text_size("0", 10, dpi, "latin")[1] / LINE_SPACING
+    texts.append(
+        Text(
+            "年齢（歳）",
+            ((left + right) / 2, bottom + tick + pad + number_height + px(4)),
+            10,
+            "mt",
+        )
     )
-    axes.fill_between(
-        ages,
-        scores,
-        0,
-        where=[s < 0 for s in scores],
-        interpolate=True,
-        color="#c0504d",
-        alpha=0.12,
-    )
-    axes.plot(ages, scores, color="#2f5f8a", linewidth=1.6, marker="o", markersize=4, zorder=3)
-    font = _font()
-    axes.set_xlabel("年齢（歳）", fontproperties=font)
-    axes.set_ylabel("満足度", fontproperties=font)
-    axes.set_title("ライフラインチャート", fontproperties=font, fontsize=11)
-    figure.subplots_adjust(left=0.1, right=0.985, top=0.9, bottom=0.135)
-    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
-    frame = axes.get_window_extent(renderer)
+    y_label_x = left - tick - pad - widest - px(4) - px(10) / 2
+    texts.append(Text("満足度", (y_label_x, (top + bottom) / 2), 10, rotated=True))
+    texts.append(Text("ライフラインチャート", ((left + right) / 2, top - px(6)), 11, "ms"))
     # A point's marker (8 pixels across at 100 dpi) is kept free of labels.
     mark = 4 * dpi / SCREEN_DPI
-    taken = (
-        [
-            Bbox.from_bounds(x - mark, y - mark, 2 * mark, 2 * mark)
-            for x, y in axes.transData.transform(list(zip(ages, scores, strict=True)))
-        ]
-        if drawn
-        else []
-    )
-    labels: list[Text] = []
-    for point in drawn:
-        label = _place(axes, point, frame, taken, renderer)
-        if label is not None:
-            labels.append(label)
-    return figure, labels
+    marks = [at(a, s) for a, s in zip(ages, scores, strict=True)]
+    taken: list[Box] = [(x - mark, y - mark, x + mark, y + mark) for x, y in marks]
+    labels: list[EventLabel] = []
+    leaders: list[Shape] = []
+    boxes: list[Shape] = []
+    for point, (x, y) in zip(drawn, marks, strict=True):
+        placed = _place(scene, point, (x, y), frame, taken)
+        if placed is None:
+            continue
+        label, (cx, cy) = placed
+        labels.append(label)
+        leader = _leader((x, y), (cx, cy), px(1))
+        if leader is not None:
+            leaders.append(leader)
+        padding = px(LABEL_SIZE) * 0.25
+        l0, t0, r0, b0 = label.box
+        outline = ((l0 - padding, t0 - padding), (r0 + padding, b0 + padding))
+        boxes.append(Shape("box", outline, "#999999", 0.6, fill="#ffffff", radius=padding))
+        texts.append(Text(label.text, (cx, cy), LABEL_SIZE))
+    shapes.extend(leaders)
+    if drawn:
+        shapes.append(Shape("path", tuple(marks), "#2f5f8a", 1.6))
+        shapes.extend(Shape("circle", (m,), fill="#2f5f8a", radius=px(2.5)) for m in marks)
+    shapes.extend(boxes)
+    return LifelineChart(scene, frame, labels, (y_low, y_high))
 
 
 def _place(
-    axes: Axes, point: LifelinePoint, frame: Bbox, taken: list[Bbox], renderer: RendererBase
-) -> Text | None:
+    scene: Scene, point: LifelinePoint, xy: Point, frame: Box, taken: list[Box]
+) -> tuple[EventLabel, Point] | None:
     # The table under the chart has every event in full. The bundled font has no emoji:
     # each is shown as 〔絵文字〕, never as an empty box.
     event = printable(point.event or "", (font_path(),))
     text = shorten(event, 16, 2, balance=True)
     if not text:
         return None
-    xy = (point.age or 0, point.score or 0)
-    label = axes.text(
-        *xy,
-        text,
-        ha="center",
-        va="center",
-        fontproperties=_font(),
-        fontsize=LABEL_SIZE,
-        zorder=4,
-        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "#999999", "lw": 0.6},
-    )
     # The label's size does not depend on where it goes: measure it once, then try spots
-    # by arithmetic (measuring a text for every spot cost most of the chart's time).
-    figure = axes.get_figure(root=True)
-    assert figure is not None
-    size = label.get_window_extent(renderer).padded(3 * figure.dpi / SCREEN_DPI)
-    x, y = axes.transData.transform(xy)
-    scale = figure.dpi / 72  # pixels per typographic point
+    # by arithmetic.
+    width, height = text_size(text, LABEL_SIZE, scene.dpi)
+    room = 3 * scene.dpi / SCREEN_DPI
+    x, y = xy
+    scale = scene.px(1)  # pixels per typographic point
     for dx, dy in _candidates(point.score or 0):
-        cx, cy = x + dx * scale, y + dy * scale
-        box = Bbox.from_bounds(cx - size.width / 2, cy - size.height / 2, size.width, size.height)
-        if _inside(box, frame) and not _overlaps(box, taken):
-            taken.append(box)
-            offset = ScaledTranslation(dx / 72, dy / 72, figure.dpi_scale_trans)
-            label.set_transform(axes.transData + offset)
-            _leader(axes, (x, y), (cx, cy), scale)
-            return label
-    label.remove()
+        cx, cy = x + dx * scale, y - dy * scale
+        box = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+        spot = (box[0] - room, box[1] - room, box[2] + room, box[3] + room)
+        if _inside(spot, frame) and not _overlaps(spot, taken):
+            taken.append(spot)
+            return EventLabel(text, box), (cx, cy)
     return None
 
 
-def _leader(
-    axes: Axes, point: tuple[float, float], label: tuple[float, float], scale: float
-) -> None:
+def _leader(point: Point, label: Point, scale: float) -> Shape | None:
     """A thin line from a label's centre (under the label) to its point, in pixels at
-    ``scale`` pixels a typographic point: 2 points short of the centre, 3 of the point.
-
-    A plain line where an empty annotation's arrow drew the same: building and drawing
-    those arrows took a tenth of the chart's time. Its ends are put in data coordinates,
-    which stay right at any resolution the chart is drawn at.
-    """
+    ``scale`` pixels a typographic point: 2 points short of the centre, 3 of the point."""
     (px, py), (lx, ly) = point, label
     length = math.hypot(px - lx, py - ly)
     if length <= 5 * scale:
-        return
+        return None
     ux, uy = (px - lx) / length, (py - ly) / length
-    ends = [(lx + ux * 2 * scale, ly + uy * 2 * scale), (px - ux * 3 * scale, py - uy * 3 * scale)]
-    (x0, y0), (x1, y1) = axes.transData.inverted().transform(ends)
-    axes.add_line(
-        Line2D([x0, x1], [y0, y1], color="#999999", linewidth=0.6, solid_capstyle="butt", zorder=2)
-    )
+    ends = ((lx + ux * 2 * scale, ly + uy * 2 * scale), (px - ux * 3 * scale, py - uy * 3 * scale))
+    return Shape("path", ends, "#999999", 0.6)
 
 
 def png(figure: Figure, dpi: int = PNG_DPI) -> bytes:
@@ -269,10 +310,10 @@ def data_uri(media_type: str, content: bytes) -> str:
 
 
 def _lifeline(points: Sequence[LifelinePoint], image_format: Literal["svg", "png"]) -> bytes:
-    save = svg if image_format == "svg" else png
     key = f"lifeline {image_format} {list(points)!r}"
-    dpi = PNG_DPI if image_format == "png" else SCREEN_DPI
-    return _cache.get(key, lambda: save(lifeline_figure(points, dpi)[0]))
+    if image_format == "svg":
+        return _cache.get(key, lambda: drawing.svg(lifeline_chart(points, SCREEN_DPI).scene))
+    return _cache.get(key, lambda: drawing.png(lifeline_chart(points, PNG_DPI).scene))
 
 
 def _will_can_must(wcm: WillCanMust, image_format: Literal["svg", "png"]) -> bytes:

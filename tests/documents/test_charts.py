@@ -6,42 +6,40 @@ import io
 import itertools
 import math
 
-from matplotlib.text import Text
-from matplotlib.transforms import Bbox
 from PIL import Image
 
 from bot.documents import charts, venn
-from bot.documents.typography import display_width, font_path, shorten, wrap
+from bot.documents.typography import display_width, shorten, wrap
 from bot.jobcard import LifelinePoint, WillCanMust
 from tests.documents.cards import rich_card
 
 
-def _boxes(labels: list[Text]) -> list[Bbox]:
-    figure = labels[0].get_figure(root=True)
-    assert figure is not None
-    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg canvas
-    return [label.get_window_extent(renderer) for label in labels]
-
-
-def _assert_apart(labels: list[Text]) -> None:
-    for first, second in itertools.combinations(_boxes(labels), 2):
-        assert not first.overlaps(second), (first, second)
+def _assert_apart(labels: list[charts.EventLabel]) -> None:
+    for first, second in itertools.combinations([label.box for label in labels], 2):
+        left, top, right, bottom = first
+        assert right <= second[0] or second[2] <= left or bottom <= second[1] or second[3] <= top
 
 
 def test_lifeline_labels_every_event_without_overlap() -> None:
     card = rich_card()
-    figure, labels = charts.lifeline_figure(card.lifeline)
-    assert len(labels) == len(card.lifeline) == 12
-    _assert_apart(labels)
-    axes = figure.axes[0]
-    frame = axes.get_window_extent()
-    for box in _boxes(labels):
-        assert frame.x0 <= box.x0 and box.x1 <= frame.x1
-        assert frame.y0 <= box.y0 and box.y1 <= frame.y1
-    low, high = axes.get_ylim()
+    chart = charts.lifeline_chart(card.lifeline, charts.PNG_DPI)
+    assert len(chart.labels) == len(card.lifeline) == 12
+    _assert_apart(chart.labels)
+    left, top, right, bottom = chart.frame
+    for x0, y0, x1, y1 in (label.box for label in chart.labels):
+        assert left <= x0 < x1 <= right and top <= y0 < y1 <= bottom
+    low, high = chart.scores
     assert low <= -100 and high >= 100
-    assert any(list(line.get_ydata()) == [0, 0] for line in axes.get_lines())  # the 0 line
-    assert all(label.get_fontproperties().get_file() == str(font_path()) for label in labels)
+    # The 0 line runs across the frame, halfway up.
+    zero = [s for s in chart.scene.shapes if s.stroke == "#444444"]
+    assert [(x0, x1) for (x0, _), (x1, _) in (z.points for z in zero)] == [(left, right)]
+    assert all(math.isclose(y, (top + bottom) / 2) for _, y in zero[0].points)
+    # Each label is drawn in the Japanese font, with the event's words.
+    drawn = {text.text for text in chart.scene.texts if text.font == "japanese"}
+    assert {label.text for label in chart.labels} <= drawn
+    assert {label.text.replace("\n", "") for label in chart.labels} == {
+        point.event for point in card.lifeline
+    }
 
 
 def test_crowded_events_still_never_overlap() -> None:
@@ -49,7 +47,7 @@ def test_crowded_events_still_never_overlap() -> None:
         LifelinePoint(30 + n % 3, f"同じ頃のできごと{n}番目の長い説明", 50, None)
         for n in range(12)
     ]
-    _, labels = charts.lifeline_figure(points)
+    labels = charts.lifeline_chart(points).labels
     assert len(labels) >= 8  # a label with no free spot is left to the table below
     _assert_apart(labels)
 
@@ -127,9 +125,10 @@ def test_emoji_in_the_charts_are_shown_as_a_visible_mark_never_a_box() -> None:
     assert fitted["will"].text == "みんなを笑顔に〔絵文字〕"
     assert fitted["overlap"].text == "家族〔絵文字〕と★"
     assert charts.will_can_must_png(wcm) is not None
-    figure, labels = charts.lifeline_figure([LifelinePoint(30, "孫が生まれた👶", 80, None)])
-    assert [label.get_text().replace("\n", "") for label in labels] == ["孫が生まれた〔絵文字〕"]
-    charts.png(figure)
+    grandchild = [LifelinePoint(30, "孫が生まれた👶", 80, None)]
+    labels = charts.lifeline_chart(grandchild).labels
+    assert [label.text.replace("\n", "") for label in labels] == ["孫が生まれた〔絵文字〕"]
+    assert charts.lifeline_png(grandchild) is not None
 
 
 def test_wrapping_counts_full_width_characters_twice() -> None:

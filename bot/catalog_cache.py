@@ -18,9 +18,10 @@ import pickle
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import bot.engine
-from bot.engine import LoadedDialogs, load_dialogs
+if TYPE_CHECKING:
+    from bot.engine import LoadedDialogs
 
 log = logging.getLogger(__name__)
 _PREFIX = "dialogs-"
@@ -37,6 +38,9 @@ def load_dialogs_cached(
     paths: Iterable[Path], start: str, cache_dir: Path | None
 ) -> LoadedDialogs:
     """``load_dialogs(paths, start)``, read from ``cache_dir`` when built before."""
+    # (Imported here: the console reads the cache folder's place before the engine loads.)
+    from bot.engine import LoadedDialogs, load_dialogs
+
     paths = list(paths)
     if cache_dir is None:
         return load_dialogs(paths, start=start)
@@ -56,6 +60,8 @@ def load_dialogs_cached(
 
 
 def _digest(paths: list[Path], start: str) -> str:
+    import bot.engine
+
     digest = hashlib.sha256(f"{sys.version}\0{start}\0".encode())
     # Each folder is resolved once, not each file (that took half of this, at every start).
     sources = sorted(Path(bot.engine.__file__).parent.resolve().glob("*.py"))

@@ -1,0 +1,100 @@
+"""Dataclasses made with kept code are the same classes; a bad cache only means compiling.
+
+Each case runs in a process of its own, as `jobcard chat` does (the cache changes how
+``dataclasses`` compiles for the whole process).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli import jobcard
+
+# Makes engine values and a frozen class of its own with the cache, and reports what it saw.
+_MAKE = """
+import json, sys, dataclasses
+from pathlib import Path
+from bot.dataclass_code import reuse_compiled_methods
+
+methods = reuse_compiled_methods(Path(sys.argv[1]))
+from bot.engine import Inbound, Text
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Point:
+    x: int
+    y: int = 2
+
+p = Point(1)
+try:
+    p.x = 5
+    frozen = False
+except dataclasses.FrozenInstanceError:
+    frozen = True
+a, b = Inbound("console:a", text="はい"), Inbound("console:a", text="はい")
+print(json.dumps({
+    "compiled": methods._compiled,
+    "repr": [repr(p), repr(Text("こんにちは"))],
+    "eq": [p == Point(1, 2), p == Point(1, 3), a == b, hash(a) == hash(b)],
+    "frozen": frozen,
+}))
+methods.save()
+"""
+
+
+def _make(cache: Path) -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", _MAKE, str(cache)], capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(result.stdout))
+
+
+def test_classes_made_from_kept_code_behave_as_compiled_ones(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = _make(cache)
+    assert first["compiled"] is True
+    [kept] = cache.glob("dataclass-code-*.marshal")
+    again = _make(cache)
+    assert again["compiled"] is False  # every method's code came from the file
+    assert again == first | {"compiled": False}
+    assert again["repr"] == ["Point(x=1, y=2)", first["repr"][1]]  # type: ignore[index]
+    assert again["eq"] == [True, False, True, True]
+    assert again["frozen"] is True
+    assert list(cache.glob("dataclass-code-*.marshal")) == [kept]
+
+
+@pytest.mark.parametrize("content", [b"", b"not marshal", b"\xe3\x00\x00"])
+def test_a_damaged_cache_only_means_compiling_and_is_replaced(
+    tmp_path: Path, content: bytes
+) -> None:
+    cache = tmp_path / "cache"
+    expected = _make(cache)
+    [kept] = cache.glob("dataclass-code-*.marshal")
+    kept.write_bytes(content)
+    assert _make(cache) == expected  # compiled again, and written again
+    assert _make(cache) == expected | {"compiled": False}
+
+
+def test_an_unwritable_cache_folder_only_means_compiling(tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    assert _make(blocked)["eq"] == [True, False, True, True]
+    assert _make(blocked)["compiled"] is True
+
+
+def test_jobcard_chat_keeps_the_code_and_answers_the_same_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    db = tmp_path / "chat.sqlite3"
+    first = jobcard("chat", "--user", "kept", stdin="1\nはい\n", db=db)
+    assert first.returncode == 0, first.stderr
+    [kept] = (tmp_path / "cache").rglob("dataclass-code-*.marshal")
+    assert kept.stat().st_size > 0
+    again = jobcard("chat", "--user", "kept", stdin="山田 太郎\n", db=db)
+    assert again.returncode == 0, again.stderr
+    assert "おかえりなさい" in again.stdout and "ふりがな" in again.stdout

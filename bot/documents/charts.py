@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import itertools
 import math
 import threading
@@ -13,18 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from bot.documents import drawing
 from bot.documents.context import Charts, chart_points, has_will_can_must
 from bot.documents.drawing import LINE_SPACING, Point, Scene, Shape, Text, text_size
-from bot.documents.images import rgb_png
 from bot.documents.typography import font_path, printable, shorten
-from bot.documents.venn import will_can_must_figure
+from bot.documents.venn import will_can_must_chart
 from bot.jobcard import JobCard, LifelinePoint, WillCanMust
 
-__all__ = ["will_can_must_figure"]
+__all__ = ["will_can_must_chart"]
 
 LABEL_SIZE = 7.5
 # Label offsets from their point, in typographic points, nearest first: above for a high,
@@ -270,40 +265,6 @@ def _leader(point: Point, label: Point, scale: float) -> Shape | None:
     return Shape("path", ends, "#999999", 0.6)
 
 
-def png(figure: Figure, dpi: int = PNG_DPI) -> bytes:
-    """The figure as an opaque RGB PNG, on white (for chat and for print).
-
-    RGB, not RGBA: a PDF can embed an RGB PNG's compressed pixels as they are, where an
-    alpha channel would have to be split off and both parts compressed again for every
-    document (see ``bot.documents.images``).
-    """
-    import numpy as np
-
-    # The figure's own Agg canvas when it has one: its renderer has measured the texts
-    # already (a chart made at ``dpi``), where a new canvas would measure each again.
-    canvas = figure.canvas
-    if not isinstance(canvas, FigureCanvasAgg):
-        canvas = FigureCanvasAgg(figure)
-    figure.patch.set_facecolor("white")
-    dpi_before = figure.dpi
-    if dpi != dpi_before:
-        figure.set_dpi(dpi)
-    try:
-        canvas.draw()  # type: ignore[no-untyped-call]
-        drawn = np.asarray(canvas.buffer_rgba())  # type: ignore[no-untyped-call]
-    finally:
-        if dpi != dpi_before:
-            figure.set_dpi(dpi_before)
-    return rgb_png(drawn[:, :, :3])
-
-
-def svg(figure: Figure) -> bytes:
-    """The figure as SVG, text drawn as outlines so it looks the same without the font."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None}, facecolor="white")
-    return buffer.getvalue()
-
-
 def data_uri(media_type: str, content: bytes) -> str:
     """A ``data:`` URI for ``<img src>``: the SVG can run no script there, unlike inline SVG."""
     return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"
@@ -317,10 +278,10 @@ def _lifeline(points: Sequence[LifelinePoint], image_format: Literal["svg", "png
 
 
 def _will_can_must(wcm: WillCanMust, image_format: Literal["svg", "png"]) -> bytes:
-    save = svg if image_format == "svg" else png
-    dpi = PNG_DPI if image_format == "png" else SCREEN_DPI
     key = f"wcm {image_format} {wcm!r}"
-    return _cache.get(key, lambda: save(will_can_must_figure(wcm, dpi)))
+    if image_format == "svg":
+        return _cache.get(key, lambda: drawing.svg(will_can_must_chart(wcm, SCREEN_DPI)))
+    return _cache.get(key, lambda: drawing.png(will_can_must_chart(wcm, PNG_DPI)))
 
 
 def lifeline_png(points: Sequence[LifelinePoint]) -> bytes | None:

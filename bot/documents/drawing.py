@@ -48,6 +48,8 @@ class Shape:
     closed: bool = False
     radius: float = 0.0
     """A circle's radius, or a box's corner radius, in pixels."""
+    alpha: float = 1.0
+    """Opacity of the fill and the stroke, over what is drawn before."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,8 @@ class Text:
     color: str = "#000000"
     rotated: bool = False
     """Turned a quarter left, read from the bottom up (a vertical axis's label)."""
+    spacing: float = LINE_SPACING
+    """The height of a line, in font sizes."""
 
 
 @dataclass(slots=True)
@@ -108,12 +112,18 @@ def _thread_font(name: FontName, pixels: float, thread: int) -> FreeTypeFont:
     return ImageFont.truetype(_font_file(name), pixels, layout_engine=ImageFont.Layout.BASIC)
 
 
-def text_size(text: str, points: float, dpi: float, name: FontName = "japanese") -> Point:
-    """Width and height in pixels of ``text`` (its lines centred, ``LINE_SPACING`` apart)."""
+def text_size(
+    text: str,
+    points: float,
+    dpi: float,
+    name: FontName = "japanese",
+    spacing: float = LINE_SPACING,
+) -> Point:
+    """Width and height in pixels of ``text`` (its lines centred, ``spacing`` apart)."""
     pixels = points * dpi / 72
     face = font(name, pixels)
     lines = text.split("\n")
-    return max(face.getlength(line) for line in lines), len(lines) * pixels * LINE_SPACING
+    return max(face.getlength(line) for line in lines), len(lines) * pixels * spacing
 
 
 def png(scene: Scene) -> bytes:
@@ -137,6 +147,8 @@ def png(scene: Scene) -> bytes:
         gc.set_linewidth(shape.width if shape.stroke else 0)
         if shape.stroke:
             gc.set_foreground(shape.stroke)
+        if shape.alpha < 1:
+            gc.set_alpha(shape.alpha)
         if shape.kind == "circle":
             path = AggPath.circle(shape.points[0], shape.radius)
         elif shape.kind == "box":
@@ -148,8 +160,9 @@ def png(scene: Scene) -> bytes:
         fill = to_rgb(shape.fill) if shape.fill else None
         renderer.draw_path(gc, path, flip, fill)  # type: ignore[no-untyped-call]
         gc.restore()
-    pixels = np.asarray(renderer.buffer_rgba())[:, :, :3]  # type: ignore[no-untyped-call]
-    image = Image.fromarray(np.ascontiguousarray(pixels))
+    size = (scene.width, scene.height)
+    rgba = renderer.buffer_rgba()  # type: ignore[no-untyped-call]
+    image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1).convert("RGB")
     draw = ImageDraw.Draw(image)
     for text in scene.texts:
         face = font(text.font, scene.px(text.size))
@@ -158,7 +171,7 @@ def png(scene: Scene) -> bytes:
             continue
         x, y = text.xy
         lines = text.text.split("\n")
-        step = scene.px(text.size) * LINE_SPACING
+        step = scene.px(text.size) * text.spacing
         top = y - step * len(lines) / 2
         for index, line in enumerate(lines):
             at = (x, top + step * (index + 0.5)) if len(lines) > 1 else (x, y)
@@ -206,6 +219,8 @@ def svg(scene: Scene) -> bytes:
         paint = f'fill="{shape.fill or "none"}"'
         if shape.stroke and shape.width:
             paint += f' stroke="{shape.stroke}" stroke-width="{scene.px(shape.width):.2f}"'
+        if shape.alpha < 1:
+            paint += f' fill-opacity="{shape.alpha}" stroke-opacity="{shape.alpha}"'
         if shape.kind == "circle":
             (x, y), radius = shape.points[0], shape.radius
             out.append(f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{radius:.2f}" {paint}/>')
@@ -222,7 +237,7 @@ def svg(scene: Scene) -> bytes:
     for text in scene.texts:
         x, y = text.xy
         lines = text.text.split("\n")
-        step = scene.px(text.size) * LINE_SPACING
+        step = scene.px(text.size) * text.spacing
         style = (
             f"font-family='{_SVG_FONTS[text.font]}' font-size=\"{scene.px(text.size):.2f}\" "
             f'fill="{text.color}" text-anchor="{_SVG_ANCHORS[text.anchor[0]]}" '

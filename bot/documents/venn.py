@@ -7,14 +7,9 @@ rest is in the box below it (the page lists every answer in full).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.patches import Circle, FancyBboxPatch
-
+from bot.documents.drawing import Point, Scene, Shape, Text
 from bot.documents.typography import font_path, printable, wrap
 from bot.jobcard import WillCanMust
 
@@ -117,11 +112,6 @@ def fit(text: str, region: Region) -> Fitted:
     return Fitted("\n".join([*head, MORE]), size, whole=False)
 
 
-@cache
-def _font() -> FontProperties:
-    return FontProperties(fname=str(font_path()))
-
-
 def texts(wcm: WillCanMust) -> dict[str, Fitted]:
     """The texts the diagram draws, by region (Will, Can, Must, and the overlap)."""
     answers = {"will": wcm.will, "can": wcm.can, "must": wcm.must, "overlap": wcm.overlap}
@@ -134,69 +124,61 @@ def texts(wcm: WillCanMust) -> dict[str, Fitted]:
     return fitted
 
 
-def will_can_must_figure(wcm: WillCanMust, dpi: int = 100) -> Figure:
-    """Three overlapping circles with the person's own words, and the overlap at the centre.
+# The diagram's size in inches, and the part of the plane it shows (one unit an inch).
+SIZE = (7.2, 5.35)
+LEFT, TOP = -3.6, 2.45
 
-    Made at the ``dpi`` it will be drawn at (see ``bot.documents.charts.png``).
-    """
-    figure = Figure(figsize=(7.2, 5.35), dpi=dpi)
-    FigureCanvasAgg(figure)
-    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
-    axes.set_xlim(-3.6, 3.6)
-    axes.set_ylim(-2.9, 2.45)
-    axes.set_aspect("equal")
-    axes.axis("off")
-    font = _font()
-    for key, center in CIRCLES.items():
+
+def position(x: float, y: float, dpi: float) -> Point:
+    """Where the diagram's point (x, y) is drawn, in pixels from the top left at ``dpi``."""
+    return (x - LEFT) * dpi, (TOP - y) * dpi
+
+
+def will_can_must_chart(wcm: WillCanMust, dpi: float = 100) -> Scene:
+    """Three overlapping circles with the person's own words, and the overlap at the centre."""
+    scene = Scene(round(SIZE[0] * dpi), round(SIZE[1] * dpi), dpi)
+    for key, (x, y) in CIRCLES.items():
         color = COLORS[key]
-        axes.add_patch(Circle(center, RADIUS, facecolor=color, alpha=0.2, edgecolor=color, lw=1.5))
+        circle = Shape("circle", (position(x, y, dpi),), color, 1.5, fill=color, alpha=0.2)
+        scene.shapes.append(replace(circle, radius=RADIUS * dpi))
     fitted = texts(wcm)
     for region in REGIONS:
         if region.key == "overlap":
-            x0, y0 = region.x - region.width / 2 - 0.08, region.y - region.height / 2 - 0.08
-            axes.add_patch(
-                FancyBboxPatch(
-                    (x0, y0),
-                    region.width + 0.16,
-                    region.height + 0.4,
-                    boxstyle="round,pad=0.02,rounding_size=0.1",
-                    facecolor="white",
-                    edgecolor=COLORS["overlap"],
-                    lw=1.0,
+            # A white box behind the overlap's words, a little taller for its heading.
+            pad = 0.02
+            x0, y0 = region.x - region.width / 2 - 0.08 - pad, region.y - region.height / 2 - 0.08
+            x1, y1 = x0 + region.width + 0.16 + 2 * pad, y0 + region.height + 0.4 + pad
+            corners = (position(x0, y1, dpi), position(x1, y0 - pad, dpi))
+            scene.shapes.append(
+                Shape(
+                    "box",
+                    corners,
+                    COLORS["overlap"],
+                    1.0,
+                    fill="#ffffff",
+                    radius=0.1 * dpi,
                     alpha=0.92,
                 )
             )
-        axes.text(
-            region.x,
-            HEADING_Y[region.key],
-            region.heading,
-            ha="center",
-            va="center",
-            fontproperties=font,
-            fontsize=9.5 if region.key != "overlap" else 8.5,
-            fontweight="bold",
-            color=COLORS["overlap"] if region.key == "overlap" else "#333333",
+        heading = HEADING_Y[region.key]
+        scene.texts.append(
+            Text(
+                region.heading,
+                position(region.x, heading, dpi),
+                9.5 if region.key != "overlap" else 8.5,
+                color=COLORS["overlap"] if region.key == "overlap" else "#333333",
+            )
         )
         shown = fitted.get(region.key)
         if shown is not None:
-            axes.text(
-                region.x,
-                region.y,
-                shown.text,
-                ha="center",
-                va="center",
-                fontproperties=font,
-                fontsize=shown.size,
-                color="#222222",
-                linespacing=LINE_SPACING,
+            scene.texts.append(
+                Text(
+                    shown.text,
+                    position(region.x, region.y, dpi),
+                    shown.size,
+                    color="#222222",
+                    spacing=LINE_SPACING,
+                )
             )
-    axes.text(
-        0.0,
-        2.3,
-        "Will・Can・Must",
-        ha="center",
-        va="center",
-        fontproperties=font,
-        fontsize=11,
-    )
-    return figure
+    scene.texts.append(Text("Will・Can・Must", position(0.0, 2.3, dpi), 11))
+    return scene

@@ -71,8 +71,8 @@ def _flat(text: str) -> str:
 
 def test_will_can_must_shows_each_answer_whole_and_the_overlap_at_the_centre() -> None:
     wcm = rich_card().will_can_must
-    figure = charts.will_can_must_figure(wcm)
-    drawn = {text.get_text(): text for text in figure.axes[0].texts}
+    scene = charts.will_can_must_chart(wcm, charts.PNG_DPI)
+    drawn = {text.text: text for text in scene.texts}
     fitted = venn.texts(wcm)
     answers = {"will": wcm.will, "can": wcm.can, "must": wcm.must, "overlap": wcm.overlap}
     for key, answer in answers.items():
@@ -81,9 +81,10 @@ def test_will_can_must_shows_each_answer_whole_and_the_overlap_at_the_centre() -
         assert fitted[key].text in drawn
     assert not [text for text in drawn if "…" in text]
     # The overlap is drawn where all three circles meet, not the reskilling direction.
-    x, y = drawn[fitted["overlap"].text].get_position()
+    x, y = drawn[fitted["overlap"].text].xy
     for cx, cy in venn.CIRCLES.values():
-        assert math.hypot(x - cx, y - cy) < venn.RADIUS
+        centre = venn.position(cx, cy, charts.PNG_DPI)
+        assert math.hypot(x - centre[0], y - centre[1]) < venn.RADIUS * charts.PNG_DPI
     assert wcm.direction is not None
     assert not [text for text in drawn if _flat(wcm.direction)[:10] in _flat(text)]
     png = charts.will_can_must_png(wcm)
@@ -102,8 +103,7 @@ def test_long_answers_get_smaller_type_then_point_to_the_box_below_never_an_elli
         must="介護のため週4日の勤務。" * 66,
         overlap="中小企業のお金の相談にのること。" * 37,
     )
-    figure = charts.will_can_must_figure(long)
-    drawn = [text.get_text() for text in figure.axes[0].texts]
+    drawn = [text.text for text in charts.will_can_must_chart(long).texts]
     for region in venn.REGIONS:
         answer = getattr(long, region.key)
         assert 590 <= len(answer) <= 800  # up to the dialog's limits (overlap: 600)
@@ -138,3 +138,42 @@ def test_wrapping_counts_full_width_characters_twice() -> None:
     assert shorten("あいうえおかきくけこさしすせそ", 8, 2) == "あいうえ\nおかき…"
     assert shorten("あいうえおか", 10, 2, balance=True) == "あいう\nえおか"
     assert all(display_width(line) <= 3 for line in wrap("漢字とabc", 3))
+
+
+def test_the_pictures_show_what_the_charts_lay_out() -> None:
+    card = rich_card()
+    chart = charts.lifeline_chart(card.lifeline, charts.PNG_DPI)
+    png = charts.lifeline_png(card.lifeline)
+    assert png is not None
+    with Image.open(io.BytesIO(png)) as image:
+        picture = image.convert("RGB")
+    assert picture.size == (chart.scene.width, chart.scene.height)
+    # Every label's words are inked in its box (dark pixels), on the white of the label.
+    for label in chart.labels:
+        left, top, right, bottom = (round(v) for v in label.box)
+        inside = [picture.getpixel((x, y)) for x in range(left, right) for y in range(top, bottom)]
+        assert min(sum(pixel) for pixel in inside) < 200, label.text
+        assert (255, 255, 255) in inside
+    # Each point is marked in the line's colour.
+    for shape in chart.scene.shapes:
+        if shape.kind == "circle":
+            x, y = shape.points[0]
+            assert picture.getpixel((round(x), round(y))) == (0x2F, 0x5F, 0x8A)
+    svg = charts.chart_images(card, "svg").lifeline
+    assert svg.startswith("data:image/svg+xml;base64,")
+
+
+def test_the_three_circles_are_tinted_and_overlap() -> None:
+    wcm = WillCanMust(will="独立したい", can="経理", must="週4日")
+    png = charts.will_can_must_png(wcm)
+    assert png is not None
+    with Image.open(io.BytesIO(png)) as image:
+        picture = image.convert("RGB")
+    dpi = charts.PNG_DPI
+    will = picture.getpixel(tuple(round(v) for v in venn.position(-1.9, 1.2, dpi)))
+    can = picture.getpixel(tuple(round(v) for v in venn.position(1.9, 1.2, dpi)))
+    both = picture.getpixel(tuple(round(v) for v in venn.position(0.0, 1.0, dpi)))
+    outside = picture.getpixel(tuple(round(v) for v in venn.position(-3.4, -2.7, dpi)))
+    assert outside == (255, 255, 255)
+    assert will != can and (255, 255, 255) not in (will, can)
+    assert sum(both) < min(sum(will), sum(can))  # two tints over each other, darker

@@ -343,10 +343,11 @@ def _started() -> None:
 
 def _console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.catalog_cache import default_cache_dir
-    from bot.dataclass_code import reuse_compiled_methods
+    from bot.generated_code import reuse_compiled_code
 
-    # Before the engine's modules make their dataclasses (a tenth of the start otherwise).
-    compiled = reuse_compiled_methods(default_cache_dir())
+    # Before the libraries and the engine generate code as they load (dataclasses, typing):
+    # compiling it took over a tenth of the start.
+    compiled = reuse_compiled_code(default_cache_dir())
     from bot.bootstrap import build_runtime
     from bot.channels.console import ConsoleChannel
 
@@ -355,7 +356,7 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
     runtime = build_runtime(settings, load_features=False)
 
     def warm() -> None:
-        compiled.save()  # the classes made before the first prompt, for the next start
+        compiled.save()  # the code made before the first prompt, for the next start
         runtime.features.preload()
         compiled.save()  # and the features'
 

@@ -1,7 +1,7 @@
-"""Dataclasses made with kept code are the same classes; a bad cache only means compiling.
+"""Classes made with kept code are the same classes; a bad cache only means compiling.
 
 Each case runs in a process of its own, as `jobcard chat` does (the cache changes how
-``dataclasses`` compiles for the whole process).
+``dataclasses``, ``typing`` and ``namedtuple`` compile for the whole process).
 """
 
 from __future__ import annotations
@@ -15,19 +15,24 @@ import pytest
 
 from tests.test_cli import jobcard
 
-# Makes engine values and a frozen class of its own with the cache, and reports what it saw.
+# Makes engine values, a frozen class, a named tuple and a forward reference with the cache,
+# and reports what it saw.
 _MAKE = """
-import json, sys, dataclasses
+import json, sys, dataclasses, typing, collections
 from pathlib import Path
-from bot.dataclass_code import reuse_compiled_methods
+from bot.generated_code import reuse_compiled_code
 
-methods = reuse_compiled_methods(Path(sys.argv[1]))
+methods = reuse_compiled_code(Path(sys.argv[1]))
 from bot.engine import Inbound, Text
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Point:
     x: int
     y: int = 2
+
+Pair = collections.namedtuple("Pair", "left right")
+hints = typing.get_type_hints(Point.__init__)
+ref = typing.Optional["Point"]
 
 p = Point(1)
 try:
@@ -41,6 +46,10 @@ print(json.dumps({
     "repr": [repr(p), repr(Text("こんにちは"))],
     "eq": [p == Point(1, 2), p == Point(1, 3), a == b, hash(a) == hash(b)],
     "frozen": frozen,
+    "pair": [repr(Pair(1, right=2)), Pair(1, 2) == (1, 2)],
+    "hints": {name: getattr(hint, "__name__", repr(hint)) for name, hint in hints.items()},
+    "ref": [repr(ref), typing.get_type_hints(type("T", (), {"__annotations__": {"p": ref}}),
+                                             globals())["p"] == typing.Optional[Point]],
 }))
 methods.save()
 """
@@ -57,14 +66,18 @@ def test_classes_made_from_kept_code_behave_as_compiled_ones(tmp_path: Path) -> 
     cache = tmp_path / "cache"
     first = _make(cache)
     assert first["compiled"] is True
-    [kept] = cache.glob("dataclass-code-*.marshal")
+    [kept] = cache.glob("generated-code-*.marshal")
     again = _make(cache)
     assert again["compiled"] is False  # every method's code came from the file
     assert again == first | {"compiled": False}
     assert again["repr"] == ["Point(x=1, y=2)", first["repr"][1]]  # type: ignore[index]
     assert again["eq"] == [True, False, True, True]
     assert again["frozen"] is True
-    assert list(cache.glob("dataclass-code-*.marshal")) == [kept]
+    assert again["pair"] == ["Pair(left=1, right=2)", True]
+    # The generated __init__'s annotations are the types, as without the cache.
+    assert again["hints"] == {"x": "int", "y": "int", "return": "NoneType"}
+    assert again["ref"] == ["typing.Optional[ForwardRef('Point')]", True]
+    assert list(cache.glob("generated-code-*.marshal")) == [kept]
 
 
 @pytest.mark.parametrize("content", [b"", b"not marshal", b"\xe3\x00\x00"])
@@ -73,7 +86,7 @@ def test_a_damaged_cache_only_means_compiling_and_is_replaced(
 ) -> None:
     cache = tmp_path / "cache"
     expected = _make(cache)
-    [kept] = cache.glob("dataclass-code-*.marshal")
+    [kept] = cache.glob("generated-code-*.marshal")
     kept.write_bytes(content)
     assert _make(cache) == expected  # compiled again, and written again
     assert _make(cache) == expected | {"compiled": False}
@@ -93,7 +106,7 @@ def test_jobcard_chat_keeps_the_code_and_answers_the_same_with_it(
     db = tmp_path / "chat.sqlite3"
     first = jobcard("chat", "--user", "kept", stdin="1\nはい\n", db=db)
     assert first.returncode == 0, first.stderr
-    [kept] = (tmp_path / "cache").rglob("dataclass-code-*.marshal")
+    [kept] = (tmp_path / "cache").rglob("generated-code-*.marshal")
     assert kept.stat().st_size > 0
     again = jobcard("chat", "--user", "kept", stdin="山田 太郎\n", db=db)
     assert again.returncode == 0, again.stderr

@@ -5,8 +5,9 @@ Run: ``python -m tests.bench.documents [--runs 7]``. The card has 5 jobs, 6 lice
 then ``--runs`` times; the median, fastest and slowest are printed against the targets.
 
 Charts and PDFs are cached by content, so "new" cases render a card changed a little each
-run (another name, another life-line score): what a person's next /card costs. "again"
-cases render the very same card: a second press, or a download link opened.
+run (another name, another life-line score, another Will): what a person's next /card
+costs, both charts drawn anew. "again" cases render the very same card: a second press, or
+a download link opened.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ _runs = itertools.count(1)
 
 
 def changed(card: JobCard) -> JobCard:
-    """The card with its name and first life-line score changed: nothing cached fits it."""
+    """The card with its name, first life-line score and Will changed: nothing cached fits it."""
     run = next(_runs)
     first, *rest = card.lifeline
     point = replace(first, score=(run % 200) - 100)
     person = replace(card.person, name=f"{card.person.name}{run}")
-    return replace(card, person=person, lifeline=[point, *rest])
+    wcm = replace(card.will_can_must, will=f"{card.will_can_must.will}（{run}）")
+    return replace(card, person=person, lifeline=[point, *rest], will_can_must=wcm)
 
 
 def measure(render: Callable[[], object], runs: int) -> tuple[list[float], list[float]]:
@@ -68,7 +70,8 @@ def main() -> None:
         "charts again (cached)": lambda: documents.charts(card, "png"),
         "xlsx": lambda: documents.xlsx(card),
         "pdf new (charts drawn before)": lambda: documents.pdf(
-            replace(changed(card), lifeline=card.lifeline), charts=drawn_png
+            replace(changed(card), lifeline=card.lifeline, will_can_must=card.will_can_must),
+            charts=drawn_png,
         ),
         "pdf new (charts drawn too)": lambda: documents.pdf(changed(card)),
         "pdf again (cached)": lambda: documents.pdf(card, charts=drawn_png),

@@ -1,18 +1,20 @@
-"""Compiled code of the source text libraries generate as they load, kept between starts.
+"""Compiled code of what libraries generate as they load, kept between starts of the chat.
 
 Some of the standard library writes Python source while a program loads and compiles it
 each time: ``@dataclass`` the ``__init__``, ``__repr__``, ``__eq__``, ``__hash__`` (and,
 frozen, ``__setattr__`` and ``__delattr__``) of each class, ``typing`` each forward
 reference written as a string (``Optional["Column[Any]"]``), ``namedtuple`` each class's
-``__new__``. On Python 3.11 that is about 0.6 ms for each of the some 75 dataclasses made
-before `jobcard chat`'s first prompt, and a few ms more for the rest: over a tenth of its
-start. Compiling the same text gives the same code every time, so the code is kept in the
-user's cache folder by its text (with the file name and mode it is compiled under) and read
-back, in a small part of that time. Only how the text becomes code changes: each module
-still runs what it generated, with the globals it gives, and the classes and functions are
-made as before. Nothing inherits this module's ``__future__`` flags (``dont_inherit``), as
-those modules have none. A missing, damaged or unwritable file, or another Python version,
-only means compiling as before.
+``__new__``; and ``re`` parses each regular expression into a program for its matcher, in
+Python. On Python 3.11 that is about 0.6 ms for each of the some 75 dataclasses made before
+`jobcard chat`'s first prompt, some 18 ms for its 140 regular expressions (wcwidth's,
+SQLAlchemy's, ours) and a few ms more for the rest: about a sixth of its start. The same
+text gives the same code every time, so the code is kept in the user's cache folder by its
+text (with the file name and mode it is compiled under), and each expression's program by
+the expression and its flags, and read back in a small part of that time. Only how the
+text becomes code changes: each module still runs what it generated, with the globals it
+gives, and the classes, functions and patterns are made as before. Nothing inherits this
+module's ``__future__`` flags (``dont_inherit``), as those modules have none. A missing,
+damaged or unwritable file, or another Python version, only means compiling as before.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import dataclasses
 import logging
 import marshal
 import os
+import re
 import sys
 import threading
 import typing
@@ -33,22 +36,41 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 _NAME = f"generated-code-{sys.implementation.cache_tag}.marshal"
-LIMIT = 3_000  # texts kept at most (this version's start and features need about 1,000)
+LIMIT = 5_000  # texts and expressions kept at most (this version uses about 1,300)
 # (text, file name, mode) → its code.
 Key = tuple[str, str, str]
+# (expression, flags) → what ``re``'s parser makes of it, as ``_sre.compile`` takes it:
+# (flags, program, groups, group index, index group).
+Expression = tuple[str | bytes, int]
+Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+
+# ``re``'s own steps from an expression to its program (Python 3.11 to 3.13); without
+# them (another version) expressions are compiled as before.
+_re_compiler: Any = getattr(re, "_compiler", None)
+_re_parser: Any = getattr(re, "_parser", None)
+_REUSABLE_PATTERNS = all(
+    hasattr(module, name)
+    for module, name in [(_re_compiler, "compile"), (_re_compiler, "_code"), (_re_parser, "parse")]
+) and hasattr(getattr(_re_compiler, "_sre", None), "compile")
+_compile_pattern: Any = getattr(_re_compiler, "compile", None)  # re's own
 
 
 class GeneratedCode:
-    """Compiles source text once per text: its ``compile``, ``exec`` and ``eval`` stand in
-    for the builtins in the modules that generate code."""
+    """Compiles source text once per text, and a regular expression once per expression:
+    its ``compile``, ``exec`` and ``eval`` stand in for the builtins in the modules that
+    generate code, its ``compile_pattern`` for ``re``'s."""
 
-    def __init__(self, file: Path, kept: dict[Key, bytes]) -> None:
+    def __init__(
+        self, file: Path, kept: dict[Key, bytes], programs: dict[Expression, Program]
+    ) -> None:
         self._file = file
         # Each code is read from its bytes when first used: a chat's start needs about
         # half of those kept (the rest are the features'), and reading costs as much.
         self._kept = kept
         self._known: dict[Key, CodeType] = {}
         self._used: set[Key] = set()
+        self._programs = programs
+        self._used_programs: set[Expression] = set()
         self._compiled = False
         self._lock = threading.Lock()
 
@@ -101,12 +123,56 @@ class GeneratedCode:
             source = self.compile(source, "<string>", "eval")
         return builtins.eval(source, _globals_of(globals, collections), locals)
 
-    def save(self) -> None:
-        """Write the code kept so far, if any was compiled anew in this process.
+    def compile_pattern(self, pattern: Any, flags: int = 0) -> Any:
+        """``re._compiler.compile``: a pattern from the program kept for its expression.
 
-        The code read at start is written again with it (a script's chat makes fewer
-        classes than one in a terminal); past ``LIMIT`` texts only this process's are kept,
-        so code for classes changed since (a new version) does not pile up.
+        The steps are ``re``'s own, in its order (parse, then the program); ``re`` keeps
+        the patterns it made in this process on top of this, as before.
+        """
+        if not isinstance(pattern, str | bytes) or flags & re.DEBUG:
+            return _compile_pattern(pattern, flags)
+        key = (pattern, int(flags))
+        program = self._programs.get(key)
+        if program is not None:
+            try:
+                made = self._pattern(pattern, program)
+            except Exception:  # a damaged entry (the matcher checks each program)
+                program = None
+            else:
+                self._used_programs.add(key)
+                return made
+        if program is None:
+            parsed = _re_parser.parse(pattern, flags)
+            code = _re_compiler._code(parsed, flags)
+            state = parsed.state
+            indexgroup: list[str | None] = [None] * state.groups
+            for name, index in state.groupdict.items():
+                indexgroup[index] = name
+            program = (
+                int(flags | state.flags),
+                [int(op) for op in code],  # (its opcodes are named ints)
+                state.groups - 1,
+                dict(state.groupdict),
+                tuple(indexgroup),
+            )
+            self._programs[key] = program
+            self._compiled = True
+        self._used_programs.add(key)
+        return self._pattern(pattern, program)
+
+    @staticmethod
+    def _pattern(pattern: str | bytes, program: Program) -> Any:
+        flags, code, groups, groupindex, indexgroup = program
+        return _re_compiler._sre.compile(
+            pattern, flags, code, groups, dict(groupindex), indexgroup
+        )
+
+    def save(self) -> None:
+        """Write what is kept so far, if anything was compiled anew in this process.
+
+        What was read at start is written again with it (a script's chat makes fewer
+        classes than one in a terminal); past ``LIMIT`` only this process's is kept, so code
+        for classes changed since (a new version) does not pile up.
         """
         with self._lock:
             if not self._compiled:
@@ -114,12 +180,14 @@ class GeneratedCode:
             self._compiled = False
             made = list(self._known.items())  # (a copy: other threads may add to it)
             table = self._kept | {key: marshal.dumps(code) for key, code in made}
-            if len(table) > LIMIT:
+            programs = dict(self._programs)
+            if len(table) + len(programs) > LIMIT:
                 table = {key: table[key] for key in list(self._used)}
+                programs = {key: programs[key] for key in list(self._used_programs)}
         temporary = self._file.with_name(f".tmp-{os.getpid()}-{self._file.name}")
         try:
             self._file.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(marshal.dumps((sys.version, table)))
+            temporary.write_bytes(marshal.dumps((sys.version, table, programs)))
             os.replace(temporary, self._file)
         except (OSError, ValueError) as exc:
             with contextlib.suppress(OSError):
@@ -133,25 +201,30 @@ def _globals_of(given: Any, module: ModuleType) -> Any:
 
 
 def reuse_compiled_code(cache_dir: Path) -> GeneratedCode:
-    """From now on, generated code is compiled once and kept in ``cache_dir``.
+    """From now on, generated code and regular expressions are compiled once and kept in
+    ``cache_dir``.
 
     Call :meth:`GeneratedCode.save` once the program has loaded (the console does it after
     the first prompt, and again after loading the features in the background).
     """
     file = cache_dir / _NAME
     kept: dict[Key, bytes] = {}
+    programs: dict[Expression, Program] = {}
     try:
-        version, table = marshal.loads(file.read_bytes())
-        if version == sys.version and isinstance(table, dict):
-            kept = table
+        version, table, patterns = marshal.loads(file.read_bytes())
+        if version == sys.version and isinstance(table, dict) and isinstance(patterns, dict):
+            kept, programs = table, patterns
     except FileNotFoundError:
         pass
     except Exception as exc:  # a damaged file: compile as before and replace it
         log.info("generated code cache unreadable (%s)", type(exc).__name__)
-    code = GeneratedCode(file, kept)
+    code = GeneratedCode(file, kept, programs)
     # Each module calls these by their global names: a module-level name is found before
     # the builtin, for that module only.
     dataclasses.exec = code.exec  # type: ignore[attr-defined]
     typing.compile = code.compile  # type: ignore[attr-defined]
     collections.eval = code.eval  # type: ignore[attr-defined]
+    if _REUSABLE_PATTERNS:
+        # (``re.compile`` and the rest find it as ``_compiler.compile`` at each call.)
+        _re_compiler.compile = code.compile_pattern
     return code

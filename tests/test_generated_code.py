@@ -7,6 +7,8 @@ Each case runs in a process of its own, as `jobcard chat` does (the cache change
 from __future__ import annotations
 
 import json
+import marshal
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +19,8 @@ from tests.test_cli import jobcard
 
 # Makes engine values, a frozen class, a named tuple and a forward reference with the cache,
 # and reports what it saw.
-_MAKE = """
-import json, sys, dataclasses, typing, collections
+_MAKE = r"""
+import json, sys, dataclasses, typing, collections, re
 from pathlib import Path
 from bot.generated_code import reuse_compiled_code
 
@@ -33,6 +35,8 @@ class Point:
 Pair = collections.namedtuple("Pair", "left right")
 hints = typing.get_type_hints(Point.__init__)
 ref = typing.Optional["Point"]
+date = re.compile(r"(?P<year>[0-9０-９]{4})\s*年\s*(?P<month>\d{1,2})月?", re.I)
+found = date.search("入社は ２０１５年 4月 です")
 
 p = Point(1)
 try:
@@ -47,6 +51,8 @@ print(json.dumps({
     "eq": [p == Point(1, 2), p == Point(1, 3), a == b, hash(a) == hash(b)],
     "frozen": frozen,
     "pair": [repr(Pair(1, right=2)), Pair(1, 2) == (1, 2)],
+    "re": [found.groupdict(), found.span(), date.groupindex["month"], date.flags,
+           bool(re.compile(rb"a+b$").match(b"aaab")), re.sub(r"(\w+)@", r"<\1>", "me@x")],
     "hints": {name: getattr(hint, "__name__", repr(hint)) for name, hint in hints.items()},
     "ref": [repr(ref), typing.get_type_hints(type("T", (), {"__annotations__": {"p": ref}}),
                                              globals())["p"] == typing.Optional[Point]],
@@ -74,6 +80,14 @@ def test_classes_made_from_kept_code_behave_as_compiled_ones(tmp_path: Path) -> 
     assert again["eq"] == [True, False, True, True]
     assert again["frozen"] is True
     assert again["pair"] == ["Pair(left=1, right=2)", True]
+    assert again["re"] == [
+        {"year": "２０１５", "month": "4"},
+        [4, 12],
+        2,
+        int(re.I | re.U),
+        True,
+        "<me>x",
+    ]
     # The generated __init__'s annotations are the types, as without the cache.
     assert again["hints"] == {"x": "int", "y": "int", "return": "NoneType"}
     assert again["ref"] == ["typing.Optional[ForwardRef('Point')]", True]
@@ -90,6 +104,19 @@ def test_a_damaged_cache_only_means_compiling_and_is_replaced(
     kept.write_bytes(content)
     assert _make(cache) == expected  # compiled again, and written again
     assert _make(cache) == expected | {"compiled": False}
+
+
+def test_a_damaged_entry_is_made_again(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = _make(cache)
+    [kept] = cache.glob("generated-code-*.marshal")
+    version, code, programs = marshal.loads(kept.read_bytes())
+    for key, (flags, _program, groups, index, names) in list(programs.items()):
+        programs[key] = (flags, [1, 2, 3], groups, index, names)  # not a matcher's program
+    for key in code:
+        code[key] = b"not code"
+    kept.write_bytes(marshal.dumps((version, code, programs)))
+    assert _make(cache) == expected
 
 
 def test_an_unwritable_cache_folder_only_means_compiling(tmp_path: Path) -> None:

@@ -1,20 +1,21 @@
 """Compiled code of what libraries generate as they load, kept between starts of the chat.
 
-Some of the standard library writes Python source while a program loads and compiles it
-each time: ``@dataclass`` the ``__init__``, ``__repr__``, ``__eq__``, ``__hash__`` (and,
-frozen, ``__setattr__`` and ``__delattr__``) of each class, ``typing`` each forward
-reference written as a string (``Optional["Column[Any]"]``), ``namedtuple`` each class's
-``__new__``; and ``re`` parses each regular expression into a program for its matcher, in
-Python. On Python 3.11 that is about 0.6 ms for each of the some 75 dataclasses made before
-`jobcard chat`'s first prompt, some 18 ms for its 140 regular expressions (wcwidth's,
-SQLAlchemy's, ours) and a few ms more for the rest: about a sixth of its start. The same
-text gives the same code every time, so the code is kept in the user's cache folder by its
-text (with the file name and mode it is compiled under), and each expression's program by
-the expression and its flags, and read back in a small part of that time. Only how the
-text becomes code changes: each module still runs what it generated, with the globals it
-gives, and the classes, functions and patterns are made as before. Nothing inherits this
-module's ``__future__`` flags (``dont_inherit``), as those modules have none. A missing,
-damaged or unwritable file, or another Python version, only means compiling as before.
+Some libraries write Python source while a program loads and compile it each time:
+``@dataclass`` the ``__init__``, ``__repr__``, ``__eq__``, ``__hash__`` (and, frozen,
+``__setattr__`` and ``__delattr__``) of each class, ``typing`` each forward reference
+written as a string (``Optional["Column[Any]"]``), ``namedtuple`` each class's ``__new__``,
+SQLAlchemy the wrappers of its decorated functions; and ``re`` parses each regular
+expression into a program for its matcher, in Python. On Python 3.11 that is about 0.6 ms
+for each of the some 75 dataclasses made before `jobcard chat`'s first prompt, some 18 ms
+for its 140 regular expressions (wcwidth's, SQLAlchemy's, ours) and a few ms for each of
+the rest: about a sixth of its start. The same text gives the same code every time, so the
+code is kept in the user's cache folder by its text (with the file name and mode it is
+compiled under), and each expression's program by the expression and its flags, and read
+back in a small part of that time. Only how the text becomes code changes: each module
+still runs what it generated, with the globals it gives, and the classes, functions and
+patterns are made as before. Nothing inherits this module's ``__future__`` flags
+(``dont_inherit``), as those modules have none. A missing, damaged or unwritable file, or
+another Python version, only means compiling as before.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import builtins
 import collections
 import contextlib
 import dataclasses
+import importlib.abc
+import importlib.machinery
 import logging
 import marshal
 import os
@@ -30,6 +33,7 @@ import re
 import sys
 import threading
 import typing
+from collections.abc import Sequence
 from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
@@ -53,6 +57,8 @@ _REUSABLE_PATTERNS = all(
     for module, name in [(_re_compiler, "compile"), (_re_compiler, "_code"), (_re_parser, "parse")]
 ) and hasattr(getattr(_re_compiler, "_sre", None), "compile")
 _compile_pattern: Any = getattr(_re_compiler, "compile", None)  # re's own
+# Libraries that compile text they generate while they load, and the builtin each calls.
+_LOADING = {"sqlalchemy.util.langhelpers": "compile"}
 
 
 class GeneratedCode:
@@ -195,6 +201,48 @@ class GeneratedCode:
             log.info("generated code cache not written (%s)", type(exc).__name__)
 
 
+class _BeforeItRuns(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds a module as usual and gives it names before its code runs (``_LOADING``).
+
+    A library's own names come first only once it has loaded, and it generates code as it
+    loads (SQLAlchemy's decorators): a name set before its code runs is found first.
+    """
+
+    def __init__(self, names: dict[str, tuple[str, Any]]) -> None:
+        self._names = names
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in self._names:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        loader = None if spec is None else spec.loader
+        if spec is None or not isinstance(loader, importlib.abc.Loader):
+            return None
+        spec.loader = _Naming(loader, self._names[fullname])
+        return spec
+
+
+class _Naming(importlib.abc.Loader):
+    """A module's own loader that sets one name on the module before running its code."""
+
+    def __init__(self, loader: importlib.abc.Loader, name: tuple[str, Any]) -> None:
+        self._loader = loader
+        self._name = name
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        setattr(module, *self._name)
+        self._loader.exec_module(module)
+
+    def __getattr__(self, name: str) -> Any:
+        # The rest (``get_source`` for tracebacks …) is the module's own loader's.
+        return getattr(self._loader, name)
+
+
 def _globals_of(given: Any, module: ModuleType) -> Any:
     # Without globals, the builtin takes its caller's: the generating module's.
     return vars(module) if given is None else given
@@ -224,6 +272,11 @@ def reuse_compiled_code(cache_dir: Path) -> GeneratedCode:
     dataclasses.exec = code.exec  # type: ignore[attr-defined]
     typing.compile = code.compile  # type: ignore[attr-defined]
     collections.eval = code.eval  # type: ignore[attr-defined]
+    names = {module: (name, getattr(code, name)) for module, name in _LOADING.items()}
+    for module, name in names.items():
+        if module in sys.modules:  # (loaded already: its later calls)
+            setattr(sys.modules[module], *name)
+    sys.meta_path.insert(0, _BeforeItRuns(names))
     if _REUSABLE_PATTERNS:
         # (``re.compile`` and the rest find it as ``_compiler.compile`` at each call.)
         _re_compiler.compile = code.compile_pattern

@@ -26,6 +26,7 @@ from bot.generated_code import reuse_compiled_code
 
 methods = reuse_compiled_code(Path(sys.argv[1]))
 from bot.engine import Inbound, Text
+import sqlalchemy
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Point:
@@ -50,6 +51,7 @@ print(json.dumps({
     "repr": [repr(p), repr(Text("こんにちは"))],
     "eq": [p == Point(1, 2), p == Point(1, 3), a == b, hash(a) == hash(b)],
     "frozen": frozen,
+    "sql": str(sqlalchemy.select(sqlalchemy.column("a")).where(sqlalchemy.column("b") == 1)),
     "pair": [repr(Pair(1, right=2)), Pair(1, 2) == (1, 2)],
     "re": [found.groupdict(), found.span(), date.groupindex["month"], date.flags,
            bool(re.compile(rb"a+b$").match(b"aaab")), re.sub(r"(\w+)@", r"<\1>", "me@x")],
@@ -79,6 +81,10 @@ def test_classes_made_from_kept_code_behave_as_compiled_ones(tmp_path: Path) -> 
     assert again["repr"] == ["Point(x=1, y=2)", first["repr"][1]]  # type: ignore[index]
     assert again["eq"] == [True, False, True, True]
     assert again["frozen"] is True
+    assert again["sql"].split() == ["SELECT", "a", "WHERE", "b", "=", ":b_1"]
+    _version, code, _programs = marshal.loads(kept.read_bytes())
+    # SQLAlchemy's wrappers, made as it loads, were among the code kept.
+    assert any(filename.startswith("<sqlalchemy generated") for _, filename, _ in code)
     assert again["pair"] == ["Pair(left=1, right=2)", True]
     assert again["re"] == [
         {"year": "２０１５", "month": "4"},

@@ -11,6 +11,7 @@ unwritable cache only means building as before. ``jobcard dialogs check`` never 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -18,7 +19,7 @@ import pickle
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from bot.engine import LoadedDialogs
@@ -76,6 +77,38 @@ def _digest(paths: list[Path], start: str) -> str:
     return digest.hexdigest()[:32]
 
 
+class _Pickler(pickle.Pickler):
+    """Writes each of the catalog's values as its class called with its fields.
+
+    Read back, that is the class's own ``__init__`` (about 1,600 values, mostly texts in
+    two languages): 2 ms sooner than the ``__setstate__`` that dataclasses with slots
+    pickle through, which looks up the class's fields for each value.
+    """
+
+    _fields: ClassVar[dict[type, tuple[str, ...] | None]] = {}
+
+    def reducer_override(self, obj: object) -> Any:
+        cls = type(obj)
+        names = self._fields[cls] if cls in self._fields else self._fields_by_init(cls)
+        if names is None:
+            return NotImplemented
+        return cls, tuple(getattr(obj, name) for name in names)
+
+    @classmethod
+    def _fields_by_init(cls, kind: type) -> tuple[str, ...] | None:
+        """The fields of a dataclass whose ``__init__`` takes each, in order, and does no
+        more (None for any other class)."""
+        names = None
+        init = getattr(vars(kind).get("__init__"), "__code__", None)
+        generated = init is not None and init.co_filename == "<string>"  # (not a class's own)
+        if generated and dataclasses.is_dataclass(kind) and not hasattr(kind, "__post_init__"):
+            fields = dataclasses.fields(kind)
+            if all(field.init and not field.kw_only for field in fields):
+                names = tuple(field.name for field in fields)
+        cls._fields[kind] = names
+        return names
+
+
 def _store(file: Path, loaded: LoadedDialogs) -> None:
     """Write the catalog atomically (readable by this user only); drop older ones."""
     import tempfile  # only when building the catalog, not at each start
@@ -85,7 +118,7 @@ def _store(file: Path, loaded: LoadedDialogs) -> None:
         with tempfile.NamedTemporaryFile(
             dir=file.parent, prefix=".tmp-", suffix=".pickle", delete=False
         ) as stream:
-            pickle.dump(loaded, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            _Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(loaded)
         os.replace(stream.name, file)
         for old in file.parent.glob(f"{_PREFIX}*.pickle"):
             if old != file:

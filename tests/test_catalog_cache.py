@@ -21,6 +21,7 @@ def test_the_cached_catalog_is_the_built_one_until_a_dialog_changes(tmp_path: Pa
     built = load_dialogs([folder], start="onboarding")
     first = load_dialogs_cached([folder], "onboarding", cache)
     assert _digests(first) == _digests(built)
+    assert load_dialogs_cached([folder], "onboarding", cache) == built  # read back, the same
     [stored] = cache.glob("dialogs-*.pickle")
     again = load_dialogs_cached([folder], "onboarding", cache)
     assert _digests(again) == _digests(built) and list(cache.glob("dialogs-*.pickle")) == [stored]

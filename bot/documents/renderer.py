@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from bot.documents.context import SHEET_KEYS, Charts, DocumentContext
 from bot.documents.images import PlacedPng, rgb_png_pixels
 from bot.documents.sheets import document_context
+from bot.documents.tuning import call_with_room, keep_shaped_text, quick_default_styles
 from bot.jobcard import JobCard
 from jobcard_templates import TEMPLATES_DIR
 
@@ -163,65 +164,6 @@ def young_garbage_collected_after() -> Iterator[None]:
         gc.collect(1)
 
 
-# Room, in pointers, that ``call_with_room`` reserves for the calls it makes: 64 KiB.
-_ROOM = 8192
-
-
-@cache
-def _roomy_caller() -> Callable[[Callable[[], bytes]], bytes]:
-    # A function whose frame holds _ROOM local variables (never set): a plain way to ask
-    # CPython for a big frame. Compiled once per process (about 20 ms, with the first PDF).
-    names = " = ".join(f"_{n}" for n in range(_ROOM))
-    source = f"def call(function):\n    {names} = None\n    return function()\n"
-    namespace: dict[str, Any] = {}
-    exec(compile(source, "<call_with_room>", "exec"), namespace)
-    function: Callable[[Callable[[], bytes]], bytes] = namespace["call"]
-    return function
-
-
-def call_with_room(function: Callable[[], bytes]) -> bytes:
-    """``function()``, run with room on CPython's frame stack for deep recursion.
-
-    CPython (3.11 and later) keeps the frames of Python calls in 16 KiB chunks, mapping a
-    new chunk when a call does not fit and unmapping it as soon as the calls return below
-    it. WeasyPrint's layout recurses down the box tree and back across such a boundary
-    about 1,600 times for a card: each time an mmap, a munmap and fresh pages faulted in,
-    some 5-10% of a PDF's time. Called from a frame this big, the calls go on in the
-    chunk made for it, which has 60 KiB to spare: no mapping at all.
-    """
-    return _roomy_caller()(function)
-
-
-def keep_shaped_text() -> None:
-    """Have WeasyPrint draw each line of text with the Pango layout it measured it with.
-
-    WeasyPrint shapes a line's text to break it (a Pango context and layout, HarfBuzz),
-    drops the layout, and for drawing makes a new one and shapes the same text again:
-    some 300 lines a card. Kept, the layout is drawn as it is whenever it would be made
-    again from the same text and style (no justification spacing, which the card never
-    uses), so the PDF is byte for byte the same: about 4% of its time. The layouts live
-    as long as their document, a few megabytes at most. Installed once per process.
-    """
-    from weasyprint.text.line_break import Layout
-
-    if getattr(Layout, "_kept_for_drawing", False):
-        return
-    remake = Layout.reactivate
-
-    def keep(self: Any) -> None:
-        """Keep the layout (WeasyPrint dropped it here to be made again for drawing)."""
-
-    def reactivate(self: Any, style: Any) -> None:
-        """The layout as measured when it would be made the same, else made again."""
-        kept = getattr(self, "layout", None) is not None and self.style is style
-        if not kept or self.justification_spacing:
-            remake(self, style)
-
-    Layout.deactivate = keep
-    Layout.reactivate = reactivate
-    Layout._kept_for_drawing = True
-
-
 class Printer:
     """WeasyPrint, set up once: the bundled fonts and the print stylesheet, then PDF after PDF.
 
@@ -297,6 +239,7 @@ class Printer:
                 return list(super()._ua_stylesheets(forms)) if forms else [lean_ua]
 
         keep_shaped_text()
+        quick_default_styles()
         self._page = Page
         self._charts = charts
         self._fetcher = Fetcher(

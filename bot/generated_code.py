@@ -201,7 +201,7 @@ class GeneratedCode:
             log.info("generated code cache not written (%s)", type(exc).__name__)
 
 
-class _BeforeItRuns(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+class _BeforeItRuns(importlib.abc.MetaPathFinder):
     """Finds a module as usual and gives it names before its code runs (``_LOADING``).
 
     A library's own names come first only once it has loaded, and it generates code as it

@@ -26,6 +26,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    update,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -35,10 +36,14 @@ from storage.models import AnswerRow, Base, ConversationRow, OutboxRow, PersonRo
 
 
 class WebMessageRow(Base):
-    """One message of a web chat as its browser shows it (the web has no chat history).
+    """Messages of a web chat as its browser shows them (the web has no chat history),
+    those written together in one row: a turn's (what the person sent and the replies).
 
-    It is what the person sent and what the bot replied, kept so the page can be drawn
-    again (a reload, another device with the resume code); it goes with the person.
+    They are kept so the page can be drawn again (a reload, another device with the resume
+    code); they go with the person. One row a turn rather than one a message: each row is a
+    table entry and two index entries written in the turn's transaction, and a turn's
+    three rows cost SQLite about twice the work and WAL pages of one (see
+    :data:`RUN` for the messages' ids).
     """
 
     __tablename__ = "web_messages"
@@ -46,7 +51,8 @@ class WebMessageRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     identity_id: Mapped[str] = mapped_column(String(200), index=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    body: Mapped[str] = mapped_column(String)  # JSON: role, kind, texts and buttons
+    # JSON: an array of the messages (role, kind, texts and buttons); a removed one is null.
+    body: Mapped[str] = mapped_column(String)
     image: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -82,9 +88,14 @@ class DocumentLinkRow(Base):
 
 
 KEEP_MESSAGES = 200  # what a page shows; older messages of the browser chat are dropped
-# Older messages are dropped when a message id is a multiple of this, not on every turn:
-# a browser keeps KEEP_MESSAGES and a few more meanwhile, and a page shows KEEP_MESSAGES.
+# Older rows are dropped when a row id is a multiple of this, not on every turn: a browser
+# keeps KEEP_MESSAGES rows (so at least as many messages) and a few more meanwhile, and a
+# page shows KEEP_MESSAGES messages.
 TRIM_EVERY = 64
+# A message's id is its row's id times RUN plus its place in the row: ids grow with the
+# rows, as the page asks for what follows the last id it has. A row holds at most RUN
+# messages, and a message with a picture has a row of its own (the row's image).
+RUN = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +141,8 @@ def _append_sqlite(
     messages: list[tuple[str, bytes | None]],
     now: datetime,
 ) -> list[int]:
-    """The messages (JSON body, image) in one statement given to SQLite's driver itself;
-    their ids in order.
+    """The rows (JSON body, image) in one statement given to SQLite's driver itself; their
+    ids in order.
 
     SQLite numbers the rows of one INSERT in the order of its VALUES (what SQLAlchemy's own
     sorted RETURNING relies on there), so the ids sorted are the rows'. The statement runs
@@ -174,7 +185,7 @@ _COLUMNS = (WebMessageRow.id, WebMessageRow.body, WebMessageRow.image.is_not(Non
 _LAST = (
     select(*_COLUMNS)
     .where(
-        WebMessageRow.identity_id == bindparam("identity"), WebMessageRow.id > bindparam("after")
+        WebMessageRow.identity_id == bindparam("identity"), WebMessageRow.id >= bindparam("after")
     )
     .order_by(WebMessageRow.id.desc())
     .limit(bindparam("last"))
@@ -182,6 +193,7 @@ _LAST = (
 _ONE = select(WebMessageRow.body).where(
     WebMessageRow.id == bindparam("id"), WebMessageRow.identity_id == bindparam("identity")
 )
+_ONE_FOR_UPDATE = _ONE.with_for_update()
 # Pending or claimed: two comparisons, because an IN list is expanded into the statement
 # anew on every execution (a page, and a turn every 30 s).
 _WAITING = or_(OutboxRow.status == "pending", OutboxRow.status == "claimed")
@@ -222,32 +234,60 @@ def append_messages(
     now: datetime,
 ) -> list[int]:
     """Append messages to an identity's web chat (the person exists), keeping the newest
-    ``KEEP_MESSAGES``; returns the new messages' ids in order."""
+    ``KEEP_MESSAGES`` rows; returns the new messages' ids in order."""
     if not messages:
         return []
     connection = connection_of(session)
-    bodies = [(_BODY.encode(body), image) for body, image in messages]
+    runs = _runs(messages)
+    bodies = [(_BODY.encode(run), image) for run, image in runs]
     if connection.dialect.name == "sqlite":
-        ids = _append_sqlite(connection, identity_id, person_id, bodies, now)
-        if any(i % TRIM_EVERY == 0 for i in ids):
+        rows = _append_sqlite(connection, identity_id, person_id, bodies, now)
+        if any(i % TRIM_EVERY == 0 for i in rows):
             driver = connection.connection.driver_connection
             assert driver is not None
             driver.execute(_SQLITE_TRIM, (identity_id, identity_id))
-        return ids
-    rows = [
-        {
-            "identity_id": identity_id,
-            "person_id": person_id,
-            "body": body,
-            "image": image,
-            "created_at": now,
-        }
-        for body, image in bodies
+    else:
+        values = [
+            {
+                "identity_id": identity_id,
+                "person_id": person_id,
+                "body": body,
+                "image": image,
+                "created_at": now,
+            }
+            for body, image in bodies
+        ]
+        rows = [int(i) for i in connection.execute(_APPEND, values).scalars()]
+        if any(i % TRIM_EVERY == 0 for i in rows):
+            connection.execute(_TRIM, {"identity": identity_id})
+    return [
+        row * RUN + place
+        for row, (run, _) in zip(rows, runs, strict=True)
+        for place in range(len(run))
     ]
-    ids = [int(i) for i in connection.execute(_APPEND, rows).scalars()]
-    if any(i % TRIM_EVERY == 0 for i in ids):
-        connection.execute(_TRIM, {"identity": identity_id})
-    return ids
+
+
+def _runs(
+    messages: list[tuple[dict[str, Any], bytes | None]],
+) -> list[tuple[list[dict[str, Any] | None], bytes | None]]:
+    """The rows to write: the messages in order, at most :data:`RUN` a row, and a message
+    with a picture in a row of its own."""
+    runs: list[tuple[list[dict[str, Any] | None], bytes | None]] = []
+    current: list[dict[str, Any] | None] = []
+    for body, image in messages:
+        if image is not None:
+            if current:
+                runs.append((current, None))
+                current = []
+            runs.append(([body], image))
+            continue
+        current.append(body)
+        if len(current) == RUN:
+            runs.append((current, None))
+            current = []
+    if current:
+        runs.append((current, None))
+    return runs
 
 
 def recent_messages(
@@ -255,26 +295,47 @@ def recent_messages(
 ) -> list[WebMessage]:
     """An identity's web chat, oldest first: the newest ``last`` (by default what a page
     shows, ``KEEP_MESSAGES``) of those after message ``after``."""
-    values = {"identity": identity_id, "after": after, "last": last or KEEP_MESSAGES}
+    last = last or KEEP_MESSAGES
+    # Every row holds at least one message: the newest ``last`` rows hold enough.
+    values = {"identity": identity_id, "after": after // RUN, "last": last}
     rows = reversed(list(connection_of(session).execute(_LAST, values)))
-    return [WebMessage(row[0], json.loads(row[1]), bool(row[2])) for row in rows]
+    messages = []
+    for row, body, image in rows:
+        for place, message in enumerate(json.loads(body)):
+            if message is not None and row * RUN + place > after:
+                messages.append(WebMessage(row * RUN + place, message, bool(image)))
+    return messages[-last:]
 
 
 def message_body(session: Session, identity_id: str, message_id: int) -> dict[str, Any] | None:
     """One of this identity's messages (None when it is gone, or someone else's)."""
-    values = {"id": message_id, "identity": identity_id}
+    values = {"id": message_id // RUN, "identity": identity_id}
     body = connection_of(session).execute(_ONE, values).scalar()
-    return None if body is None else dict(json.loads(body))
+    found = _place(body, message_id % RUN)
+    return None if found is None else dict(found)
+
+
+def _place(body: str | None, place: int) -> Any:
+    """The message at ``place`` of a row's JSON (None when there is none)."""
+    messages = json.loads(body) if body is not None else []
+    return messages[place] if place < len(messages) else None
 
 
 def remove_message(session: Session, identity_id: str, message_id: int) -> bool:
     """Remove one of this identity's messages (a finished progress note); False if gone."""
-    result = session.execute(
-        delete(WebMessageRow).where(
-            WebMessageRow.id == message_id, WebMessageRow.identity_id == identity_id
-        )
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    row, place = divmod(message_id, RUN)
+    values = {"id": row, "identity": identity_id}
+    body = connection_of(session).execute(_ONE_FOR_UPDATE, values).scalar()
+    if _place(body, place) is None:
+        return False
+    messages = json.loads(str(body))
+    messages[place] = None
+    mine = (WebMessageRow.id == row, WebMessageRow.identity_id == identity_id)
+    if any(m is not None for m in messages):
+        session.execute(update(WebMessageRow).where(*mine).values(body=_BODY.encode(messages)))
+    else:
+        session.execute(delete(WebMessageRow).where(*mine))
+    return True
 
 
 def latest_buttons(session: Session, identity_id: str) -> dict[str, str]:
@@ -342,9 +403,12 @@ def has_due(session: Session, person_id: str, now: datetime) -> bool:
 
 def message_image(session: Session, identity_id: str, message_id: int) -> bytes | None:
     """The picture of one of this identity's messages (None for anyone else's)."""
+    row, place = divmod(message_id, RUN)
+    if place:
+        return None  # a picture's message is the first and only one of its row
     return session.execute(
         select(WebMessageRow.image).where(
-            WebMessageRow.id == message_id, WebMessageRow.identity_id == identity_id
+            WebMessageRow.id == row, WebMessageRow.identity_id == identity_id
         )
     ).scalar_one_or_none()
 

@@ -29,7 +29,7 @@ from bot.engine import as_lang
 from bot.engine.localized import Lang
 from bot.web import chat_draw as draw
 from bot.web import chat_messages as shown
-from bot.web.chat_form import MAX_FIELDS, Posted, accepted_lang, form_of
+from bot.web.chat_form import MAX_FIELDS, Posted, accepted_lang, form_of, new_delivery
 from bot.web.chat_security import (
     ChatKeys,
     identity_of,
@@ -117,7 +117,7 @@ def values_of(
     """What a response puts into the page or the answer box (a fresh delivery id)."""
     return {
         "csrf": chat.keys.csrf(token),
-        "delivery": secrets.token_urlsafe(12),
+        "delivery": new_delivery(),
         "draft": draft,
         "notice": notice,
         "log": log,

@@ -18,6 +18,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from jinja2 import Environment
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.web import chat
@@ -52,6 +53,15 @@ class ChatTurns:
     def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
         self.app = app
         self.max_body = max_body
+        self._served: object = None  # the app whose chat settings and templates are below
+        self._parts: tuple[ChatSettings, Environment] | None = None
+
+    def _parts_of(self, app: Any) -> tuple[ChatSettings, Environment]:
+        """The chat's settings and templates (looked up in the app's state once)."""
+        if app is not self._served or self._parts is None:
+            self._parts = (app.state.chat, app.state.templates.env)
+            self._served = app
+        return self._parts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A plain turn from ``chat.js`` here; anything else to the app."""
@@ -86,7 +96,7 @@ class ChatTurns:
         self, scope: Scope, found: Mapping[bytes, bytes], body: bytes, send: Send
     ) -> bool:
         """Take a plain turn and answer it; False (nothing done) for anything else."""
-        settings: ChatSettings = scope["app"].state.chat
+        settings, environment = self._parts_of(scope["app"])
         https = scope.get("scheme") == "https"
         token = settings.keys.read_header(found.get(b"cookie", b"").decode("latin-1"), https)
         form = form_of(body)
@@ -111,7 +121,6 @@ class ChatTurns:
         result = await settings.run(
             take_turn, settings, identity, posted.typed, posted.payload, posted.delivery, hint
         )
-        environment = scope["app"].state.templates.env
         shape = form.get("shape", "")
         if result.handled:
             reply = chat.turn_body(settings, environment, token, result, shape)

@@ -89,29 +89,35 @@ class Shown:
 
 def shown(messages: list[WebMessage]) -> tuple[list[Shown], str]:
     """The messages to draw and the draft to put back in the answer box."""
-    last_person = max(
-        (i for i, m in enumerate(messages) if m.body.get("role") == "person"), default=-1
-    )
-    # Text left in the box when a button was pressed: kept even if a card or a reminder
-    # arrived after it.
-    drafts = [m for m in messages[last_person + 1 :] if m.body.get("role") == "draft"]
-    draft = str(drafts[-1].body.get("text", "")) if drafts else ""
+    # One pass over the roles, then one building the messages: drawn on every turn.
+    roles = [message.body.get("role", "bot") for message in messages]
+    last_person = -1
+    draft = ""
+    for index, role in enumerate(roles):
+        if role == "person":
+            last_person, draft = index, ""
+        elif role == "draft":
+            # Text left in the box when a button was pressed: kept even if a card or a
+            # reminder arrived after it.
+            draft = str(messages[index].body.get("text", ""))
     result: list[Shown] = []
     for index, message in enumerate(messages):
-        body = message.body
-        if body.get("role") == "draft":
+        role = roles[index]
+        if role == "draft":
             continue
+        body = message.body
+        options, actions = body.get("options"), body.get("actions")
         result.append(
             Shown(
-                id=message.id,
-                role=str(body.get("role", "bot")),
-                kind=str(body.get("kind", "text")),
-                text=str(body.get("text", "")),
-                options=[(str(a), str(b)) for a, b in body.get("options", [])],
-                actions=[(str(a), str(b)) for a, b in body.get("actions", [])],
-                filename=str(body.get("filename", "")),
-                url=str(body.get("url", "")),
-                live=index > last_person,
+                message.id,
+                str(role),
+                str(body.get("kind", "text")),
+                str(body.get("text", "")),
+                [(str(a), str(b)) for a, b in options] if options else [],
+                [(str(a), str(b)) for a, b in actions] if actions else [],
+                str(body.get("filename", "")),
+                str(body.get("url", "")),
+                index > last_person,
             )
         )
     return result, draft

@@ -48,3 +48,23 @@ def test_messages_drawn_from_shapes_match_the_template(lang: Lang) -> None:
         one = environment.get_template("chat_log.html").render(context)
         assert str(draw.log(environment, lang, [message], 24)) == one
     assert "<script>" not in whole  # the nasty value is shown, never run
+
+
+def test_the_draft_and_live_buttons_come_from_after_the_persons_last_message() -> None:
+    from bot.web.chat_messages import shown
+    from storage.webchat import WebMessage
+
+    def message(n: int, role: str, text: str) -> WebMessage:
+        return WebMessage(n, {"role": role, "kind": "text", "text": text}, False)
+
+    old = [
+        message(1, "person", "はい"),
+        message(2, "draft", "古い下書き"),
+        message(3, "bot", "次"),
+    ]
+    drawn, draft = shown([*old, message(4, "person", "いいえ"), message(5, "bot", "了解")])
+    assert draft == "" and [m.id for m in drawn] == [1, 3, 4, 5]  # drafts are never drawn
+    assert [m.live for m in drawn] == [False, False, False, True]
+    later = [message(6, "draft", "下書き"), message(7, "bot", "お知らせ")]
+    drawn, draft = shown([*old, message(4, "person", "いいえ"), *later])
+    assert draft == "下書き" and [m.live for m in drawn] == [False, False, False, True]

@@ -154,3 +154,22 @@ def test_the_form_is_read_as_parse_qsl_reads_it(body: str) -> None:
 def test_a_form_with_too_many_fields_is_left_to_the_route() -> None:
     assert form_of(b"&".join([b"a=1"] * 21)) is None
     assert form_of(b"&".join([b"a=1"] * 20)) == {"a": "1"}
+
+
+def test_delivery_ids_never_repeat_and_a_forked_process_has_its_own() -> None:
+    import os
+
+    from bot.web.chat_form import DELIVERY_ID, new_delivery
+
+    made = [new_delivery() for _ in range(1000)]
+    assert len(set(made)) == 1000 and all(DELIVERY_ID.fullmatch(d) for d in made)
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child writes its next id and leaves at once
+        os.write(writing, new_delivery().encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    theirs = os.read(reading, 100).decode()
+    os.close(reading)
+    os.close(writing)
+    assert DELIVERY_ID.fullmatch(theirs) and theirs[:12] != made[0][:12]

@@ -120,14 +120,20 @@ def _sqlite_append(count: int) -> str:
     row = "(" + ", ".join("?" for _ in _APPEND_COLUMNS) + ")"
     columns = ", ".join(_APPEND_COLUMNS)
     table = WebMessageRow.__tablename__
-    return f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * count)} RETURNING id"
+    rows = ", ".join([row] * count)
+    # One row (a turn's, nearly always): its id is the cursor's last row id, which spares
+    # SQLite the results a RETURNING clause gathers.
+    return f"INSERT INTO {table} ({columns}) VALUES {rows}" + (
+        " RETURNING id" if count > 1 else ""
+    )
 
 
 @functools.lru_cache(maxsize=4)
-def _converters(dialect: Dialect) -> tuple[Callable[[Any], Any] | None, ...]:
+def _converters(dialect: Dialect) -> tuple[Callable[[Any], Any], ...]:
     """What each column's type does to a value before the driver gets it (dates, bytes)."""
     types = (_TABLE.c[name].type for name in _APPEND_COLUMNS)
-    return tuple(kind.dialect_impl(dialect).bind_processor(dialect) for kind in types)
+    found = (kind.dialect_impl(dialect).bind_processor(dialect) for kind in types)
+    return tuple(_as_it_is if convert is None else convert for convert in found)
 
 
 def _as_it_is(value: Any) -> Any:
@@ -150,9 +156,7 @@ def _append_sqlite(
     identity, person and time once, being the same for every row): done through SQLAlchemy
     this costs about three times as much, on every turn.
     """
-    identity, person, body_of, image_of, created = (
-        _as_it_is if convert is None else convert for convert in _converters(connection.dialect)
-    )
+    identity, person, body_of, image_of, created = _converters(connection.dialect)
     same = (identity(identity_id), person(person_id))
     at = created(now)
     values: list[Any] = []
@@ -160,8 +164,10 @@ def _append_sqlite(
         values += (*same, body_of(body), image_of(image), at)
     driver = connection.connection.driver_connection
     assert driver is not None
-    found = driver.execute(_sqlite_append(len(messages)), values).fetchall()
-    return sorted(int(i) for (i,) in found)
+    cursor = driver.execute(_sqlite_append(len(messages)), values)
+    if len(messages) == 1:
+        return [int(cursor.lastrowid or 0)]
+    return sorted(int(i) for (i,) in cursor.fetchall())
 
 
 _CUTOFF = (

@@ -178,7 +178,9 @@ class GeneratedCode:
 
         What was read at start is written again with it (a script's chat makes fewer
         classes than one in a terminal); past ``LIMIT`` only this process's is kept, so code
-        for classes changed since (a new version) does not pile up.
+        for classes changed since (a new version) does not pile up. Written under the lock:
+        a save as the process ends waits for one a thread has begun (a console quit at once
+        would otherwise end that thread before it wrote the file, at every start).
         """
         with self._lock:
             if not self._compiled:
@@ -190,15 +192,15 @@ class GeneratedCode:
             if len(table) + len(programs) > LIMIT:
                 table = {key: table[key] for key in list(self._used)}
                 programs = {key: programs[key] for key in list(self._used_programs)}
-        temporary = self._file.with_name(f".tmp-{os.getpid()}-{self._file.name}")
-        try:
-            self._file.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(marshal.dumps((sys.version, table, programs)))
-            os.replace(temporary, self._file)
-        except (OSError, ValueError) as exc:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
-            log.info("generated code cache not written (%s)", type(exc).__name__)
+            temporary = self._file.with_name(f".tmp-{os.getpid()}-{self._file.name}")
+            try:
+                self._file.parent.mkdir(parents=True, exist_ok=True)
+                temporary.write_bytes(marshal.dumps((sys.version, table, programs)))
+                os.replace(temporary, self._file)
+            except (OSError, ValueError) as exc:
+                with contextlib.suppress(OSError):
+                    temporary.unlink(missing_ok=True)
+                log.info("generated code cache not written (%s)", type(exc).__name__)
 
 
 class _BeforeItRuns(importlib.abc.MetaPathFinder):

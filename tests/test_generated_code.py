@@ -13,8 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 
+from tests.channels.test_console_terminal import PROMPT_READY, _spawn
 from tests.test_cli import jobcard
 
 # Makes engine values, a frozen class, a named tuple and a forward reference with the cache,
@@ -144,3 +146,22 @@ def test_jobcard_chat_keeps_the_code_and_answers_the_same_with_it(
     again = jobcard("chat", "--user", "kept", stdin="山田 太郎\n", db=db)
     assert again.returncode == 0, again.stderr
     assert "おかえりなさい" in again.stdout and "ふりがな" in again.stdout
+
+
+def test_a_terminal_chat_quit_at_its_first_prompt_still_keeps_the_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quitting at once ends the background thread that was writing the file: the console's
+    own save as it ends waits for that write (or writes itself), so the next start has it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    db = tmp_path / "chat.sqlite3"
+    for _ in range(2):
+        child = _spawn(db, "--user", "quick")
+        child.expect_exact(PROMPT_READY)
+        child.sendcontrol("d")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+        [kept] = (tmp_path / "cache").rglob("generated-code-*.marshal")
+        _version, code, programs = marshal.loads(kept.read_bytes())
+        assert len(code) > 300 and len(programs) > 50

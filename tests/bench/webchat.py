@@ -273,15 +273,19 @@ def jobcard_web(url: str, tree: str | None = None) -> Iterator[tuple[int, int]]:
     and process id. ``tree`` runs another checkout's code instead of this one's."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    build_runtime(Settings(database_url=url)).engine.dispose()  # migrate before serving
     env = {
         **os.environ,
         "JOBCARD_DATABASE_URL": url,
         "JOBCARD_PUBLIC_URL": base,
         "JOBCARD_SECRET_KEY": SECRET,
     }
-    if tree is not None:
+    if tree is None:
+        build_runtime(Settings(database_url=url)).engine.dispose()  # migrate before serving
+    else:  # that tree's own migrations: its schema may differ from this one's
         env["PYTHONPATH"] = tree
+        migrate = "from bot.bootstrap import build_runtime; from bot.config import Settings; "
+        migrate += f"build_runtime(Settings(database_url={url!r})).engine.dispose()"
+        subprocess.run([sys.executable, "-c", migrate], env=env, cwd=tree, check=True)
     command = [sys.executable, "-m", "bot", "web", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]
     with tempfile.TemporaryFile() as errors:

@@ -19,6 +19,7 @@ import pickle
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from types import CodeType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -100,10 +101,15 @@ class _Pickler(pickle.Pickler):
         more (None for any other class)."""
         names = None
         init = getattr(vars(kind).get("__init__"), "__code__", None)
-        generated = init is not None and init.co_filename == "<string>"  # (not a class's own)
-        if generated and dataclasses.is_dataclass(kind) and not hasattr(kind, "__post_init__"):
+        # Only an __init__ that dataclasses wrote (not one of the class's own) is known to
+        # take exactly the fields, and none does more when there is no __post_init__.
+        written = isinstance(init, CodeType) and init.co_filename == "<string>"
+        if written and dataclasses.is_dataclass(kind) and not hasattr(kind, "__post_init__"):
             fields = dataclasses.fields(kind)
-            if all(field.init and not field.kw_only for field in fields):
+            arguments = (getattr(init, "co_argcount", 0), getattr(init, "co_kwonlyargcount", 1))
+            if arguments == (len(fields) + 1, 0) and all(
+                field.init and not field.kw_only for field in fields
+            ):
                 names = tuple(field.name for field in fields)
         cls._fields[kind] = names
         return names

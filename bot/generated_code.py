@@ -9,16 +9,17 @@ expression into a program for its matcher, in Python. On Python 3.11 that is abo
 for each of the some 75 dataclasses made before `jobcard chat`'s first prompt, some 18 ms
 for its 140 regular expressions (wcwidth's, SQLAlchemy's, ours) and a few ms for each of
 the rest: about a sixth of its start. The same text gives the same code every time, so the
-code is kept in the user's cache folder by its text (with the file name and mode it is
-compiled under), and each expression's program by the expression and its flags, and read
+code is kept in the user's cache folder by its text (with the file name, mode and flags it
+is compiled with), and each expression's program by the expression and its flags, and read
 back in a small part of that time. Only how the text becomes code changes: each module
 still runs what it generated, with the globals it gives, and the classes, functions and
-patterns are made as before. Nothing inherits this module's ``__future__`` flags
-(``dont_inherit``), as those modules have none. A missing, damaged or unwritable file, or
+patterns are made as before; each text inherits the ``__future__`` statements of the
+module compiling it, as with the builtins. A missing, damaged or unwritable file, or
 another Python version, only means compiling as before.
 """
 
 from __future__ import annotations
+import __future__
 
 import builtins
 import collections
@@ -41,8 +42,8 @@ from typing import Any
 log = logging.getLogger(__name__)
 _NAME = f"generated-code-{sys.implementation.cache_tag}.marshal"
 LIMIT = 5_000  # texts and expressions kept at most (this version uses about 1,300)
-# (text, file name, mode) → its code.
-Key = tuple[str, str, str]
+# (text, file name, mode, compiler flags) → its code.
+Key = tuple[str, str, str, int]
 # (expression, flags) → what ``re``'s parser makes of it, as ``_sre.compile`` takes it:
 # (flags, program, groups, group index, index group).
 Expression = tuple[str | bytes, int]
@@ -57,6 +58,9 @@ _REUSABLE_PATTERNS = all(
     for module, name in [(_re_compiler, "compile"), (_re_compiler, "_code"), (_re_parser, "parse")]
 ) and hasattr(getattr(_re_compiler, "_sre", None), "compile")
 _compile_pattern: Any = getattr(_re_compiler, "compile", None)  # re's own
+# Every __future__ feature's compiler flag: what a module's texts may inherit.
+_FEATURES = [getattr(__future__, name) for name in __future__.all_feature_names]
+_FUTURE_FLAGS = sum(feature.compiler_flag for feature in _FEATURES)
 # Libraries that compile text they generate while they load, and the builtin each calls.
 _LOADING = {"sqlalchemy.util.langhelpers": "compile"}
 
@@ -80,25 +84,18 @@ class GeneratedCode:
         self._compiled = False
         self._lock = threading.Lock()
 
-    def compile(
-        self,
-        source: Any,
-        filename: Any,
-        mode: str,
-        flags: int = 0,
-        dont_inherit: bool = False,
-        optimize: int = -1,
-    ) -> Any:
-        """``compile`` of a text to code (anything else as the builtin does it)."""
-        if not isinstance(source, str) or not isinstance(filename, str) or flags or optimize != -1:
-            return builtins.compile(source, filename, mode, flags, dont_inherit, optimize)
-        key = (source, filename, mode)
+    def compile(self, source: Any, filename: Any, mode: str, flags: int, optimize: int) -> Any:
+        """``compile`` of a text to code with exactly ``flags`` (anything else as the
+        builtin does it)."""
+        plain = isinstance(source, str) and isinstance(filename, str) and optimize == -1
+        if not plain or flags & ~_FUTURE_FLAGS:  # (an AST wanted, say: not kept)
+            return builtins.compile(source, filename, mode, flags, True, optimize)
+        key = (source, filename, mode, flags)
         code = self._known.get(key)
         if code is None:
             code = self._read(key)
         if code is None:
-            # (The callers' modules have no __future__ flags: nor does their code.)
-            code = builtins.compile(source, filename, mode, dont_inherit=True)
+            code = builtins.compile(source, filename, mode, flags, dont_inherit=True)
             self._known[key] = code
             self._compiled = True
         self._used.add(key)
@@ -116,18 +113,6 @@ class GeneratedCode:
             return None
         self._known[key] = code
         return code
-
-    def exec(self, source: Any, globals: Any = None, locals: Any = None) -> None:
-        """``exec`` as ``dataclasses`` calls it (a text is compiled once)."""
-        if isinstance(source, str):
-            source = self.compile(source, "<string>", "exec")
-        builtins.exec(source, _globals_of(globals, dataclasses), locals)
-
-    def eval(self, source: Any, globals: Any = None, locals: Any = None) -> Any:
-        """``eval`` as ``namedtuple`` calls it (a text is compiled once)."""
-        if isinstance(source, str):
-            source = self.compile(source, "<string>", "eval")
-        return builtins.eval(source, _globals_of(globals, collections), locals)
 
     def compile_pattern(self, pattern: Any, flags: int = 0) -> Any:
         """``re._compiler.compile``: a pattern from the program kept for its expression.
@@ -204,40 +189,42 @@ class GeneratedCode:
 
 
 class _BeforeItRuns(importlib.abc.MetaPathFinder):
-    """Finds a module as usual and gives it names before its code runs (``_LOADING``).
+    """Finds a module as usual and gives it the caching builtin before its code runs
+    (``_LOADING``).
 
     A library's own names come first only once it has loaded, and it generates code as it
     loads (SQLAlchemy's decorators): a name set before its code runs is found first.
     """
 
-    def __init__(self, names: dict[str, tuple[str, Any]]) -> None:
-        self._names = names
+    def __init__(self, code: GeneratedCode) -> None:
+        self._code = code
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
-        if fullname not in self._names:
+        if fullname not in _LOADING:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
         loader = None if spec is None else spec.loader
         if spec is None or not isinstance(loader, importlib.abc.Loader):
             return None
-        spec.loader = _Naming(loader, self._names[fullname])
+        spec.loader = _Naming(loader, self._code, _LOADING[fullname])
         return spec
 
 
 class _Naming(importlib.abc.Loader):
-    """A module's own loader that sets one name on the module before running its code."""
+    """A module's own loader that gives the module one caching builtin before its code."""
 
-    def __init__(self, loader: importlib.abc.Loader, name: tuple[str, Any]) -> None:
+    def __init__(self, loader: importlib.abc.Loader, code: GeneratedCode, name: str) -> None:
         self._loader = loader
+        self._code = code
         self._name = name
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
         return self._loader.create_module(spec)
 
     def exec_module(self, module: ModuleType) -> None:
-        setattr(module, *self._name)
+        setattr(module, self._name, getattr(_InModule(self._code, vars(module)), self._name))
         self._loader.exec_module(module)
 
     def __getattr__(self, name: str) -> Any:
@@ -245,9 +232,52 @@ class _Naming(importlib.abc.Loader):
         return getattr(self._loader, name)
 
 
-def _globals_of(given: Any, module: ModuleType) -> Any:
-    # Without globals, the builtin takes its caller's: the generating module's.
-    return vars(module) if given is None else given
+class _InModule:
+    """The builtins ``compile``, ``exec`` and ``eval`` for one module, with the code kept.
+
+    As with the builtins, a text inherits the ``__future__`` statements in effect in the
+    module (``from __future__ import x`` binds ``x`` in its namespace, read at each call),
+    and without globals runs in the module's.
+    """
+
+    def __init__(self, code: GeneratedCode, namespace: dict[str, Any]) -> None:
+        self._code = code
+        self._namespace = namespace
+
+    def compile(
+        self,
+        source: Any,
+        filename: Any,
+        mode: str,
+        flags: int = 0,
+        dont_inherit: bool = False,
+        optimize: int = -1,
+    ) -> Any:
+        """``compile`` as the module calls it."""
+        if not dont_inherit:
+            flags |= _future_flags(self._namespace)
+        return self._code.compile(source, filename, mode, flags, optimize)
+
+    def exec(self, source: Any, globals: Any = None, locals: Any = None) -> None:
+        """``exec`` as the module calls it."""
+        if isinstance(source, str):
+            source = self.compile(source, "<string>", "exec")
+        builtins.exec(source, self._namespace if globals is None else globals, locals)
+
+    def eval(self, source: Any, globals: Any = None, locals: Any = None) -> Any:
+        """``eval`` as the module calls it."""
+        if isinstance(source, str):
+            source = self.compile(source, "<string>", "eval")
+        return builtins.eval(source, self._namespace if globals is None else globals, locals)
+
+
+def _future_flags(namespace: dict[str, Any]) -> int:
+    flags = 0
+    for name, feature in zip(__future__.all_feature_names, _FEATURES, strict=True):
+        flag: int = feature.compiler_flag
+        if namespace.get(name) is feature:
+            flags |= flag
+    return flags
 
 
 def reuse_compiled_code(cache_dir: Path) -> GeneratedCode:
@@ -271,14 +301,14 @@ def reuse_compiled_code(cache_dir: Path) -> GeneratedCode:
     code = GeneratedCode(file, kept, programs)
     # Each module calls these by their global names: a module-level name is found before
     # the builtin, for that module only.
-    dataclasses.exec = code.exec  # type: ignore[attr-defined]
-    typing.compile = code.compile  # type: ignore[attr-defined]
-    collections.eval = code.eval  # type: ignore[attr-defined]
-    names = {module: (name, getattr(code, name)) for module, name in _LOADING.items()}
-    for module, name in names.items():
+    dataclasses.exec = _InModule(code, vars(dataclasses)).exec  # type: ignore[attr-defined]
+    typing.compile = _InModule(code, vars(typing)).compile  # type: ignore[attr-defined]
+    collections.eval = _InModule(code, vars(collections)).eval  # type: ignore[attr-defined]
+    for module, name in _LOADING.items():
         if module in sys.modules:  # (loaded already: its later calls)
-            setattr(sys.modules[module], *name)
-    sys.meta_path.insert(0, _BeforeItRuns(names))
+            namespace = vars(sys.modules[module])
+            setattr(sys.modules[module], name, getattr(_InModule(code, namespace), name))
+    sys.meta_path.insert(0, _BeforeItRuns(code))
     if _REUSABLE_PATTERNS:
         # (``re.compile`` and the rest find it as ``_compiler.compile`` at each call.)
         _re_compiler.compile = code.compile_pattern

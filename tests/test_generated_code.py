@@ -5,6 +5,7 @@ Each case runs in a process of its own, as `jobcard chat` does (the cache change
 """
 
 from __future__ import annotations
+import __future__
 
 import json
 import marshal
@@ -86,7 +87,14 @@ def test_classes_made_from_kept_code_behave_as_compiled_ones(tmp_path: Path) -> 
     assert again["sql"].split() == ["SELECT", "a", "WHERE", "b", "=", ":b_1"]
     _version, code, _programs = marshal.loads(kept.read_bytes())
     # SQLAlchemy's wrappers, made as it loads, were among the code kept.
-    assert any(filename.startswith("<sqlalchemy generated") for _, filename, _ in code)
+    generated = {(filename, flags) for _, filename, _, flags in code}
+    assert any(name.startswith("<sqlalchemy generated") for name, _ in generated)
+    # Each text was compiled with its module's __future__ statements, as the builtins do:
+    # SQLAlchemy's module has ``annotations``, dataclasses' none.
+    assert {flags for name, flags in generated if name.startswith("<sqlalchemy")} == {
+        __future__.annotations.compiler_flag
+    }
+    assert {flags for name, flags in generated if name == "<string>"} == {0}
     assert again["pair"] == ["Pair(left=1, right=2)", True]
     assert again["re"] == [
         {"year": "２０１５", "month": "4"},

@@ -236,13 +236,16 @@ class _InModule:
     """The builtins ``compile``, ``exec`` and ``eval`` for one module, with the code kept.
 
     As with the builtins, a text inherits the ``__future__`` statements in effect in the
-    module (``from __future__ import x`` binds ``x`` in its namespace, read at each call),
-    and without globals runs in the module's.
+    module (``from __future__ import x`` binds ``x`` in its namespace), and without globals
+    runs in the module's.
     """
 
     def __init__(self, code: GeneratedCode, namespace: dict[str, Any]) -> None:
         self._code = code
         self._namespace = namespace
+        # Read at the first call: a module's __future__ statements come before any other,
+        # so they are all there by then (the name is given before its code runs).
+        self._flags: int | None = None
 
     def compile(
         self,
@@ -255,7 +258,9 @@ class _InModule:
     ) -> Any:
         """``compile`` as the module calls it."""
         if not dont_inherit:
-            flags |= _future_flags(self._namespace)
+            if self._flags is None:
+                self._flags = _future_flags(self._namespace)
+            flags |= self._flags
         return self._code.compile(source, filename, mode, flags, optimize)
 
     def exec(self, source: Any, globals: Any = None, locals: Any = None) -> None:

@@ -283,8 +283,8 @@ def jobcard_web(url: str, tree: str | None = None) -> Iterator[tuple[int, int]]:
         build_runtime(Settings(database_url=url)).engine.dispose()  # migrate before serving
     else:  # that tree's own migrations: its schema may differ from this one's
         env["PYTHONPATH"] = tree
-        migrate = "from bot.bootstrap import build_runtime; from bot.config import Settings; "
-        migrate += f"build_runtime(Settings(database_url={url!r})).engine.dispose()"
+        migrate = "from storage import make_engine, upgrade; "
+        migrate += f"engine = make_engine({url!r}); upgrade(engine); engine.dispose()"
         subprocess.run([sys.executable, "-c", migrate], env=env, cwd=tree, check=True)
     command = [sys.executable, "-m", "bot", "web", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]
@@ -439,22 +439,25 @@ def scale_out(
 
 
 @contextmanager
-def database(postgres: bool) -> Iterator[Callable[[str], str]]:
-    """A fresh database per run: SQLite files in a temporary folder, or throwaway PostgreSQL."""
+def database(postgres: bool) -> Iterator[Callable[..., str]]:
+    """A fresh database per run: SQLite files in a temporary folder, or throwaway PostgreSQL
+    (upgraded by this tree unless ``migrate`` is False: another tree upgrades its own)."""
     if not postgres:
         with tempfile.TemporaryDirectory() as folder:
-            yield lambda name: f"sqlite:///{Path(folder) / name}.sqlite3"
+            yield lambda name, migrate=True: f"sqlite:///{Path(folder) / name}.sqlite3"
         return
     import sqlalchemy as sa
 
     with pgserver.throwaway_postgres() as server:
 
-        def make(name: str) -> str:
+        def make(name: str, migrate: bool = True) -> str:
             admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
             with admin.connect() as connection:
                 connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
             admin.dispose()
             url = server.rsplit("/", 1)[0] + f"/{name}"
+            if not migrate:
+                return url
             from storage import make_engine, upgrade
 
             engine = make_engine(url)
@@ -691,7 +694,8 @@ def main() -> None:
             if round_ % 2:  # the web sides in turn first and last after the service
                 order = [order[0], *reversed(order[1:])]
             for n, (name, run) in enumerate(order):
-                runs[name].append(run(make(f"r{round_}s{n}")))
+                fresh = make(f"r{round_}s{n}", not name.startswith("before"))
+                runs[name].append(run(fresh))
             line = ", ".join(
                 f"{name} {r[-1]['turns_per_s']:.0f}/s {r[-1]['cpu_ms']:.2f} ms"
                 for name, r in runs.items()

@@ -9,6 +9,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.bootstrap import Runtime
 from bot.web.chat_form import form_of
@@ -173,3 +175,30 @@ def test_delivery_ids_never_repeat_and_a_forked_process_has_its_own() -> None:
     os.close(reading)
     os.close(writing)
     assert DELIVERY_ID.fullmatch(theirs) and theirs[:12] != made[0][:12]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["messages", "box", "delivery", "limit", "notice"]),
+        st.text(st.characters(blacklist_categories=("Cs",))),
+    ),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=2**53)),
+)
+def test_a_fast_turns_json_is_the_bytes_the_route_would_send(
+    texts: dict[str, str], number: int | None
+) -> None:
+    import asyncio
+
+    from starlette.responses import JSONResponse
+
+    from bot.web.chat_fetch import _answer
+
+    content = {**texts, "last": number, "pending": number}
+    sent: list[dict[str, object]] = []
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    asyncio.run(_answer(send, 200, content, False))
+    assert sent[1]["body"] == JSONResponse(content).body

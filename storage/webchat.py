@@ -42,8 +42,8 @@ class WebMessageRow(Base):
     They are kept so the page can be drawn again (a reload, another device with the resume
     code); they go with the person. One row a turn rather than one a message: each row is a
     table entry and two index entries written in the turn's transaction, and a turn's
-    three rows cost SQLite about twice the work and WAL pages of one (see
-    :data:`RUN` for the messages' ids).
+    three rows cost SQLite about twice the work of one (see :data:`RUN` for the messages'
+    ids).
     """
 
     __tablename__ = "web_messages"

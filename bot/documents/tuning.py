@@ -13,6 +13,15 @@ from typing import Any
 
 # Room, in pointers, that ``call_with_room`` reserves for the calls it makes: 64 KiB.
 _ROOM = 8192
+# The WeasyPrint releases whose internals the two patches below were checked against: with
+# any other, WeasyPrint runs as it comes (slower, never different).
+CHECKED_WEASYPRINT = ("70.",)
+
+
+def _checked_weasyprint() -> bool:
+    import weasyprint
+
+    return str(weasyprint.__version__).startswith(CHECKED_WEASYPRINT)
 
 
 @cache
@@ -48,11 +57,12 @@ def keep_shaped_text() -> None:
     some 300 lines a card. Kept, the layout is drawn as it is whenever it would be made
     again from the same text and style (no justification spacing, which the card never
     uses), so the PDF is byte for byte the same: about 4% of its time. The layouts live
-    as long as their document, a few megabytes at most. Installed once per process.
+    as long as their document, a few megabytes at most. Installed once per process, and
+    only on a checked WeasyPrint (``CHECKED_WEASYPRINT``).
     """
     from weasyprint.text.line_break import Layout
 
-    if getattr(Layout, "_kept_for_drawing", False):
+    if not _checked_weasyprint() or getattr(Layout, "_kept_for_drawing", False):
         return
     remake = Layout.reactivate
 
@@ -80,12 +90,13 @@ def quick_default_styles() -> None:
     property the stylesheet does not set on that element, which the general function
     resolves to its parent's value (an inherited one) or to the initial value (one that
     needs no computing). Those are taken directly here; every other case, and every
-    property involved in a special case, still goes through the general function.
+    property involved in a special case, still goes through the general function. Only on
+    a checked WeasyPrint (``CHECKED_WEASYPRINT``).
     """
     from weasyprint.css import PHYSICAL_FUNCTIONS, ComputedStyle
     from weasyprint.css.properties import INHERITED, INITIAL_NOT_COMPUTED, INITIAL_VALUES
 
-    if getattr(ComputedStyle, "_quick_defaults", False):
+    if not _checked_weasyprint() or getattr(ComputedStyle, "_quick_defaults", False):
         return
     general = ComputedStyle.__missing__
     special = frozenset(("float", "display", "position", "page"))

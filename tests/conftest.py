@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from bot.bootstrap import Runtime, build_runtime
 from bot.config import Settings
@@ -84,12 +83,7 @@ _databases = itertools.count()
 @pytest.fixture
 def pg_url(pg_server: str) -> str:
     """A fresh, empty database on the throwaway server, upgraded to the current schema."""
-    name = f"test_{os.getpid()}_{next(_databases)}"
-    admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = pg_server.rsplit("/", 1)[0] + f"/{name}"
+    url = pgserver.new_database(pg_server, f"test_{os.getpid()}_{next(_databases)}")
     from storage import make_engine, upgrade
 
     engine = make_engine(url)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pexpect
 import pytest
-import sqlalchemy as sa
 
+from tests import pgserver
 from tests.test_cli import jobcard
 
 
@@ -110,12 +110,8 @@ def test_an_unreachable_postgresql(args: tuple[str, ...]) -> None:
     "args", [("chat", "--user", "x"), ("export", "--user", "x")], ids=["chat", "export"]
 )
 def test_a_postgresql_database_never_upgraded(pg_server: str, args: tuple[str, ...]) -> None:
-    name = f"never_upgraded_{args[0]}"
-    admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    result = jobcard(*args, "--db", pg_server.rsplit("/", 1)[0] + f"/{name}")
+    url = pgserver.new_database(pg_server, f"never_upgraded_{args[0]}")
+    result = jobcard(*args, "--db", url)
     _one_line(result, 1, "not up to date", "jobcard db upgrade")
 
 

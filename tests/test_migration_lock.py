@@ -7,10 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from storage import make_engine
 from storage.migrate import current_revisions, head_revisions
+from tests import pgserver
 
 
 def _upgrade_together(url: str, workers: int = 2) -> list[subprocess.CompletedProcess[str]]:
@@ -44,11 +43,7 @@ def _assert_upgraded(url: str, results: list[subprocess.CompletedProcess[str]]) 
 
 
 def test_two_upgrades_at_once_on_a_fresh_postgresql(pg_server: str) -> None:
-    admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text('CREATE DATABASE "concurrent_upgrade"'))
-    admin.dispose()
-    url = pg_server.rsplit("/", 1)[0] + "/concurrent_upgrade"
+    url = pgserver.new_database(pg_server, "concurrent_upgrade")
     _assert_upgraded(url, _upgrade_together(url))
 
 

@@ -8,6 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from storage import make_engine, upgrade
 from storage.migrate import current_revisions, ensure_schema, head_revisions
 from storage.models import every_table
+from tests import pgserver
 
 
 def _diff(url: str) -> list[object]:
@@ -24,13 +25,7 @@ def test_sqlite_schema_matches_models(sqlite_url: str) -> None:
 
 
 def test_postgres_schema_matches_models(pg_server: str) -> None:
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text('CREATE DATABASE "migrations_check"'))
-    admin.dispose()
-    assert _diff(pg_server.rsplit("/", 1)[0] + "/migrations_check") == []
+    assert _diff(pgserver.new_database(pg_server, "migrations_check")) == []
 
 
 def test_empty_sqlite_is_upgraded_automatically(sqlite_url: str) -> None:

@@ -26,6 +26,7 @@ from storage.webchat import (
     recent_messages,
     remove_message,
 )
+from tests import pgserver
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 ME, OTHER = "web:browser-one-abc", "web:browser-two-xyz"
@@ -36,20 +37,12 @@ def _text(text: str, role: str = "bot") -> tuple[dict[str, Any], bytes | None]:
     return {"role": role, "kind": "text", "text": text}, None
 
 
-def _empty_postgres(pg_server: str) -> str:
-    name = f"webchat_{os.getpid()}_{next(_names)}"
-    admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return pg_server.rsplit("/", 1)[0] + f"/{name}"
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
     if request.param == "sqlite":
         return sqlite_url
-    return _empty_postgres(request.getfixturevalue("pg_server"))
+    server = request.getfixturevalue("pg_server")
+    return pgserver.new_database(server, f"webchat_{os.getpid()}_{next(_names)}")
 
 
 @pytest.fixture

@@ -315,26 +315,25 @@ def recent_messages(
 
 def message_body(session: Session, identity_id: str, message_id: int) -> dict[str, Any] | None:
     """One of this identity's messages (None when it is gone, or someone else's)."""
-    values = {"id": message_id // RUN, "identity": identity_id}
-    body = connection_of(session).execute(_ONE, values).scalar()
-    found = _place(body, message_id % RUN)
+    row, place = divmod(message_id, RUN)
+    values = {"id": row, "identity": identity_id}
+    messages = _row_messages(connection_of(session).execute(_ONE, values).scalar())
+    found = messages[place] if place < len(messages) else None
     return None if found is None else dict(found)
 
 
-def _place(body: str | None, place: int) -> Any:
-    """The message at ``place`` of a row's JSON (None when there is none)."""
-    messages = json.loads(body) if body is not None else []
-    return messages[place] if place < len(messages) else None
+def _row_messages(body: str | None) -> list[Any]:
+    """A row's messages as stored (a removed one is None); none for a row that is gone."""
+    return json.loads(body) if body is not None else []
 
 
 def remove_message(session: Session, identity_id: str, message_id: int) -> bool:
     """Remove one of this identity's messages (a finished progress note); False if gone."""
     row, place = divmod(message_id, RUN)
     values = {"id": row, "identity": identity_id}
-    body = connection_of(session).execute(_ONE_FOR_UPDATE, values).scalar()
-    if _place(body, place) is None:
+    messages = _row_messages(connection_of(session).execute(_ONE_FOR_UPDATE, values).scalar())
+    if place >= len(messages) or messages[place] is None:
         return False
-    messages = json.loads(str(body))
     messages[place] = None
     mine = (WebMessageRow.id == row, WebMessageRow.identity_id == identity_id)
     if any(m is not None for m in messages):

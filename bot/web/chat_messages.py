@@ -109,15 +109,15 @@ def shown(messages: list[WebMessage]) -> tuple[list[Shown], str]:
         options, actions = body.get("options"), body.get("actions")
         result.append(
             Shown(
-                message.id,
-                str(role),
-                str(body.get("kind", "text")),
-                str(body.get("text", "")),
-                [(str(a), str(b)) for a, b in options] if options else [],
-                [(str(a), str(b)) for a, b in actions] if actions else [],
-                str(body.get("filename", "")),
-                str(body.get("url", "")),
-                index > last_person,
+                id=message.id,
+                role=str(role),
+                kind=str(body.get("kind", "text")),
+                text=str(body.get("text", "")),
+                options=[(str(a), str(b)) for a, b in options] if options else [],
+                actions=[(str(a), str(b)) for a, b in actions] if actions else [],
+                filename=str(body.get("filename", "")),
+                url=str(body.get("url", "")),
+                live=index > last_person,
             )
         )
     return result, draft

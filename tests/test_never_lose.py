@@ -329,3 +329,13 @@ def test_a_paste_a_platform_split_in_two_is_put_back_together(chat: Chat) -> Non
     # A shorter version sent a minute later is a new answer, not a third part.
     part(text[:700], sent + 60)
     assert any(value == text[:700] for value in chat.answers().values())
+
+
+def test_lines_pasted_into_a_one_line_box_are_joined_and_the_person_is_told(chat: Chat) -> None:
+    chat.start_profile()
+    reply = chat.send("山本\n智子")
+    assert "改行はスペースに置き換えました" in reply
+    assert chat.answers()["profile.name"] == "山本 智子"
+    reply = chat.send("やまもと ともこ")  # one line, as typed: nothing to say about it
+    assert "改行" not in reply
+    assert chat.answers()["profile.furigana"] == "やまもと ともこ"

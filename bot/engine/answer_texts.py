@@ -18,6 +18,10 @@ ANSWER_MESSAGES: Final[dict[str, Localized]] = {
         "{max}文字以内で入力してください（いまは{count}文字です）。",
         "Please keep it to {max} characters or fewer (it is {count} characters now).",
     ),
+    "lines_joined": Localized(
+        "この欄は1行で記録しますので、改行はスペースに置き換えました。",
+        "This box holds one line, so I recorded your line breaks as spaces.",
+    ),
     "too_short": Localized(
         "もう少しくわしく、{min}文字以上で入力してください（いまは{count}文字です）。",
         "Please write a little more: at least {min} characters (it is {count} characters now).",

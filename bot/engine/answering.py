@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from bot.engine import coaching, flow, holding, prompting, reading_check, views
+from bot.engine.answer_texts import ANSWER_MESSAGES
 from bot.engine.answers import (
     Accepted,
     ChoiceAnswer,
@@ -218,7 +219,7 @@ def take(turn: Turn, result: Accepted | Rejected | NeedMore) -> None:
     """Act on a parse result: accept it, ask for the missing part, or explain the problem."""
     state = turn.state
     if isinstance(result, Accepted):
-        accept(turn, result.value)
+        accept(turn, result.value, note=result.note)
     elif isinstance(result, NeedMore):
         state.partial = result.partial
         turn.say(result.message(turn.lang))
@@ -231,11 +232,12 @@ def take(turn: Turn, result: Accepted | Rejected | NeedMore) -> None:
             views.ask(turn, notice=message)
 
 
-def accept(turn: Turn, value: Any, *, confirmed: bool = False) -> None:
+def accept(turn: Turn, value: Any, *, confirmed: bool = False, note: str | None = None) -> None:
     """Store an accepted answer, run its action, coach once if thin, and move on.
 
     A thin answer (too short, vague, or a placeholder such as 「特になし」) is kept aside, not
-    stored, while one follow-up asks for more; ``confirmed`` stores it as it is.
+    stored, while one follow-up asks for more; ``confirmed`` stores it as it is. ``note``
+    (the parse result's) says how the answer was taken, once it is stored.
     """
     question, group = views.current_question(turn)
     if question.action == "set_language":
@@ -259,8 +261,10 @@ def accept(turn: Turn, value: Any, *, confirmed: bool = False) -> None:
     holding.release(turn)
     if question.store:
         store(turn, value)
-    if (note := readback(turn.spec(question), value, turn.lang)) is not None:
-        turn.say(note)  # how a date was read, e.g. 「1988年4月～1995年3月として記録しました。」
+    if (read := readback(turn.spec(question), value, turn.lang)) is not None:
+        turn.say(read)  # how a date was read, e.g. 「1988年4月～1995年3月として記録しました。」
+    if note is not None:
+        turn.say(ANSWER_MESSAGES[note].get(turn.lang))
     if question.options_from is not None and group is None and question.store:
         spec = turn.spec(question)
         assert isinstance(spec, ChoiceAnswer)

@@ -63,7 +63,10 @@ def _text(
     text: str, min_length: int, max_length: int, multiline: bool, hint: Localized
 ) -> ParseResult:
     value = normalize_text(text)
-    if not multiline:
+    # A one-line box (a name, a company) prints one line: lines pasted into it are joined
+    # with spaces, and the person is told so (the note).
+    joined = not multiline and "\n" in value
+    if joined:
         value = single_line(value)
     if not value:
         return empty_answer(hint)
@@ -72,7 +75,7 @@ def _text(
         return Rejected("too_long", (("max", str(max_length)), ("count", str(count))))
     if count < min_length:
         return Rejected("too_short", (("min", str(min_length)), ("count", str(count))))
-    return Accepted(value)
+    return Accepted(value, "lines_joined" if joined else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,9 +23,14 @@ class ParseContext:
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
-    """A complete answer, in its stored JSON shape."""
+    """A complete answer, in its stored JSON shape.
+
+    ``note``: a key of ``ANSWER_MESSAGES`` said once the answer is stored, when it was
+    taken other than exactly as typed (a pasted line break in a one-line box).
+    """
 
     value: JSONValue
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -602,7 +602,10 @@ def test_text_is_stored_clean_and_stable(text: str) -> None:
     result = spec.parse(text, CTX)
     if isinstance(result, Accepted):
         assert isinstance(result.value, str)
-        assert spec.parse(result.value, CTX) == result  # parsing a stored answer changes nothing
+        # Parsing a stored answer changes nothing, and has nothing to say about it.
+        assert spec.parse(result.value, CTX) == Accepted(result.value)
+        # Lines joined into the one-line box are said, and only then.
+        assert (result.note == "lines_joined") == ("\n" in normalize_text(text))
         assert not any(unicodedata.category(ch) == "Cc" for ch in result.value.replace("\t", ""))
     else:
         assert isinstance(result, Rejected)

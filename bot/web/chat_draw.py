@@ -82,7 +82,8 @@ def texts(lang: Lang) -> dict[str, Any]:
 def box_key(lang: Lang, box: shown.AnswerBox, started: bool) -> str:
     """What the answer box's shape depends on, as the box's form sends it back (``shape``):
     a turn that leaves it so sends the box's new delivery id (and limit), not the box again."""
-    return f"{lang}.{int(box.long)}.{int(box.limit is not None)}.{int(started)}"
+    limited = box.limit is not None
+    return f"{lang}.{int(box.long)}.{int(limited)}.{int(box.one_line)}.{int(started)}"
 
 
 def limit_values(box: shown.AnswerBox) -> dict[str, str]:
@@ -104,7 +105,7 @@ def shape(
 ) -> Shape:
     """Template ``name`` for a language, answer box, begun conversation and notice."""
     # The limit itself is a slot: only whether there is one makes a shape.
-    kind = shown.AnswerBox(box.long, 1 if box.limit is not None else None)
+    kind = shown.AnswerBox(box.long, 1 if box.limit is not None else None, box.one_line)
     return _shape(environment, name, lang, kind, started, notice)
 
 

@@ -134,10 +134,15 @@ def buttons_of(messages: list[StoredMessage]) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class AnswerBox:
-    """How big the answer box is, and the open question's length limit if it has one."""
+    """How big the answer box is, and the open question's length limit if it has one.
+
+    ``one_line``: the open question keeps one line (a name, a company), so its hint says
+    that line breaks become spaces, as the reply to such an answer says too.
+    """
 
     long: bool = False
     limit: int | None = None
+    one_line: bool = False
 
 
 def answer_box(state: dict[str, Any] | None, catalog: DialogCatalog) -> AnswerBox:
@@ -165,5 +170,5 @@ def box_for(state: ConversationState, catalog: DialogCatalog) -> AnswerBox:
     if isinstance(spec, LongTextAnswer):
         return AnswerBox(True, spec.max_length)
     if isinstance(spec, TextAnswer):
-        return AnswerBox(spec.multiline, spec.max_length)
+        return AnswerBox(spec.multiline, spec.max_length, one_line=not spec.multiline)
     return AnswerBox()

@@ -45,6 +45,11 @@ TEXTS: dict[str, Localized] = {
         "改行はそのまま送れます。「送信」で送ります。",
         "Line breaks are kept. Press “Send” to send.",
     ),
+    # A one-line question's box: what the reply says too if line breaks are sent anyway.
+    "one_line_hint": L(
+        "この欄は1行で記録します（改行はスペースになります）。「送信」で送ります。",
+        "This box is kept on one line (line breaks become spaces). Press “Send” to send.",
+    ),
     "commands": L("操作", "Actions"),
     "cmd_back": L("戻る", "Back"),
     "cmd_skip": L("スキップ", "Skip"),

@@ -73,6 +73,21 @@ def test_answers_are_taken_with_plain_form_posts(server: ChatServer) -> None:
     assert 'class="choices live"' in page
 
 
+def test_a_one_line_question_says_so_under_its_box_and_after_a_two_line_answer(
+    server: ChatServer,
+) -> None:
+    browser = consented(server)
+    page = browser.client.get("/").text
+    hint = page.partition('id="answer-hint"')[2].partition("</p>")[0]
+    # 氏名 keeps one line: the box does not promise that line breaks are kept.
+    assert "この欄は1行で記録します（改行はスペースになります）" in hint
+    assert "改行はそのまま送れます" not in hint
+    page = browser.send("山田\n太郎")
+    [person] = _people(server.runtime)
+    assert _answers(server.runtime, person)["profile.name"] == "山田 太郎"
+    assert "改行はスペースに置き換えました" in page
+
+
 def test_a_conversation_on_postgresql_is_kept_in_order(
     make_runtime: RuntimeFactory, pg_url: str
 ) -> None:

@@ -21,6 +21,28 @@ def _entries(chat: Chat, field: str) -> list[dict[str, Any]]:
     return value
 
 
+def test_a_birth_year_at_the_age_group_picks_its_group_and_says_so(chat: Chat) -> None:
+    chat.start_profile()
+    chat.send("山田 花子")
+    chat.send("やまだ はなこ")
+    reply = chat.send("昭和43年生まれです")  # 1968: 57 or 58 on 22 November 2026
+    assert "お生まれの年から、年代は「50代」として記録しました。" in reply
+    assert "お仕事の状況" in reply
+    assert chat.answers()["profile.age_band"] == "50s"
+
+
+def test_a_birth_year_on_a_boundary_asks_which_group(chat: Chat) -> None:
+    chat.start_profile()
+    chat.send("山田 一郎")
+    chat.send("やまだ いちろう")
+    reply = chat.send("1966年生まれ")  # 59 or 60, by the birthday
+    assert "生まれた日によって、いまの年代が次のどちらかになります" in reply
+    assert "5. 50代\n6. 60代以上" in reply
+    assert "profile.age_band" not in chat.answers()
+    assert "お仕事の状況" in chat.send("6")
+    assert chat.answers()["profile.age_band"] == "60plus"
+
+
 def test_profile_answered_as_typed_on_a_phone(chat: Chat) -> None:
     chat.start_profile()
     chat.send("山田 太郎")

@@ -22,6 +22,10 @@ ANSWER_MESSAGES: Final[dict[str, Localized]] = {
         "この欄は1行で記録しますので、改行はスペースに置き換えました。",
         "This box holds one line, so I recorded your line breaks as spaces.",
     ),
+    "born_in": Localized(
+        "お生まれの年から、年代は「{option_ja}」として記録しました。",
+        "I recorded your age group as “{option_en}” from the year you were born.",
+    ),
     "too_short": Localized(
         "もう少しくわしく、{min}文字以上で入力してください（いまは{count}文字です）。",
         "Please write a little more: at least {min} characters (it is {count} characters now).",
@@ -193,6 +197,12 @@ ANSWER_MESSAGES: Final[dict[str, Localized]] = {
     "choice_unknown": Localized(
         "次の選択肢から選んでください。番号で答えることもできます。\n{options_ja}",
         "Please choose one of these options; you can also type its number.\n{options_en}",
+    ),
+    "born_between": Localized(
+        "生まれた日によって、いまの年代が次のどちらかになります。番号で答えてください。\n"
+        "{options_ja}",
+        "Depending on your birthday, your age group today is one of these. Please type its "
+        "number.\n{options_en}",
     ),
     "choice_ambiguous": Localized(
         "当てはまる選択肢が複数あります。次のどれですか？番号で答えてください。\n{options_ja}",

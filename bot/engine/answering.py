@@ -24,6 +24,7 @@ from bot.engine.effects import Emit, SetConsent, SetLanguage
 from bot.engine.model import Group, Question
 from bot.engine.normalize import fold, normalize_text, single_line
 from bot.engine.payloads import Payload, Reply
+from bot.engine.results import Params
 from bot.engine.suggestions import official_name, suggestion
 from bot.engine.turn import Turn
 
@@ -219,7 +220,7 @@ def take(turn: Turn, result: Accepted | Rejected | NeedMore) -> None:
     """Act on a parse result: accept it, ask for the missing part, or explain the problem."""
     state = turn.state
     if isinstance(result, Accepted):
-        accept(turn, result.value, note=result.note)
+        accept(turn, result.value, note=result.note, note_params=result.note_params)
     elif isinstance(result, NeedMore):
         state.partial = result.partial
         turn.say(result.message(turn.lang))
@@ -232,7 +233,14 @@ def take(turn: Turn, result: Accepted | Rejected | NeedMore) -> None:
             views.ask(turn, notice=message)
 
 
-def accept(turn: Turn, value: Any, *, confirmed: bool = False, note: str | None = None) -> None:
+def accept(
+    turn: Turn,
+    value: Any,
+    *,
+    confirmed: bool = False,
+    note: str | None = None,
+    note_params: Params = (),
+) -> None:
     """Store an accepted answer, run its action, coach once if thin, and move on.
 
     A thin answer (too short, vague, or a placeholder such as 「特になし」) is kept aside, not
@@ -264,7 +272,7 @@ def accept(turn: Turn, value: Any, *, confirmed: bool = False, note: str | None 
     if (read := readback(turn.spec(question), value, turn.lang)) is not None:
         turn.say(read)  # how a date was read, e.g. 「1988年4月～1995年3月として記録しました。」
     if note is not None:
-        turn.say(ANSWER_MESSAGES[note].get(turn.lang))
+        turn.say(ANSWER_MESSAGES[note].format(turn.lang, **dict(note_params)))
     if question.options_from is not None and group is None and question.store:
         spec = turn.spec(question)
         assert isinstance(spec, ChoiceAnswer)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Final
 
 from bot.engine.answer_texts import ANSWER_MESSAGES
+from bot.engine.dates import ages_when_born
 from bot.engine.localized import Lang, Localized
 from bot.engine.normalize import fold, kanji_to_digits
 from bot.engine.numeric import parse_decimal
@@ -260,10 +261,15 @@ def _label(options: tuple[Option, ...], value: JSONValue, lang: Lang) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ChoiceAnswer:
-    """One option, chosen by its number, its wording (either language) or an alias."""
+    """One option, chosen by its number, its wording (either language) or an alias.
+
+    With ``ages`` the options' number ranges are ages, so a birth date or year typed instead
+    (「昭和43年生まれ」) picks the option of the age it means today, and the reply says so.
+    """
 
     kind: ClassVar[str] = "choice"
     options: tuple[Option, ...]
+    ages: bool = False
 
     def parse(self, text: str, ctx: ParseContext, partial: JSONValue = None) -> ParseResult:
         """Read the chosen option; the value is the option's ``value``."""
@@ -277,7 +283,28 @@ class ChoiceAnswer:
             return Accepted(self.options[found].value)
         if isinstance(found, list):
             return Rejected("choice_ambiguous", both("options", option_list(self.options, found)))
+        if self.ages and (born := self._by_birth(text, ctx)) is not None:
+            return born
         return Rejected("choice_unknown", both("options", option_list(self.options)))
+
+    def _by_birth(self, text: str, ctx: ParseContext) -> ParseResult | None:
+        """The option of the age a birth date or year means today; the options it may mean
+        when the birthday may be still to come and falls on a boundary (「1966年生まれ」)."""
+        ages = ages_when_born(text, ctx.today)
+        if ages is None:
+            return None
+        found = [
+            i
+            for i, o in enumerate(self.options)
+            if o.number_range is not None
+            and any(o.number_range[0] <= age <= o.number_range[1] for age in ages)
+        ]
+        if not found:
+            return None
+        if len(found) > 1:
+            return Rejected("born_between", both("options", option_list(self.options, found)))
+        option = self.options[found[0]]
+        return Accepted(option.value, "born_in", both("option", option.label))
 
     def display(self, value: JSONValue, lang: Lang) -> str:
         """The chosen option's label in ``lang``."""

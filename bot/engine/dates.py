@@ -377,6 +377,34 @@ def _check(parts: _Parts, today: datetime.date) -> Rejected | None:
     return _outside_era(parts)
 
 
+# 「1968年生まれ」「昭和43年5月3日生まれです」"born in 1968": a birth date said for an age.
+_BORN_AFTER = re.compile(r"\s*(?:生まれ|うまれ|生)$")
+_BORN_BEFORE = re.compile(r"^born\s+(?:in\s+|on\s+)?")
+
+
+def ages_when_born(text: str, today: datetime.date) -> tuple[int, int] | None:
+    """The youngest and oldest someone born on the date or in the year said can be today
+    (「1968年生まれ」「昭和43年5月」「1968」: 57 or 58 in 2026); None if it is no past birth
+    date with its year."""
+    s = prepare(text)
+    if s is None:
+        return None
+    parts = _scan(_TRAILING.sub("", _BORN_BEFORE.sub("", _BORN_AFTER.sub("", s))))
+    if parts is None or isinstance(parts, Rejected) or parts.year is None:
+        return None
+    if _check(parts, today) is not None:
+        return None
+    year, month, day = parts.year, parts.month, parts.day
+    full = today.year - year  # the age once this year's birthday has passed
+    if month is None or (month == today.month and day is None):
+        youngest, oldest = full - 1, full  # the birthday may be still to come this year
+    else:
+        youngest = oldest = full - int((month, day or 1) > (today.month, today.day))
+    if oldest < 0 or (month is not None and datetime.date(year, month, day or 1) > today):
+        return None
+    return max(youngest, 0), oldest
+
+
 def is_unknown_month(text: str) -> bool:
     """Whether ``text`` says the month is unknown: 「覚えていない」「月は不明」"don't remember"."""
     s = prepare(text)

@@ -195,7 +195,7 @@ def _answer(raw: Mapping[str, Any]) -> AnswerSpec:
             allow_past=raw.get("allow_past", True), allow_future=raw.get("allow_future", True)
         )
     if kind == "choice":
-        return ChoiceAnswer(options=options)
+        return ChoiceAnswer(options=options, ages=raw.get("ranges_are_ages", False))
     if kind == "multi_choice":
         return MultiChoiceAnswer(
             options=options, min_count=raw.get("min_count", 1), max_count=raw.get("max_count")

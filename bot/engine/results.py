@@ -26,11 +26,13 @@ class Accepted:
     """A complete answer, in its stored JSON shape.
 
     ``note``: a key of ``ANSWER_MESSAGES`` said once the answer is stored, when it was
-    taken other than exactly as typed (a pasted line break in a one-line box).
+    taken other than exactly as typed (a pasted line break in a one-line box, a birth year
+    for an age group), with ``note_params`` for its message.
     """
 
     value: JSONValue
     note: str | None = None
+    note_params: Params = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,6 +108,8 @@ QUESTION: dict[str, Any] = {
         "allow_future": {"type": "boolean"},
         "allow_past": {"type": "boolean"},
         "options": {"type": "array", "items": _OPTION, "minItems": 2},
+        # The options' ranges are ages: a birth date or year typed picks by today's age.
+        "ranges_are_ages": {"type": "boolean"},
         "options_from": _ID,
         "emit": _ID,
         # The answer goes to the ``emit`` action only and is never stored (a pasted document).

@@ -9,6 +9,7 @@ import pytest
 from bot.engine.dates import (
     OPEN_END_WORDS,
     UNKNOWN_MONTH,
+    ages_when_born,
     era_at,
     format_date,
     format_year_month,
@@ -827,7 +828,7 @@ def test_month_follow_up_rejections(partial: JSONValue, text: str, reason: str) 
 
 
 def test_unreadable_month_follow_up_keeps_to_the_question() -> None:
-    partial = {"start": "1996-04", "end": "2000", "ask": "end_month"}
+    partial: JSONValue = {"start": "1996-04", "end": "2000", "ask": "end_month"}
     result = parse_period_answer("そのころ", TODAY, partial)
     assert isinstance(result, Rejected)
     assert result.message("ja") == (
@@ -869,3 +870,35 @@ def test_older_start_only_partials_still_ask_for_the_end() -> None:
 def test_format_period_with_years_alone(value: dict[str, JSONValue], ja: str, en: str) -> None:
     assert format_period(value, "ja") == ja
     assert format_period(value, "en") == en
+
+
+# --- a birth date said for an age --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("1968年生まれ", (57, 58)),  # the birthday may be still to come this year
+        ("昭和43年5月3日生まれです", (57, 57)),  # 3 May is still to come on 10 April
+        ("S43.3.1", (58, 58)),
+        ("1968年4月", (57, 58)),  # this month: the day decides
+        ("1968年4月10日", (58, 58)),  # the birthday is today
+        ("1964年2月29日", (62, 62)),
+        ("平成元年生まれ", (36, 37)),
+        ("born in 1990", (35, 36)),
+        ("1990", (35, 36)),
+        ("2026年", (0, 0)),
+    ],
+)
+def test_a_birth_date_or_year_means_the_ages_it_may_be_today(
+    text: str, ages: tuple[int, int]
+) -> None:
+    assert ages_when_born(text, TODAY) == ages
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["5月3日", "52", "52歳", "2030年", "2026年5月1日", "令和10年", "昭和70年", "1968年2月30日"],
+)
+def test_text_that_is_no_past_birth_date_with_a_year_means_no_age(text: str) -> None:
+    assert ages_when_born(text, TODAY) is None

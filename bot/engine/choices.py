@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import ClassVar, Final
 
 from bot.engine.answer_texts import ANSWER_MESSAGES
-from bot.engine.dates import ages_when_born
 from bot.engine.localized import Lang, Localized
 from bot.engine.normalize import fold, kanji_to_digits
 from bot.engine.numeric import parse_decimal
@@ -290,6 +289,9 @@ class ChoiceAnswer:
     def _by_birth(self, text: str, ctx: ParseContext) -> ParseResult | None:
         """The option of the age a birth date or year means today; the options it may mean
         when the birthday may be still to come and falls on a boundary (「1966年生まれ」)."""
+        # (Imported here: the dates' parsers load with the first typed answer, not at start.)
+        from bot.engine.dates import ages_when_born
+
         ages = ages_when_born(text, ctx.today)
         if ages is None:
             return None

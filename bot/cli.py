@@ -9,7 +9,8 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -19,8 +20,11 @@ from bot.config import MissingSettingError, Settings, add_db_option, load_settin
 from dialogs import DIALOGS_DIR
 
 if TYPE_CHECKING:
+    from bot.bootstrap import Runtime
     from bot.documents import CardDocuments
+    from bot.generated_code import GeneratedCode
     from bot.jobcard import JobCard
+    from bot.service import ConversationService
 
 
 def _sheets(value: str) -> tuple[str, ...]:
@@ -348,6 +352,12 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
     # Before the libraries and the engine generate code as they load (dataclasses, typing):
     # compiling it took over a tenth of the start.
     compiled = reuse_compiled_code(default_cache_dir())
+    person_id = f"console:{args.user or getpass.getuser()}"
+    if args.start is None and args.lang is None and sys.stdin.isatty():
+        from bot.channels import console_opening
+
+        if console_opening.can_fork():
+            return _console_on_two_cores(args, settings, person_id, compiled)
     from bot.bootstrap import build_runtime
     from bot.channels.console import ConsoleChannel
 
@@ -360,7 +370,6 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
         runtime.features.preload()
         compiled.save()  # and the features'
 
-    person_id = f"console:{args.user or getpass.getuser()}"
     if args.lang:
         runtime.service.set_language(person_id, args.lang)
     if args.start and args.start not in runtime.dialogs.catalog.latest:
@@ -378,6 +387,65 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
         return channel.run(sys.stdin, start=args.start)
     finally:
         compiled.save()  # (a script's chat, or one quit before the features loaded)
+
+
+def _console_on_two_cores(
+    args: argparse.Namespace, settings: Settings, person_id: str, compiled: GeneratedCode
+) -> int:
+    """A terminal chat whose opening turn is taken in a forked process while the line
+    editor loads here; the service here is built once the first prompt shows."""
+    from bot.channels import console_opening
+
+    def take() -> tuple[console_opening.Opened, Callable[[], None]]:
+        opened, close = console_opening.take_opening(settings, person_id)
+
+        def after() -> None:
+            close()
+            compiled.save()  # the code the database layer made, for the next start
+
+        return opened, after
+
+    opened = console_opening.forked(take)  # first: all the rest here runs beside it
+    from bot.channels.console import ConsoleChannel
+
+    service = console_opening.LaterService()
+    drawn = threading.Event()
+
+    def warm() -> None:
+        """The service here (while the opening is taken), then, once the first prompt is
+        on screen, the features (as in one process)."""
+        from bot.bootstrap import build_runtime
+
+        built: list[Runtime] = []
+
+        def make() -> ConversationService:
+            built.append(build_runtime(settings, load_features=False))
+            return built[0].service
+
+        try:
+            service.build(make)
+        except Exception:
+            return  # the turn that needs the service says the chat can't go on
+        finally:
+            _started()  # (its objects frozen out of the collector's passes, as the rest)
+        drawn.wait()
+        compiled.save()
+        built[0].features.preload()
+        compiled.save()
+
+    channel = ConsoleChannel(
+        service.reply,
+        person_id,
+        out_dir=args.out_dir,
+        outbox=service,
+        ready=drawn.set,
+        warm=warm,
+        opened=opened,
+    )
+    try:
+        return channel.run(sys.stdin)
+    finally:
+        compiled.save()
 
 
 # The module that runs each chat platform: ``check_settings(settings, args)`` and ``run``.

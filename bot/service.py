@@ -687,6 +687,11 @@ class ConversationService:
         """The service's current time (its clock is replaceable in tests)."""
         return self._clock()
 
+    def has_due(self, person_id: str) -> bool:
+        """Whether reminders or notices may be due for a person (a read: nothing is claimed)."""
+        with self._begin_unit() as session:  # (on a connection: no ORM session, as below)
+            return outbox.has_due(session, person_id, self._clock())
+
     def claim_due(
         self, channel: str, *, person_id: str | None = None, limit: int = 50
     ) -> list[Delivery]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from storage import people
 from storage.db import connection_of
@@ -34,6 +34,18 @@ CLAIM_LEASE = timedelta(minutes=5)
 # A message that failed this many times (a person who blocked the bot …) is given up.
 MAX_ATTEMPTS = 5
 WAITING = ("pending", "claimed")
+
+
+# Something waiting for a person that is due: a read, made before any claim.
+_DUE = (
+    select(outbox.c.id)
+    .where(
+        outbox.c.person_id == bindparam("person"),
+        outbox.c.status.in_(WAITING),
+        outbox.c.due_at <= bindparam("now"),
+    )
+    .limit(1)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,3 +239,9 @@ def entries(session: Session, key_prefix: str) -> list[OutboxEntry]:
         .order_by(OutboxRow.due_at, OutboxRow.id)
     )
     return [OutboxEntry(str(r.key), r.due_at, r.status, r.sent_at) for r in rows]
+
+
+def has_due(session: Session, person_id: str, now: datetime) -> bool:
+    """Whether a reminder or notice may be due for the person (a read, before any claim)."""
+    found = connection_of(session).execute(_DUE, {"person": person_id, "now": now}).first()
+    return found is not None

@@ -24,7 +24,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    or_,
     select,
     update,
 )
@@ -202,16 +201,6 @@ _ONE = select(WebMessageRow.body).where(
 _ONE_FOR_UPDATE = _ONE.with_for_update()
 # Pending or claimed: two comparisons, because an IN list is expanded into the statement
 # anew on every execution (a page, and a turn every 30 s).
-_WAITING = or_(OutboxRow.status == "pending", OutboxRow.status == "claimed")
-_DUE = (
-    select(OutboxRow.id)
-    .where(
-        OutboxRow.person_id == bindparam("person"),
-        _WAITING,
-        OutboxRow.due_at <= bindparam("now"),
-    )
-    .limit(1)
-)
 _LATEST_REPLIES = 12  # enough to reach back past the replies to the person's last message
 
 
@@ -358,7 +347,7 @@ def latest_buttons(session: Session, identity_id: str) -> dict[str, str]:
 @dataclass(frozen=True, slots=True)
 class PagePerson:
     """Whose page it is: the person an identity belongs to, their language and state, and
-    whether a reminder or notice may be due for them (see :func:`has_due`)."""
+    whether a reminder or notice may be due for them (see :func:`storage.outbox.has_due`)."""
 
     person_id: str
     lang: str
@@ -368,8 +357,11 @@ class PagePerson:
 
 @functools.cache
 def _page_person() -> Select[tuple[str, str, dict[str, Any] | None, bool]]:
-    # storage.people, which imports this module, defines the identities table: looked up
-    # when first used. Its person when joined, else the identity itself (people.resolve).
+    # storage.people, which imports this module, defines the identities table (and
+    # storage.outbox imports storage.people): looked up when first used. Its person when
+    # joined, else the identity itself (people.resolve).
+    from storage.outbox import WAITING
+
     identities = Base.metadata.tables["identities"]
     joined = (
         select(identities.c.person_id)
@@ -380,7 +372,7 @@ def _page_person() -> Select[tuple[str, str, dict[str, Any] | None, bool]]:
         select(OutboxRow.id)
         .where(
             OutboxRow.person_id == PersonRow.id,
-            _WAITING,
+            OutboxRow.status.in_(WAITING),
             OutboxRow.due_at <= bindparam("now"),
         )
         .exists()
@@ -398,12 +390,6 @@ def page_person(session: Session, identity_id: str, now: datetime) -> PagePerson
     values = {"identity": identity_id, "now": now}
     row = connection_of(session).execute(_page_person(), values).first()
     return None if row is None else PagePerson(row[0], row[1], row[2], bool(row[3]))
-
-
-def has_due(session: Session, person_id: str, now: datetime) -> bool:
-    """Whether a reminder or notice may be due for the person (a read, before any claim)."""
-    found = connection_of(session).execute(_DUE, {"person": person_id, "now": now}).first()
-    return found is not None
 
 
 def message_image(session: Session, identity_id: str, message_id: int) -> bytes | None:

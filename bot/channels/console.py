@@ -27,6 +27,7 @@ from bot.engine.messages import ATTACHMENT_LIMIT, Attachment
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
 
+    from bot.channels.console_opening import Opened
     from bot.service import Reply
 
 Handler = Callable[[Inbound], "Reply"]
@@ -87,6 +88,18 @@ def render(outbound: Outbound, out_dir: Path) -> str:
     assert_never(outbound)
 
 
+def opening(person_id: str, start: str | None = None) -> Inbound:
+    """The message a console chat opens with: 「/start」 (where the person left off), or the
+    dialog ``start`` names."""
+    if start is None:
+        return Inbound(person_id, text="/start", delivery_id=_delivery_id())
+    return Inbound(person_id, payload=encode(OpenSection(start)), delivery_id=_delivery_id())
+
+
+def _delivery_id() -> str:
+    return f"console:{uuid.uuid4().hex}"
+
+
 def read_answers(stream: TextIO) -> Iterator[str]:
     """Yield one answer per line; a line ending in a backslash continues on the next line."""
     pending: list[str] = []
@@ -119,13 +132,18 @@ class ConsoleChannel:
         outbox: Outbox | None = None,
         ready: Callable[[], None] | None = None,
         warm: Callable[[], None] | None = None,
+        opened: Callable[[], Opened | None] | None = None,
     ) -> None:
         """``ready`` is called once the first prompt is on screen (a script: once the first
         replies are printed). ``warm`` (which must not raise) loads what later turns need:
-        in a terminal it runs in the background from then on, while the person types."""
+        in a terminal it runs in the background from then on, while the person types.
+        ``opened`` gives a terminal chat's opening turn taken elsewhere while the line
+        editor loads (see :mod:`bot.channels.console_opening`), or None to take it here;
+        ``warm`` then starts as this process begins to wait for it."""
         self._handler = handler
         self._ready = ready
         self._warm = warm
+        self._opened = opened
         self._outbox = outbox
         self._sent = SentIds()
         self._person_id = person_id
@@ -170,10 +188,13 @@ class ConsoleChannel:
             person_id=self._person_id,
             text=None if attachment else text,
             payload=payload,
-            delivery_id=f"console:{uuid.uuid4().hex}",
+            delivery_id=_delivery_id(),
             kind="file" if attachment else "text",
             attachment=attachment,
         )
+        self._take(inbound)
+
+    def _take(self, inbound: Inbound) -> None:
         reply = self._handler(inbound)
         self._lang = reply.lang
         self.send(reply.outbound)
@@ -184,11 +205,20 @@ class ConsoleChannel:
             return self._run_terminal(start)
         return self._run_script(stream, start)
 
-    def _open(self, start: str | None) -> None:
-        if start is None:
-            self.submit("/start")
-        else:
-            self.submit(payload=encode(OpenSection(start)))
+    def _open(self, start: str | None) -> bool:
+        """Show the opening turn's replies; whether reminders may be due (always when the
+        turn was taken here: they are looked for at once)."""
+        opened = None
+        if self._opened is not None:
+            # This process only waits meanwhile: what later turns need loads now.
+            self._start_warming()
+            opened = self._opened()
+        if opened is None:
+            self._take(opening(self._person_id, start))
+            return True
+        self._lang = opened.lang
+        self.send(opened.outbound)
+        return opened.due
 
     def _run_script(self, stream: TextIO, start: str | None) -> int:
         """Piped input: each line is the next answer, echoed so the output reads as a chat."""
@@ -208,12 +238,14 @@ class ConsoleChannel:
     def _run_terminal(self, start: str | None) -> int:
         """A person at a terminal: a line editor in which a paste is one answer."""
         try:
-            self._open(start)
-            session = _prompt_session()
+            session = _prompt_session()  # (while an opening turn taken elsewhere is taken)
+            due = self._open(start)
             self._when_first_drawn(session)
             self._say(KEYS_HINT)
             while True:
-                self.deliver()
+                if due:  # (else the first prompt need not wait for the service)
+                    self.deliver()
+                due = True
                 try:
                     answer = session.prompt("> ")
                 except EOFError:  # Ctrl-D at an empty prompt
@@ -246,10 +278,15 @@ class ConsoleChannel:
             drawn.set()
             if self._ready is not None:
                 self._ready()
-            if self._warm is not None:
-                threading.Thread(target=self._warm, daemon=True).start()
+            self._start_warming()
 
         session.app.after_render += first
+
+    def _start_warming(self) -> None:
+        """Run ``warm`` in a thread of its own (once)."""
+        warm, self._warm = self._warm, None
+        if warm is not None:
+            threading.Thread(target=warm, daemon=True).start()
 
     def _file(self, typed: str) -> Attachment | None:
         """The file ``/import`` names, read (up to the limit) as a channel would send it."""

@@ -33,7 +33,7 @@ from bot.service import ConversationService, Deferred, Pending, TurnRecord
 from bot.web import chat_messages as shown
 from bot.web.chat_security import CHANNEL, ChatKeys, ChatLimits
 from bot.web.chat_texts import text
-from storage import importing, people, webchat
+from storage import importing, outbox, people, webchat
 from storage import repositories as repo
 from storage.webchat import WebMessage
 
@@ -229,7 +229,7 @@ class _Recorder:
         if checked is not None and moment - checked < DUE_EVERY_SECONDS:
             return False
         self.chat.due_checked.put(self.identity, moment)
-        return webchat.has_due(session, person, now)
+        return outbox.has_due(session, person, now)
 
 
 def _committed(recorded: _Recorded | None, replies: list[Outbound | Pending]) -> bool:
@@ -377,7 +377,7 @@ def updates(
 def deliver_due(chat: ChatSettings, identity: str, person: str) -> list[WebMessage]:
     """Reminders and notices due for this browser's person, when the web is where they are."""
     with chat.sessions() as session:
-        if not webchat.has_due(session, person, chat.service.now()):
+        if not outbox.has_due(session, person, chat.service.now()):
             return []  # the usual case: no write transaction for a page view
         order = chat.service.notify_order
         here = people.reached_identity(session, person, order) == identity

@@ -10,7 +10,7 @@ import logging
 import re
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -393,10 +393,10 @@ def _console_on_two_cores(
     args: argparse.Namespace, settings: Settings, person_id: str, compiled: GeneratedCode
 ) -> int:
     """A terminal chat whose opening turn is taken in a forked process while the line
-    editor loads here; the service here is built once the first prompt shows."""
+    editor loads here; the service here is built in the background meanwhile."""
     from bot.channels import console_opening
 
-    def take() -> tuple[console_opening.Opened, Callable[[], None]]:
+    def take() -> tuple[console_opening.Opened, console_opening.Cleanup]:
         opened, close = console_opening.take_opening(settings, person_id)
 
         def after() -> None:

@@ -22,7 +22,7 @@ from bot.bootstrap import FEATURE_NAMES, Features
 from bot.config import Settings
 from bot.engine import load_dialogs
 from dialogs import DIALOGS_DIR
-from tests.channels.test_console_terminal import PROMPT_READY, _env, _spawn
+from tests.channels.test_console_terminal import PROMPT_READY, _env, _spawn, quit_chat
 from tests.test_cli import jobcard
 
 # Never needed before the first prompt: each is a feature's or a document's library.
@@ -119,10 +119,7 @@ def test_the_first_prompt_comes_before_any_feature_loads_and_they_load_after_it(
     child.send("1\r")  # and the chat goes on
     child.expect_exact("同意して")
     child.expect_exact(PROMPT_READY)
-    child.sendcontrol("d")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    quit_chat(child)
 
 
 def test_a_fast_typist_loses_nothing_while_the_console_starts_and_loads(tmp_path: Path) -> None:
@@ -136,9 +133,7 @@ def test_a_fast_typist_loses_nothing_while_the_console_starts_and_loads(tmp_path
         child.send(key)
     child.expect_exact("ふりがな")
     child.expect_exact(PROMPT_READY)
-    child.sendcontrol("d")
-    child.expect(pexpect.EOF)
-    child.close()
+    quit_chat(child)
     exported = jobcard("export", "--user", "console:quick", "--format", "data", db=db)
     answers = json.loads(exported.stdout)["answers"]
     assert answers["profile.name"] == "山田 太郎"
@@ -147,10 +142,7 @@ def test_a_fast_typist_loses_nothing_while_the_console_starts_and_loads(tmp_path
     child.expect_exact("おかえりなさい")
     child.expect_exact("ふりがな")
     child.expect_exact(PROMPT_READY)
-    child.sendcontrol("d")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    quit_chat(child)
 
 
 def test_a_piped_chat_loads_a_feature_when_its_turn_first_needs_it(tmp_path: Path) -> None:

@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import sys
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, assert_never
 
+from bot.channels.console_opening import delivery_id, opening
+from bot.channels.console_texts import GOODBYE, IMPORT_COMMAND, KEYS_HINT, NO_FILE, STOPPED, UNSENT
 from bot.channels.outbox_loop import Outbox, SentIds, deliver_due_now
-from bot.engine import (
-    Choices,
-    Document,
-    Image,
-    Inbound,
-    Lang,
-    Localized,
-    OpenSection,
-    Outbound,
-    Text,
-    encode,
-)
+from bot.engine import Choices, Document, Image, Inbound, Lang, Localized, Outbound, Text
 from bot.engine.messages import ATTACHMENT_LIMIT, Attachment
 
 if TYPE_CHECKING:
@@ -31,42 +21,6 @@ if TYPE_CHECKING:
     from bot.service import Reply
 
 Handler = Callable[[Inbound], "Reply"]
-
-# Shown once when an interactive chat starts: how to send, break a line and quit.
-KEYS_HINT = Localized(
-    ja=(
-        "（Enter で送信します。改行は Alt+Enter（または Esc のあと Enter）です。"
-        "貼り付けた文章は改行ごと1つの回答になります。終了は Ctrl+D か Ctrl+C です）"
-    ),
-    en=(
-        "(Enter sends. For a line break press Alt+Enter, or Esc then Enter. "
-        "A pasted text stays one answer, line breaks and all. Ctrl+D or Ctrl+C quits.)"
-    ),
-)
-GOODBYE = Localized(
-    ja=(
-        "おつかれさまでした。回答は保存されています。"
-        "もう一度 jobcard chat を起動すると、続きから再開できます。"
-    ),
-    en="Goodbye. Your answers are saved: run jobcard chat again to pick up where you left off.",
-)
-UNSENT = Localized(
-    ja="入力中だった文章は送信していません（上に表示されたままです）。",
-    en="The text you were typing was not sent (it is still shown above).",
-)
-STOPPED = Localized(
-    ja="コンソールを続けられなくなりました",
-    en="The console could not go on",
-)
-# 「/import 職務経歴書.docx」: a file on this computer is read as if it had been sent.
-IMPORT_COMMAND = "/import "
-NO_FILE = Localized(
-    ja=(
-        "ファイル「{path}」が見つかりません。"
-        "場所と名前を確かめて、もう一度「/import ファイル名」と送ってください。"
-    ),
-    en="There is no file “{path}”. Check its place and name, then send “/import FILE” again.",
-)
 
 
 def render(outbound: Outbound, out_dir: Path) -> str:
@@ -86,18 +40,6 @@ def render(outbound: Outbound, out_dir: Path) -> str:
         caption = f"{outbound.caption}\n" if outbound.caption else ""
         return f"{caption}📄 {path}"
     assert_never(outbound)
-
-
-def opening(person_id: str, start: str | None = None) -> Inbound:
-    """The message a console chat opens with: 「/start」 (where the person left off), or the
-    dialog ``start`` names."""
-    if start is None:
-        return Inbound(person_id, text="/start", delivery_id=_delivery_id())
-    return Inbound(person_id, payload=encode(OpenSection(start)), delivery_id=_delivery_id())
-
-
-def _delivery_id() -> str:
-    return f"console:{uuid.uuid4().hex}"
 
 
 def read_answers(stream: TextIO) -> Iterator[str]:
@@ -188,7 +130,7 @@ class ConsoleChannel:
             person_id=self._person_id,
             text=None if attachment else text,
             payload=payload,
-            delivery_id=_delivery_id(),
+            delivery_id=delivery_id(),
             kind="file" if attachment else "text",
             attachment=attachment,
         )

@@ -16,6 +16,7 @@ import contextlib
 import os
 import pickle
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,6 +35,21 @@ class Opened:
     outbound: tuple[Outbound, ...]
     lang: Lang
     due: bool
+
+
+def opening(person_id: str, start: str | None = None) -> Inbound:
+    """The message a console chat opens with: 「/start」 (where the person left off), or the
+    dialog ``start`` names."""
+    from bot.engine import Inbound, OpenSection, encode
+
+    if start is None:
+        return Inbound(person_id, text="/start", delivery_id=delivery_id())
+    return Inbound(person_id, payload=encode(OpenSection(start)), delivery_id=delivery_id())
+
+
+def delivery_id() -> str:
+    """A new console message's delivery id (each message is its own delivery)."""
+    return f"console:{uuid.uuid4().hex}"
 
 
 def can_fork() -> bool:
@@ -102,7 +118,6 @@ def take_opening(settings: Settings, person_id: str) -> tuple[Opened, Cleanup]:
     """The opening turn through the whole service, as the console takes it (in the child),
     and the closing of its database, for once the opening is handed over."""
     from bot.bootstrap import build_runtime
-    from bot.channels.console import opening
 
     runtime = build_runtime(settings, load_features=False)
     try:

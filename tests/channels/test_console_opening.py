@@ -22,13 +22,13 @@ import pytest
 
 from bot.bootstrap import build_runtime
 from bot.channels import console_opening
-from bot.channels.console import ConsoleChannel, opening
-from bot.channels.console_opening import LaterService, Opened, forked
+from bot.channels.console import ConsoleChannel
+from bot.channels.console_opening import LaterService, Opened, forked, opening
 from bot.config import Settings
 from bot.engine import Inbound, Text
 from bot.service import ConversationService, Reply
 from storage import outbox
-from tests.channels.test_console_terminal import PROMPT_READY, _env
+from tests.channels.test_console_terminal import PROMPT_READY, _env, quit_chat
 from tests.test_cli import jobcard
 
 OPENED = Opened((Text("ようこそ"),), "ja", due=False)
@@ -188,9 +188,6 @@ def test_a_reminder_due_at_start_comes_before_the_first_prompt(tmp_path: Path, c
     child.send("山田 花子\r")  # and the chat goes on
     child.expect_exact("ふりがな")
     child.expect_exact(PROMPT_READY)
-    child.sendcontrol("d")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    quit_chat(child)
     with build_runtime(Settings(database_url=f"sqlite:///{db}")).sessions() as session:
         assert not outbox.has_due(session, "console:hanako", datetime.now(UTC))  # sent once

@@ -46,6 +46,14 @@ def _answer(child: pexpect.spawn, question: str, answer: str) -> None:
     child.send(answer + "\r")
 
 
+def quit_chat(child: pexpect.spawn) -> None:
+    """Ctrl-D at the prompt: the chat ends, and exits 0."""
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
 def _finish(child: pexpect.spawn) -> str:
     """Read everything up to the end and return the whole session's output."""
     child.expect(pexpect.EOF)

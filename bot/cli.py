@@ -444,6 +444,9 @@ def _console_on_two_cores(
     )
     try:
         return channel.run(sys.stdin)
+    except console_opening.ServiceNotStarted as failed:
+        # (The database is unreachable, not upgraded …: said as by a start in one process.)
+        raise failed.__cause__ or failed from None
     finally:
         compiled.save()
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, assert_never
 
-from bot.channels.console_opening import delivery_id, opening
+from bot.channels.console_opening import ServiceNotStarted, delivery_id, opening
 from bot.channels.console_texts import GOODBYE, IMPORT_COMMAND, KEYS_HINT, NO_FILE, STOPPED, UNSENT
 from bot.channels.outbox_loop import Outbox, SentIds, deliver_due_now
 from bot.engine import Choices, Document, Image, Inbound, Lang, Localized, Outbound, Text
@@ -200,6 +200,8 @@ class ConsoleChannel:
                 self.submit(answer)
         except KeyboardInterrupt:  # while the bot was answering: the turn is all or nothing
             self._out.write("\n")
+        except ServiceNotStarted:
+            raise  # a failed start: told as one (see bot.channels.console_opening)
         except Exception as exc:  # a broken terminal or database: one line, never a traceback
             self._err.write(f"jobcard: {self._text(STOPPED)}: {type(exc).__name__}: {exc}\n")
             return 1

@@ -129,11 +129,16 @@ def take_opening(settings: Settings, person_id: str) -> tuple[Opened, Cleanup]:
     return Opened(tuple(reply.outbound), reply.lang, due), runtime.engine.dispose
 
 
+class ServiceNotStarted(Exception):
+    """The service could not be built here: the start failed (its error is the cause), and
+    `jobcard chat` says so as it does when the service is built before anything is shown."""
+
+
 class LaterService:
     """The service, built in the background: each call waits until it is there.
 
     It is what the console calls for a turn (``reply``) and for reminders (the outbox);
-    if building it failed, every call raises, and the console says it can't go on.
+    if building it failed, every call raises :class:`ServiceNotStarted`.
     """
 
     def __init__(self) -> None:
@@ -154,7 +159,7 @@ class LaterService:
     def _get(self) -> ConversationService:
         self._built.wait()
         if self._service is None:
-            raise RuntimeError("the chat service could not be started") from self._failure
+            raise ServiceNotStarted("the chat service could not be started") from self._failure
         return self._service
 
     def reply(self, inbound: Inbound) -> Reply:

@@ -11,6 +11,7 @@ import io
 import os
 import shutil
 import signal
+import socket
 import sys
 import threading
 import time
@@ -23,12 +24,18 @@ import pytest
 from bot.bootstrap import build_runtime
 from bot.channels import console_opening
 from bot.channels.console import ConsoleChannel
-from bot.channels.console_opening import LaterService, Opened, forked, opening
+from bot.channels.console_opening import (
+    LaterService,
+    Opened,
+    ServiceNotStarted,
+    forked,
+    opening,
+)
 from bot.config import Settings
 from bot.engine import Inbound, Text
 from bot.service import ConversationService, Reply
 from storage import outbox
-from tests.channels.test_console_terminal import PROMPT_READY, _env, quit_chat
+from tests.channels.test_console_terminal import PROMPT_READY, _env, _finish, quit_chat
 from tests.test_cli import jobcard
 
 OPENED = Opened((Text("ようこそ"),), "ja", due=False)
@@ -106,7 +113,7 @@ def test_the_later_service_waits_for_its_build_and_tells_a_failed_one() -> None:
     failed = LaterService()
     with pytest.raises(OSError, match="disk full"):
         failed.build(broken)
-    with pytest.raises(RuntimeError, match="could not be started") as caught:
+    with pytest.raises(ServiceNotStarted, match="could not be started") as caught:
         failed.reply(opening("console:later"))
     assert isinstance(caught.value.__cause__, OSError)
 
@@ -191,3 +198,26 @@ def test_a_reminder_due_at_start_comes_before_the_first_prompt(tmp_path: Path, c
     quit_chat(child)
     with build_runtime(Settings(database_url=f"sqlite:///{db}")).sessions() as session:
         assert not outbox.has_due(session, "console:hanako", datetime.now(UTC))  # sent once
+
+
+def test_a_start_that_fails_in_a_terminal_is_told_in_one_line_as_any_start(
+    tmp_path: Path,
+) -> None:
+    """On two cores too: the child can't take the opening, nor this process build the
+    service; the line says what to do, the password never shown."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed once this block ends: nothing listens there
+    url = f"postgresql+psycopg://bot:s3cret@127.0.0.1:{port}/jobcard"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "bot", "chat", "--user", "x", "--db", url],
+        env=_env(tmp_path / "unused.sqlite3"),
+        encoding="utf-8",
+        dimensions=(40, 120),
+        timeout=30,
+    )
+    said = _finish(child)
+    assert child.exitstatus == 1
+    assert "cannot use" in said and "check that the server is running" in said
+    assert "s3cret" not in said and "Traceback" not in said

@@ -9,7 +9,6 @@ import json
 import logging
 import re
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -393,7 +392,8 @@ def _console_on_two_cores(
     args: argparse.Namespace, settings: Settings, person_id: str, compiled: GeneratedCode
 ) -> int:
     """A terminal chat whose opening turn is taken in a forked process while the line
-    editor loads here; the service here is built in the background meanwhile."""
+    editor loads here; the service here is built in the background once the first prompt
+    is on screen (as the features are in one process)."""
     from bot.channels import console_opening
 
     def take() -> tuple[console_opening.Opened, console_opening.Cleanup]:
@@ -409,11 +409,8 @@ def _console_on_two_cores(
     from bot.channels.console import ConsoleChannel
 
     service = console_opening.LaterService()
-    drawn = threading.Event()
 
     def warm() -> None:
-        """The service here (while the opening is taken), then, once the first prompt is
-        on screen, the features (as in one process)."""
         from bot.bootstrap import build_runtime
 
         built: list[Runtime] = []
@@ -428,7 +425,6 @@ def _console_on_two_cores(
             return  # the turn that needs the service says the chat can't go on
         finally:
             _started()  # (its objects frozen out of the collector's passes, as the rest)
-        drawn.wait()
         compiled.save()
         built[0].features.preload()
         compiled.save()
@@ -438,7 +434,6 @@ def _console_on_two_cores(
         person_id,
         out_dir=args.out_dir,
         outbox=service,
-        ready=drawn.set,
         warm=warm,
         opened=opened,
     )

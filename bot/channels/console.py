@@ -80,8 +80,7 @@ class ConsoleChannel:
         replies are printed). ``warm`` (which must not raise) loads what later turns need:
         in a terminal it runs in the background from then on, while the person types.
         ``opened`` gives a terminal chat's opening turn taken elsewhere while the line
-        editor loads (see :mod:`bot.channels.console_opening`), or None to take it here;
-        ``warm`` then starts as this process begins to wait for it."""
+        editor loads (see :mod:`bot.channels.console_opening`), or None to take it here."""
         self._handler = handler
         self._ready = ready
         self._warm = warm
@@ -150,11 +149,11 @@ class ConsoleChannel:
     def _open(self, start: str | None) -> bool:
         """Show the opening turn's replies; whether reminders may be due (always when the
         turn was taken here: they are looked for at once)."""
-        opened = None
-        if self._opened is not None:
-            # This process only waits meanwhile: what later turns need loads now.
+        opened = self._opened() if self._opened is not None else None
+        if self._opened is not None and (opened is None or opened.due):
+            # The service here is needed before the first prompt (to take the opening the
+            # other process could not, or for the reminders, which come first): build it now.
             self._start_warming()
-            opened = self._opened()
         if opened is None:
             self._take(opening(self._person_id, start))
             return True

@@ -5,9 +5,9 @@ other: loading the line editor (prompt_toolkit) and importing the database layer
 (SQLAlchemy) to take the opening turn, about a third of the start each. A child process
 forked at start takes the opening turn (the same service, on the same database, as any
 second channel process would) and hands back its replies, while this process loads the
-line editor, then builds its own service in the background as it waits (a turn that needs
-the service first waits for it). Without ``fork`` or a second core, or if the child fails,
-everything happens here, one step after the other, as before.
+line editor; the service here is built in the background once the first prompt shows, and
+a turn that needs it first waits for it. Without ``fork`` or a second core, or if the
+child fails, everything happens here, one step after the other, as before.
 """
 
 from __future__ import annotations

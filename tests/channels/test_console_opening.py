@@ -118,7 +118,7 @@ def test_the_later_service_waits_for_its_build_and_tells_a_failed_one() -> None:
     assert isinstance(caught.value.__cause__, OSError)
 
 
-def _channel(handled: list[Inbound], opened: Opened | None, warmed: list[bool]) -> ConsoleChannel:
+def _channel(handled: list[Inbound], opened: Opened | None) -> ConsoleChannel:
     def handler(inbound: Inbound) -> Reply:
         handled.append(inbound)
         return Reply([Text("ここで開きました")], "ja")
@@ -127,27 +127,21 @@ def _channel(handled: list[Inbound], opened: Opened | None, warmed: list[bool]) 
         handler,
         "console:t",
         out=io.StringIO(),
-        warm=lambda: warmed.append(True),
         opened=lambda: opened,
     )
 
 
 def test_an_opening_taken_elsewhere_is_shown_and_none_is_taken_here() -> None:
     handled: list[Inbound] = []
-    warmed: list[bool] = []
-    channel = _channel(handled, OPENED, warmed)
+    channel = _channel(handled, OPENED)
     assert channel._open(None) is False  # nothing due: the first prompt need not wait
     assert handled == []
     assert "ようこそ" in channel._out.getvalue()  # type: ignore[attr-defined]
-    deadline = time.monotonic() + 5
-    while not warmed and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert warmed == [True]  # what later turns need loads while this process waits
 
 
 def test_without_an_opening_from_elsewhere_the_console_takes_it_itself() -> None:
     handled: list[Inbound] = []
-    channel = _channel(handled, None, [])
+    channel = _channel(handled, None)
     assert channel._open(None) is True  # and looks for reminders at once
     assert [inbound.text for inbound in handled] == ["/start"]
     assert "ここで開きました" in channel._out.getvalue()  # type: ignore[attr-defined]

@@ -19,11 +19,9 @@ from bot.config import MissingSettingError, Settings, add_db_option, load_settin
 from dialogs import DIALOGS_DIR
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Runtime
     from bot.documents import CardDocuments
     from bot.generated_code import GeneratedCode
     from bot.jobcard import JobCard
-    from bot.service import ConversationService
 
 
 def _sheets(value: str) -> tuple[str, ...]:
@@ -413,20 +411,16 @@ def _console_on_two_cores(
     def warm() -> None:
         from bot.bootstrap import build_runtime
 
-        built: list[Runtime] = []
-
-        def make() -> ConversationService:
-            built.append(build_runtime(settings, load_features=False))
-            return built[0].service
-
         try:
-            service.build(make)
-        except Exception:
-            return  # the turn that needs the service says the chat can't go on
+            runtime = build_runtime(settings, load_features=False)
+        except Exception as exc:
+            service.failed(exc)  # the turn that needs the service says the start failed
+            return
         finally:
             _started()  # (its objects frozen out of the collector's passes, as the rest)
+        service.built(runtime.service)
         compiled.save()
-        built[0].features.preload()
+        runtime.features.preload()
         compiled.save()
 
     channel = ConsoleChannel(

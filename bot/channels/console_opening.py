@@ -144,17 +144,17 @@ class LaterService:
     def __init__(self) -> None:
         self._built = threading.Event()
         self._service: ConversationService | None = None
-        self._failure: BaseException | None = None
+        self._failure: Exception | None = None
 
-    def build(self, make: Callable[[], ConversationService]) -> None:
-        """Build the service now (in the thread that calls this)."""
-        try:
-            self._service = make()
-        except BaseException as exc:
-            self._failure = exc
-            raise
-        finally:
-            self._built.set()
+    def built(self, service: ConversationService) -> None:
+        """The service is there: calls waiting for it go on."""
+        self._service = service
+        self._built.set()
+
+    def failed(self, failure: Exception) -> None:
+        """Building the service failed: calls waiting for it raise."""
+        self._failure = failure
+        self._built.set()
 
     def _get(self) -> ConversationService:
         self._built.wait()

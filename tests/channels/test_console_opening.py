@@ -33,7 +33,7 @@ from bot.channels.console_opening import (
 )
 from bot.config import Settings
 from bot.engine import Inbound, Text
-from bot.service import ConversationService, Reply
+from bot.service import Reply
 from storage import outbox
 from tests.channels.test_console_terminal import PROMPT_READY, _env, _finish, quit_chat
 from tests.test_cli import jobcard
@@ -102,20 +102,17 @@ def test_the_later_service_waits_for_its_build_and_tells_a_failed_one() -> None:
     asking.start()
     asking.join(0.2)
     assert asking.is_alive() and not replies  # waits: nothing is built yet
-    service.build(lambda: runtime_service)
+    service.built(runtime_service)
     asking.join(10)
     assert "使う言語を選んでください" in replies[0].outbound[-1].text  # type: ignore[union-attr]
     assert service.claim_due("console", person_id="console:later") == []
 
-    def broken() -> ConversationService:
-        raise OSError("disk full")
-
     failed = LaterService()
-    with pytest.raises(OSError, match="disk full"):
-        failed.build(broken)
+    failed.failed(OSError("disk full"))
     with pytest.raises(ServiceNotStarted, match="could not be started") as caught:
         failed.reply(opening("console:later"))
     assert isinstance(caught.value.__cause__, OSError)
+    assert str(caught.value.__cause__) == "disk full"
 
 
 def _channel(handled: list[Inbound], opened: Opened | None) -> ConsoleChannel:

@@ -15,10 +15,16 @@ plain-form path (POST, 303, GET of the whole page). Each browser opens the page 
 
 The browsers are plain HTTP/1.1 keep-alive connections (``http.client``): the load
 generator shares the machine's cores with the server, and a heavier client would slow the
-server it measures. The sides take turns over ``--rounds`` rounds, each on a fresh
-database; each is reported by its best round (the least disturbed one) with the CPU its
-process spent per turn, which moves far less than wall time on a shared machine. With
-``--against DIR`` (another checkout, e.g. ``git worktree add /tmp/before HEAD``) that
+server it measures. So each side's process has a core of its own (the service alone has
+one as it has the machine to itself), and the browsers take the other cores: unpinned, the
+scheduler moved the server and the browsers between the cores, and the server paid for
+warming its caches again (``--no-pin`` to see it).
+
+The sides take turns over ``--rounds`` rounds, each on a fresh database; each is reported
+by its best round (the least disturbed one) with the CPU its process spent per turn, which
+moves far less than wall time on a shared machine. The ratio is the median of the rounds'
+ratios: the sides of a round ran one after the other, as the machine was at that moment.
+With ``--against DIR`` (another checkout, e.g. ``git worktree add /tmp/before HEAD``) that
 tree's ``jobcard web`` takes its turns too, interleaved with this one's: before and after
 on the same machine at the same moments.
 
@@ -145,10 +151,49 @@ def service_alone(url: str, people: int, concurrency: int) -> dict[str, float]:
 
 
 def service_process(url: str, people: int, concurrency: int) -> dict[str, float]:
-    """:func:`service_alone` in a fresh process of its own, as the web chat's server runs."""
+    """:func:`service_alone` in a fresh process of its own, as the web chat's server runs
+    (on the measured side's core, see :func:`cores`)."""
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context) as pool:
+    server, _ = cores()
+    with ProcessPoolExecutor(
+        1, mp_context=context, initializer=_pinned_to, initargs=(server,)
+    ) as pool:
         return pool.submit(service_alone, url, people, concurrency).result()
+
+
+PIN = True  # ``--no-pin`` turns it off
+
+
+def cores() -> tuple[set[int] | None, set[int] | None]:
+    """The core of the measured process and the cores of the browsers; None, None when
+    not pinned (``--no-pin``, or fewer than two cores to share out)."""
+    if not PIN or not hasattr(os, "sched_getaffinity"):
+        return None, None
+    ours = sorted(os.sched_getaffinity(0))
+    if len(ours) < 2:
+        return None, None
+    return {ours[0]}, set(ours[1:])
+
+
+def _pinned_to(where: set[int] | None) -> None:
+    """Keep this process (and the threads it starts from now on) to ``where``."""
+    if where is not None:
+        os.sched_setaffinity(0, where)
+
+
+@contextmanager
+def _browsers_pinned() -> Iterator[None]:
+    """The browsers' threads (started in the block) on the cores the server is not on."""
+    _, browsers = cores()
+    if browsers is None:
+        yield
+        return
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, browsers)
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
 
 
 class Upstream:
@@ -268,9 +313,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def jobcard_web(url: str, tree: str | None = None) -> Iterator[tuple[int, int]]:
+def jobcard_web(
+    url: str, tree: str | None = None, pinned: set[int] | None = None
+) -> Iterator[tuple[int, int]]:
     """``jobcard web`` as the README runs it behind a proxy, until the block ends: its port
-    and process id. ``tree`` runs another checkout's code instead of this one's."""
+    and process id. ``tree`` runs another checkout's code instead of this one's; ``pinned``
+    keeps it to those cores."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -291,7 +339,13 @@ def jobcard_web(url: str, tree: str | None = None) -> Iterator[tuple[int, int]]:
     with tempfile.TemporaryFile() as errors:
         # ``python -m`` puts the working folder first on the path, before PYTHONPATH.
         process = subprocess.Popen(
-            command, env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=errors
+            command,
+            env=env,
+            cwd=tree,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            # Before the interpreter starts: every thread it starts stays there too.
+            preexec_fn=(lambda: _pinned_to(pinned)) if pinned is not None else None,
         )
         try:
             deadline = time.monotonic() + 60
@@ -343,7 +397,7 @@ def web(
     url: str, people: int, concurrency: int, js: bool, tree: str | None = None
 ) -> dict[str, float]:
     """The conversations as browsers send them, through ``jobcard web`` on loopback."""
-    with jobcard_web(url, tree) as (port, pid):
+    with jobcard_web(url, tree, cores()[0]) as (port, pid), _browsers_pinned():
         return _in_parallel(
             people, concurrency, lambda person: _conversation(Upstream([port]), person, js), pid
         )
@@ -642,6 +696,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="let the scheduler place the measured process and the browsers on any core",
+    )
     parser.add_argument("--nojs", action="store_true", help="also the plain-form path")
     parser.add_argument("--against", metavar="DIR", help="also another checkout's jobcard web")
     parser.add_argument(
@@ -665,6 +724,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
     threading.stack_size(1 << 20)
+    global PIN
+    PIN = not args.no_pin
     if args.chatting:
         if not (args.postgres and args.workers):
             parser.error("--chatting needs --postgres and --workers")
@@ -714,11 +775,16 @@ def main() -> None:
         )
     alone = "service alone"
     for name in list(sides)[1:]:
-        wall = best[name]["turns_per_s"] / best[alone]["turns_per_s"]
-        # On a machine shared with other work the wall-clock ratio moves with the load; the
-        # CPU each side's process spends per turn does much less.
+        # Each round's sides ran one after the other, at nearly the same moment: their
+        # ratio is taken round by round, and the median of the rounds is the figure. Best
+        # against best would set one side's luckiest moment against the other's.
+        rounds = list(zip(runs[alone], runs[name], strict=True))
+        wall = statistics.median(w["turns_per_s"] / a["turns_per_s"] for a, w in rounds)
+        by_cpu = statistics.median(a["cpu_ms"] / w["cpu_ms"] for a, w in rounds)
+        best_wall = best[name]["turns_per_s"] / best[alone]["turns_per_s"]
         print(
-            f"{name}: ratio {wall:.2f} (target ≥ 0.6), CPU ratio {cpu[alone] / cpu[name]:.2f}, "
+            f"{name}: ratio {wall:.2f} (target ≥ 0.6; median of the rounds', best against "
+            f"best {best_wall:.2f}), CPU ratio {by_cpu:.2f}, "
             f"web layer's own CPU {cpu[name] - cpu[alone]:.2f} ms/turn"
         )
 

@@ -182,9 +182,9 @@ def _pinned_to(where: set[int] | None) -> None:
 
 
 @contextmanager
-def _browsers_pinned() -> Iterator[None]:
-    """The browsers' threads (started in the block) on the cores the server is not on."""
-    _, browsers = cores()
+def _browsers_pinned(browsers: set[int] | None) -> Iterator[None]:
+    """The browsers' threads (started in the block) on ``browsers``, the cores the server
+    is not on (None: anywhere)."""
     if browsers is None:
         yield
         return
@@ -397,7 +397,8 @@ def web(
     url: str, people: int, concurrency: int, js: bool, tree: str | None = None
 ) -> dict[str, float]:
     """The conversations as browsers send them, through ``jobcard web`` on loopback."""
-    with jobcard_web(url, tree, cores()[0]) as (port, pid), _browsers_pinned():
+    server, browsers = cores()
+    with jobcard_web(url, tree, server) as (port, pid), _browsers_pinned(browsers):
         return _in_parallel(
             people, concurrency, lambda person: _conversation(Upstream([port]), person, js), pid
         )
